@@ -1,0 +1,192 @@
+// Acme Eco Store page logic. Everything it reports goes through window.dataLayer the way a
+// GA4/GTM site would do it; acquaint picks the pushes up whether it loaded before or after.
+// DOM is built with createElement/textContent only, so no data ever becomes markup.
+
+const PRODUCTS = [
+  { id: 'SKU-BRUSH-01', name: 'Bamboo Toothbrush', category: 'Bathroom', price: 4.5, bg: '#e8f1de',
+    text: 'Compostable bamboo handle, plant-based bristles.',
+    icon: ['M12 22V10', 'M9 3h6v7H9z', 'M10.5 3V1.5M13.5 3V1.5'] },
+  { id: 'SKU-BOTTLE-02', name: 'Steel Water Bottle', category: 'Kitchen', price: 24.9, bg: '#dcebf0',
+    text: 'Double-walled, keeps drinks cold for 24 hours.',
+    icon: ['M10 2h4v3l1.5 2.5V20a2 2 0 0 1-2 2h-3a2 2 0 0 1-2-2V7.5L10 5z', 'M8.5 11h7'] },
+  { id: 'SKU-TOTE-03', name: 'Organic Cotton Tote', category: 'Bags', price: 12, bg: '#f3e9d8',
+    text: 'Heavy organic cotton, carries a week of groceries.',
+    icon: ['M5 8h14l-1 13H6z', 'M9 8V6a3 3 0 0 1 6 0v2'] },
+  { id: 'SKU-WRAP-04', name: 'Beeswax Wraps (3)', category: 'Kitchen', price: 15.5, bg: '#f7eccb',
+    text: 'Reusable food wraps that replace cling film.',
+    icon: ['M12 2l3.46 2v4L12 10 8.54 8V4z', 'M8.54 8l3.46 2v4l-3.46 2-3.46-2v-4z',
+      'M15.46 8l3.46 2v4l-3.46 2L12 14v-4z', 'M12 14l3.46 2v4L12 22l-3.46-2v-4z'] },
+];
+const CURRENCY = 'EUR';
+
+const dataLayer = (window.dataLayer = window.dataLayer || []);
+const $ = (selector) => document.querySelector(selector);
+const money = (n) => new Intl.NumberFormat('en-IE', { style: 'currency', currency: CURRENCY }).format(n);
+
+function el(tag, props = {}, ...children) {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children);
+  return node;
+}
+
+function icon(paths) {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('class', 'icon');
+  svg.setAttribute('aria-hidden', 'true');
+  for (const d of paths) {
+    const path = document.createElementNS(ns, 'path');
+    path.setAttribute('d', d);
+    svg.append(path);
+  }
+  return svg;
+}
+
+const gaItem = (p, index) => ({
+  item_id: p.id, item_name: p.name, item_category: p.category, price: p.price, quantity: 1,
+  ...(index === undefined ? {} : { index }),
+});
+
+// GA4's recommended pattern: clear the previous ecommerce object so it never leaks into the next event.
+function pushEcommerce(event, ecommerce) {
+  dataLayer.push({ ecommerce: null });
+  dataLayer.push({ event, ecommerce });
+}
+
+let toastTimer;
+function toast(message) {
+  const box = $('#toast');
+  box.textContent = message;
+  box.classList.add('show');
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => box.classList.remove('show'), 2200);
+}
+
+// The cart is shop state, not tracking state, so sessionStorage is fine here.
+function cartCount(add = 0) {
+  const count = Number(sessionStorage.getItem('acme-cart') || 0) + add;
+  sessionStorage.setItem('acme-cart', String(count));
+  $('#cart-count').textContent = String(count);
+}
+
+function addToCart(p) {
+  pushEcommerce('add_to_cart', { currency: CURRENCY, value: p.price, items: [gaItem(p)] });
+  cartCount(1);
+  toast(`${p.name} added: add_to_cart pushed to dataLayer`);
+}
+
+// acquaint.js loads async: wait for the script if window.acquaint is not there yet.
+function whenAcquaint() {
+  if (window.acquaint) return Promise.resolve(window.acquaint);
+  const script = document.querySelector('script[src$="acquaint.js"]');
+  if (!script) return Promise.reject(new Error('no acquaint.js script tag on this page'));
+  return new Promise((resolve, reject) => {
+    script.addEventListener('load', () => (window.acquaint ? resolve(window.acquaint) : reject(new Error('acquaint.js did not define window.acquaint'))));
+    script.addEventListener('error', () => reject(new Error('acquaint.js failed to load (did you run npm run build?)')));
+  });
+}
+
+function renderHome() {
+  const grid = $('#products');
+  PRODUCTS.forEach((p) => {
+    const href = `/product.html?id=${encodeURIComponent(p.id)}`;
+    const add = el('button', { type: 'button', className: 'small', textContent: 'Add to cart' });
+    add.addEventListener('click', () => addToCart(p));
+    grid.append(el('article', { className: 'card' },
+      el('a', { href, className: 'tile', style: `background:${p.bg}`, ariaLabel: p.name }, icon(p.icon)),
+      el('div', { className: 'body' },
+        el('h2', {}, el('a', { href, textContent: p.name })),
+        el('p', { textContent: p.text }),
+        el('div', { className: 'row' }, el('span', { className: 'price', textContent: money(p.price) }), add))));
+  });
+  pushEcommerce('view_item_list', {
+    item_list_id: 'featured', item_list_name: 'Featured products', items: PRODUCTS.map(gaItem),
+  });
+}
+
+function renderProduct() {
+  const id = new URLSearchParams(location.search).get('id');
+  const p = PRODUCTS.find((x) => x.id === id);
+  const root = $('#product');
+  if (!p) {
+    root.append(el('p', { className: 'notice' }, 'Product not found. ', el('a', { href: '/', textContent: 'Back to the shop' })));
+    return;
+  }
+  document.title = `${p.name} · Acme Eco Store`;
+  const add = el('button', { type: 'button', className: 'secondary', textContent: 'Add to cart' });
+  const buy = el('button', { type: 'button', className: 'buy', textContent: `Buy now · ${money(p.price)}` });
+  const result = el('p', { className: 'notice', hidden: true });
+  add.addEventListener('click', () => addToCart(p));
+  buy.addEventListener('click', () => {
+    const transactionId = `T-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`.toUpperCase();
+    pushEcommerce('purchase', {
+      transaction_id: transactionId, currency: CURRENCY, value: p.price, tax: Math.round(p.price * 0.19 * 100) / 100,
+      shipping: 0, items: [gaItem(p)],
+    });
+    result.hidden = false;
+    result.textContent = `Thank you! Order ${transactionId} placed (purchase pushed to dataLayer).`;
+  });
+  root.append(
+    el('div', { className: 'tile', style: `background:${p.bg}` }, icon(p.icon)),
+    el('div', {},
+      el('p', { textContent: p.category }),
+      el('h1', { textContent: p.name }),
+      el('p', { className: 'price', textContent: money(p.price) }),
+      el('p', { textContent: p.text }),
+      el('div', { className: 'actions' }, add, buy),
+      result));
+  pushEcommerce('view_item', { currency: CURRENCY, value: p.price, items: [gaItem(p)] });
+}
+
+// Shows consent as the SDK sees it, and lets the visitor flip marketing (the ads destination).
+async function setupConsentBar() {
+  const state = $('#consent-state');
+  const buttons = document.querySelectorAll('.consent-bar button');
+  let acquaint;
+  try {
+    acquaint = await whenAcquaint();
+    await acquaint.ready();
+  } catch (err) {
+    state.textContent = String(err.message);
+    return;
+  }
+  const show = () => {
+    state.replaceChildren('Consent: ');
+    Object.entries(acquaint.consent.get()).forEach(([purpose, value], i) => {
+      state.append(i ? ' · ' : '', `${purpose} `, el('b', { textContent: value }));
+    });
+  };
+  show();
+  acquaint.on('consent', show);
+  $('#grant-marketing').addEventListener('click', () => acquaint.consent.update({ marketing: 'granted' }));
+  $('#deny-marketing').addEventListener('click', () => acquaint.consent.update({ marketing: 'denied' }));
+  $('#flush').addEventListener('click', async () => {
+    await acquaint.flush();
+    toast('Queued events sent');
+  });
+  buttons.forEach((b) => { b.disabled = false; });
+}
+
+// One call through the JavaScript API rather than the data layer, to show both work.
+function setupNewsletter() {
+  const form = $('#newsletter');
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      const acquaint = await whenAcquaint();
+      await acquaint.ready();
+      // The address itself is deliberately not sent: it is personal data and not needed here.
+      acquaint.track('newsletter_signup', { method: 'footer_form', list: 'weekly_tips' });
+      form.replaceChildren(el('p', { textContent: 'Thanks for subscribing! (newsletter_signup sent via acquaint.track)' }));
+    } catch (err) {
+      toast(err.message);
+    }
+  });
+}
+
+cartCount();
+if (document.body.dataset.page === 'home') renderHome();
+if (document.body.dataset.page === 'product') renderProduct();
+setupNewsletter();
+setupConsentBar();
