@@ -1,0 +1,33 @@
+// Three outputs (contract §1): the page script as one minified IIFE, the ES module for
+// bundlers, and its type declarations. TypeScript is transpiled by esbuild; `tsc --noEmit`
+// type-checks separately (see README: why TypeScript 5.9 is pinned).
+import { readFileSync } from 'node:fs';
+import nodeResolve from '@rollup/plugin-node-resolve';
+import esbuild from 'rollup-plugin-esbuild';
+import { dts } from 'rollup-plugin-dts';
+import { reportSizes } from './scripts/size.mjs';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+const define = { __VERSION__: JSON.stringify(version) };
+
+const transpile = (minify) => esbuild({ target: 'es2020', define, minify, legalComments: 'none' });
+
+export default [
+  {
+    input: 'src/runtime.ts',
+    output: { file: 'dist/acquaint.js', format: 'iife', sourcemap: true },
+    plugins: [nodeResolve(), transpile(true), reportSizes(['dist/acquaint.js'])],
+  },
+  {
+    input: 'src/index.ts',
+    output: { file: 'dist/acquaint.mjs', format: 'es', sourcemap: true },
+    external: [/^zod/],
+    plugins: [transpile(false)],
+  },
+  {
+    input: 'src/index.ts',
+    output: { file: 'dist/acquaint.d.ts', format: 'es' },
+    external: [/^zod/],
+    plugins: [dts()],
+  },
+];

@@ -1,0 +1,42 @@
+// Size budget and forbidden strings for what the page loads. `node scripts/size.mjs --check`
+// fails (exit 1) over budget; rollup calls reportSizes() to print the figures after a build.
+import { readFileSync } from 'node:fs';
+import { gzipSync, brotliCompressSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+/** Budgets in bytes of gzip. Raise one only in the commit that needs it, and say why. */
+export const BUDGETS = { 'dist/acquaint.js': 14.5 * 1024 };
+// Strings that must never ship in the page script (CSP-unsafe code, HTML injection, classic zod).
+const FORBIDDEN = ['new Function', 'eval(', 'innerHTML', 'Invalid input: expected'];
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+export function measure(file) {
+  const code = readFileSync(new URL(file, `file://${root}`));
+  return { raw: code.length, gzip: gzipSync(code, { level: 9 }).length, brotli: brotliCompressSync(code).length, code: code.toString('utf8') };
+}
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(2)} KB`;
+
+function check(files) {
+  const problems = [];
+  for (const file of files) {
+    const { raw, gzip, brotli, code } = measure(file);
+    const budget = BUDGETS[file];
+    console.log(`${file}: ${kb(raw)} min, ${kb(gzip)} gzip, ${kb(brotli)} brotli (budget ${kb(budget)} gzip)`);
+    if (gzip > budget) problems.push(`${file} is ${kb(gzip)} gzip, over its budget of ${kb(budget)}`);
+    for (const needle of FORBIDDEN) if (code.includes(needle)) problems.push(`${file} contains forbidden "${needle}"`);
+  }
+  return problems;
+}
+
+/** Rollup plugin: print the sizes once the bundle is written. */
+export function reportSizes(files) {
+  return { name: 'report-sizes', writeBundle: () => void check(files) };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const problems = check(Object.keys(BUDGETS));
+  for (const problem of problems) console.error(`✖ ${problem}`);
+  process.exit(problems.length ? 1 : 0);
+}

@@ -1,0 +1,135 @@
+import { parseConfig, type LoadedConfig } from './config/load';
+import { formatIssues } from './config/report';
+import { createConsent } from './consent/consent';
+import { fromConsentMode } from './consent/gcm';
+import { routeCommand } from './datalayer/commands';
+import { adoptDataLayer } from './datalayer/datalayer';
+import { createModel } from './datalayer/model';
+import { createRoutes, type Routes } from './destinations/routes';
+import type { Env } from './env';
+import { createEventBuilder } from './events/build';
+import type { AcquaintEvent } from './events/event';
+import { REPORT_TYPES, type AcquaintEvents, type DropReason } from './events/reports';
+import { createEmitter } from './lib/emitter';
+import { isPlainObject } from './lib/is';
+import { createLog } from './lib/log';
+
+export interface AcquaintOptions {
+  /** The config JSON (contract §4), or a promise of it; validated here. */
+  config: unknown;
+  /** A GTM-style array to adopt; pushes made to it before are processed first, in order. */
+  dataLayer?: unknown[];
+  env: Env;
+}
+
+// Events accepted before the config arrives wait here (bounded: the config may never come).
+const EARLY_LIMIT = 1000;
+
+/** Creates one acquaint instance: data layer, consent, destinations. Touches no globals. */
+export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions) {
+  const log = createLog(env.console);
+  const emitter = createEmitter<AcquaintEvents>((error, type) => log.error(`acquaint: an on('${String(type)}') listener threw: ${String(error)}`));
+  const fail = (code: string, message: string, extra?: Partial<AcquaintEvents['error']>): void => {
+    log.debug(`${code}: ${message}`);
+    emitter.emit('error', { code, message, ...extra });
+  };
+  const dropped = (events: AcquaintEvent[], reason: DropReason, destination?: string): void => {
+    log.debug(`dropped ${events.length} event(s)${destination ? ` for ${destination}` : ''}: ${reason}`);
+    emitter.emit('dropped', { messageIds: events.map((e) => e.messageId), reason, ...(destination ? { destination } : {}) });
+  };
+
+  const identity = { anonymousId: env.uuid(), userId: null };
+  const builder = createEventBuilder(env, () => identity);
+  let routes: Routes | undefined;
+  let early: AcquaintEvent[] = [];
+
+  function accept(event: AcquaintEvent): void {
+    if (routes) return routes.offer(event);
+    early.push(event);
+    if (early.length > EARLY_LIMIT) dropped(early.splice(0, 1), 'buffer_overflow');
+  }
+
+  const consent = createConsent({
+    gpc: env.gpc,
+    changed(state) {
+      routes?.consentChanged(state);
+      emitter.emit('consent', state);
+    },
+    invalid: (message) => fail('invalid_consent', message),
+  });
+
+  const model = createModel((reason, path) => log.warnOnce(`acquaint: skipped "${path}" in a dataLayer push (${reason})`));
+  // The automatic page view goes first: it stands for the load that the early pushes happened in.
+  const autoPage = builder.page({});
+  accept(autoPage);
+  adoptDataLayer(dataLayer, model, {
+    event: (message) => accept(builder.track(message.event as string, message)),
+    command: (args) =>
+      routeCommand(args, {
+        consent: (mode, params) => (mode === 'default' ? consent.setDefaults : consent.update)(fromConsentMode(params)),
+        set: (values) => model.merge(values),
+        event: (name, params) => accept(builder.track(name, params)),
+        debug: log.debug,
+      }),
+    error: (error) => fail('push_failed', `a dataLayer push threw: ${String(error)}`),
+    debug: log.debug,
+  });
+
+  function start(loaded: LoadedConfig): void {
+    if (loaded.issues.length) {
+      log.error(formatIssues(loaded.issues));
+      emitter.emit('error', { code: 'invalid_config', message: 'invalid config', issues: loaded.issues });
+    }
+    log.setDebug(loaded.config.debug === true);
+    consent.configure(loaded.config.consent);
+    routes = createRoutes(loaded.destinations, consent.get(), env, {
+      delivered: (destination, messageIds) => emitter.emit('delivered', { destination, messageIds }),
+      failed(destination, messageIds, reason, retry) {
+        fail('send_failed', reason, { destination, retry });
+        emitter.emit('dropped', { destination, messageIds, reason: 'send_failed' });
+      },
+      dropped: (destination, events, reason) => dropped(events, reason, destination),
+      initFailed: (destination, error) => fail('destination_init_failed', String(error), { destination }),
+    });
+    const replay = loaded.config.autoPage === false ? early.filter((e) => e !== autoPage) : early;
+    early = [];
+    for (const event of replay) routes.offer(event);
+    env.onPageHide(() => void routes?.flush(true));
+  }
+
+  const ready = Promise.resolve(config)
+    .then(parseConfig, (error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      log.error(`acquaint: config unavailable: ${message}; the data layer works, nothing is sent`);
+      fail('config_unavailable', message);
+      dropped(early, 'config_unavailable');
+      early = [];
+      return parseConfig({ version: 1 });
+    })
+    .then(start);
+
+  return {
+    ready: (): Promise<void> => ready,
+    get: (path: string): unknown => model.get(String(path)),
+    track(event: string, properties?: Record<string, unknown>): void {
+      if (typeof event !== 'string' || !event) return fail('invalid_track', 'track(event, properties): event must be a non-empty string');
+      if (properties !== undefined && !isPlainObject(properties)) return fail('invalid_track', 'track(event, properties): properties must be a plain object');
+      dataLayer.push({ ...properties, event });
+    },
+    page(properties?: Record<string, unknown>): void {
+      if (properties !== undefined && !isPlainObject(properties)) return fail('invalid_page', 'page(properties): properties must be a plain object');
+      accept(builder.page(properties ?? {}));
+    },
+    on<K extends keyof AcquaintEvents>(type: K, listener: (payload: AcquaintEvents[K]) => void): () => void {
+      if (!REPORT_TYPES.includes(type) || typeof listener !== 'function') {
+        log.error(`acquaint: on(type, listener): type must be one of ${REPORT_TYPES.join(', ')} and listener a function`);
+        return () => undefined;
+      }
+      return emitter.on(type, listener);
+    },
+    flush: (): Promise<void> => ready.then(() => routes?.flush()),
+    consent: { get: consent.get, update: consent.update },
+  };
+}
+
+export type Acquaint = ReturnType<typeof createAcquaint>;

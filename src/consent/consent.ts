@@ -1,0 +1,75 @@
+import { BUILT_IN_PURPOSES, type ConsentConfig, type ConsentState } from '../config/schema';
+import { isPlainObject, isUnsafeKey } from '../lib/is';
+
+export type ConsentChoices = Record<string, ConsentState>;
+
+export interface ConsentOptions {
+  /** `navigator.globalPrivacyControl === true`. */
+  gpc: boolean;
+  changed(state: ConsentChoices): void;
+  invalid(message: string): void;
+}
+
+/**
+ * Per-purpose consent state (contract §5) in memory: `necessary` is always granted, config
+ * defaults apply until the visitor chooses, and GPC keeps `marketing` denied.
+ */
+export function createConsent(options: ConsentOptions) {
+  const defaults: ConsentChoices = {};
+  const chosen: ConsentChoices = {};
+  let honorGpc = true;
+  let state = compute();
+
+  function compute(): ConsentChoices {
+    const next: ConsentChoices = {};
+    for (const purpose of BUILT_IN_PURPOSES) next[purpose] = 'pending';
+    Object.assign(next, defaults, chosen);
+    next.necessary = 'granted';
+    if (honorGpc && options.gpc) next.marketing = 'denied';
+    return next;
+  }
+
+  function refresh(): void {
+    const next = compute();
+    const keys = new Set([...Object.keys(state), ...Object.keys(next)]);
+    const changed = [...keys].some((key) => state[key] !== next[key]);
+    state = next;
+    if (changed) options.changed({ ...state });
+  }
+
+  function valid(choices: unknown, source: string): ConsentChoices {
+    const out: ConsentChoices = {};
+    if (!isPlainObject(choices)) {
+      options.invalid(`${source}: expected an object like { analytics: 'granted' }`);
+      return out;
+    }
+    for (const [purpose, value] of Object.entries(choices)) {
+      if (isUnsafeKey(purpose) || purpose === 'necessary') continue;
+      if (value === 'granted' || value === 'denied' || value === 'pending') out[purpose] = value;
+      else options.invalid(`${source}: ${purpose} must be 'granted', 'denied' or 'pending', got ${JSON.stringify(value) ?? typeof value}`);
+    }
+    return out;
+  }
+
+  return {
+    get: (): ConsentChoices => ({ ...state }),
+    /** Config arrived: its defaults apply to every purpose the visitor has not chosen. */
+    configure(config: ConsentConfig | undefined): void {
+      Object.assign(defaults, config?.defaults);
+      honorGpc = config?.honorGpc ?? true;
+      refresh();
+    },
+    /** The visitor's (or the site's) choice. */
+    update(choices: unknown): void {
+      Object.assign(chosen, valid(choices, 'consent.update'));
+      refresh();
+    },
+    /** A default set at run time (Consent Mode `default`): never overrides a choice. */
+    setDefaults(choices: unknown): void {
+      Object.assign(defaults, valid(choices, 'consent default'));
+      refresh();
+    },
+  };
+}
+
+export type Consent = ReturnType<typeof createConsent>;

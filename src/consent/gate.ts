@@ -1,0 +1,57 @@
+import type { AcquaintEvent } from '../events/event';
+import type { ConsentChoices } from './consent';
+
+/** Contract §4: a destination receives an event only while every purpose it lists is granted. */
+export function allGranted(purposes: readonly string[], state: ConsentChoices): boolean {
+  return purposes.every((purpose) => state[purpose] === 'granted');
+}
+
+export function anyDenied(purposes: readonly string[], state: ConsentChoices): boolean {
+  return purposes.some((purpose) => state[purpose] === 'denied');
+}
+
+export interface GateOptions {
+  purposes: readonly string[];
+  /** Most events held while a purpose is pending; the oldest go first. */
+  limit: number;
+  pass(event: AcquaintEvent): void;
+  drop(events: AcquaintEvent[], reason: 'consent_denied' | 'hold_overflow'): void;
+}
+
+/**
+ * One destination's consent gate: sends while every purpose is granted, holds in order while
+ * any is pending, discards on deny. A later grant never brings back what was discarded.
+ */
+export function createGate(options: GateOptions, initial: ConsentChoices) {
+  let held: AcquaintEvent[] = [];
+  let state = initial;
+  // The wire shows the state that let the event through (stamped at release).
+  const stamp = (event: AcquaintEvent): AcquaintEvent => ({ ...event, context: { ...event.context, consent: state } });
+
+  return {
+    offer(event: AcquaintEvent): void {
+      if (allGranted(options.purposes, state)) return options.pass(stamp(event));
+      if (anyDenied(options.purposes, state)) return options.drop([event], 'consent_denied');
+      held.push(event);
+      if (held.length > options.limit) options.drop(held.splice(0, held.length - options.limit), 'hold_overflow');
+    },
+    consentChanged(next: ConsentChoices): void {
+      state = next;
+      if (held.length === 0) return;
+      if (allGranted(options.purposes, state)) {
+        const release = held;
+        held = [];
+        for (const event of release) options.pass(stamp(event));
+      } else if (anyDenied(options.purposes, state)) {
+        const discard = held;
+        held = [];
+        options.drop(discard, 'consent_denied');
+      }
+    },
+    get heldCount(): number {
+      return held.length;
+    },
+  };
+}
+
+export type Gate = ReturnType<typeof createGate>;

@@ -1,0 +1,34 @@
+import type { AcquaintEvent } from '../events/event';
+
+export interface SendOptions {
+  /** The page is going away: use a transport that outlives it (sendBeacon, keepalive). */
+  unloading: boolean;
+}
+
+/** What a send achieved; `retry` says whether trying again could help. */
+export type SendResult = { ok: true } | { ok: false; reason: string; status?: number; retry: boolean };
+
+/** A destination: the core reads only these fields, never an adapter's name. */
+export interface Adapter<Settings = unknown> {
+  readonly id: string;
+  readonly purposes: readonly string[];
+  /** Batch limits this destination can take in one `send`. */
+  readonly limits: { maxEvents: number; maxBytes: number };
+  init(settings: Settings): void;
+  send(batch: readonly AcquaintEvent[], options: SendOptions): Promise<SendResult>;
+}
+
+/** The platform pieces adapters may use, injected so they run anywhere. */
+export interface AdapterEnv {
+  fetch(url: string, init: RequestInit): Promise<{ ok: boolean; status: number }>;
+  sendBeacon?(url: string, body: string): boolean;
+  now(): number;
+  /** The page's URL, to resolve relative endpoints against. */
+  baseUrl(): string;
+}
+
+/** A destination type: its settings schema (checked against config) and a factory. */
+export interface AdapterType<Settings> {
+  readonly settings: { safeParse(input: unknown): { success: true; data: Settings } | { success: false; error: { issues: readonly unknown[] } } };
+  create(id: string, purposes: readonly string[], env: AdapterEnv): Adapter<Settings>;
+}

@@ -1,0 +1,19 @@
+import type { ConfigIssue } from '../config/report';
+import type { ConsentChoices } from '../consent/consent';
+
+/** What `on(type, listener)` delivers, per type. */
+export interface AcquaintEvents {
+  delivered: { destination: string; messageIds: string[] };
+  dropped: { destination?: string; messageIds: string[]; reason: DropReason };
+  error: { code: string; message: string; destination?: string; retry?: boolean; issues?: ConfigIssue[] };
+  consent: ConsentChoices;
+}
+
+export type DropReason =
+  | 'consent_denied'
+  | 'hold_overflow'
+  | 'buffer_overflow'
+  | 'config_unavailable'
+  | 'send_failed';
+
+export const REPORT_TYPES: ReadonlyArray<keyof AcquaintEvents> = ['delivered', 'dropped', 'error', 'consent'];
