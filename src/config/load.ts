@@ -15,6 +15,8 @@ export interface LoadedConfig {
 }
 
 const sections = configSchema.shape;
+// Issues carry the offending value, so messages can say "got 2".
+const WITH_INPUT = { reportInput: true } as const;
 type Section = Exclude<keyof typeof sections, 'destinations'>;
 
 /**
@@ -30,7 +32,7 @@ export function parseConfig(input: unknown): LoadedConfig {
     issues.push({ code: 'invalid_type', path: '(root)', message: 'expected a JSON object' });
     return { config: { version: 1 }, destinations, issues };
   }
-  const version = sections.version.safeParse(input.version);
+  const version = sections.version.safeParse(input.version, WITH_INPUT);
   if (!version.success) {
     issues.push(...toConfigIssues(version.error.issues, ['version']));
     return { config: { version: 1 }, destinations, issues };
@@ -41,7 +43,7 @@ export function parseConfig(input: unknown): LoadedConfig {
       issues.push({ code: 'unrecognized_keys', path: key, message: `unknown key "${key}" (ignored)` });
       continue;
     }
-    const result = sections[key as Section].safeParse(input[key]);
+    const result = sections[key as Section].safeParse(input[key], WITH_INPUT);
     if (result.success) config[key] = result.data;
     else issues.push(...toConfigIssues(result.error.issues, [key]));
   }
@@ -66,7 +68,7 @@ function parseDestination(
   accepted: readonly ValidDestination[],
 ): ValidDestination | { issues: ConfigIssue[] } {
   const at = ['destinations', index];
-  const envelope = destinationSchema.safeParse(entry);
+  const envelope = destinationSchema.safeParse(entry, WITH_INPUT);
   if (!envelope.success) return { issues: toConfigIssues(envelope.error.issues, at) };
   const { id, type, purposes } = envelope.data;
   const fail = (path: PropertyKey[], message: string) => ({
@@ -79,7 +81,7 @@ function parseDestination(
   if (undeclared >= 0) {
     return fail(['purposes', undeclared], `unknown purpose "${purposes[undeclared]}": declare it in consent.defaults`);
   }
-  const settings = kind.settings.safeParse(envelope.data.settings);
-  if (!settings.success) return { issues: toConfigIssues(settings.error.issues as never, [...at, 'settings']) };
+  const settings = kind.settings.safeParse(envelope.data.settings, WITH_INPUT);
+  if (!settings.success) return { issues: toConfigIssues(settings.error.issues, [...at, 'settings']) };
   return { ...envelope.data, settings: settings.data };
 }

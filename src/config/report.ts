@@ -24,12 +24,15 @@ const describe = (value: unknown): string =>
 
 // zod/mini ships no locale, so every issue would read "Invalid input"; say what was wrong.
 function explain(issue: Issue): string {
+  // A message written in the schema says it best.
+  if (issue.message && issue.message !== 'Invalid input') return issue.message;
   switch (issue.code) {
     case 'invalid_type':
       return issue.input === undefined
         ? `missing: expected ${issue.expected}`
         : `expected ${issue.expected}, got ${describe(issue.input)}`;
     case 'invalid_value':
+      if (issue.input === undefined) return `missing: expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`;
       return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${JSON.stringify(issue.input)}`;
     case 'unrecognized_keys':
       return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
@@ -40,7 +43,7 @@ function explain(issue: Issue): string {
     case 'too_big':
       return `too big: at most ${issue.maximum}`;
     case 'invalid_format':
-      return issue.message !== 'Invalid input' ? issue.message : `invalid ${issue.format}`;
+      return `invalid ${issue.format}`;
     case 'invalid_key':
       return `invalid key: ${issue.issues.map(explain).join('; ')}`;
     default:

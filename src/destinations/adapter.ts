@@ -1,3 +1,4 @@
+import type * as z from 'zod/mini';
 import type { AcquaintEvent } from '../events/event';
 
 export interface SendOptions {
@@ -29,6 +30,6 @@ export interface AdapterEnv {
 
 /** A destination type: its settings schema (checked against config) and a factory. */
 export interface AdapterType<Settings> {
-  readonly settings: { safeParse(input: unknown): { success: true; data: Settings } | { success: false; error: { issues: readonly unknown[] } } };
+  readonly settings: z.ZodMiniType<Settings, unknown>;
   create(id: string, purposes: readonly string[], env: AdapterEnv): Adapter<Settings>;
 }

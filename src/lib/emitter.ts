@@ -15,8 +15,8 @@ export function createEmitter<Events extends object>(
     on(type, listener) {
       let set = listeners.get(type);
       if (!set) listeners.set(type, (set = new Set()));
-      set.add(listener as Listener<never>);
-      return () => void set.delete(listener as Listener<never>);
+      set.add(listener);
+      return () => void set.delete(listener);
     },
     emit(type, payload) {
       const set = listeners.get(type);

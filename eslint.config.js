@@ -1,0 +1,46 @@
+// One lint config for the repo. Type-aware rules run on src/ and tests; the browser globals
+// that src/ may touch are restricted to the two entry files (DESIGN.md: only runtime touches window).
+import tseslint from 'typescript-eslint';
+
+const browserGlobals = ['window', 'document', 'navigator', 'location', 'localStorage', 'sessionStorage', 'indexedDB', 'fetch', 'console'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.tmp/**'] },
+  {
+    files: ['**/*.ts'],
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['*.ts'] }, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      // Factories return closures that never use `this`, so passing their members around is safe.
+      '@typescript-eslint/unbound-method': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/runtime.ts', 'src/env.ts'],
+    rules: {
+      'no-restricted-globals': ['error', ...browserGlobals.map((name) => ({ name, message: 'Use the injected Env; only src/runtime.ts and src/env.ts touch browser globals.' }))],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'zod', message: 'Use zod/mini: classic zod costs ~24 KB and contains new Function.' }],
+        patterns: [{ group: ['**/demo/**', '**/test/**', '**/consent-ui/**'], message: 'Keep demo, test and consent-ui code out of the runtime graph.' }],
+      }],
+      'no-eval': 'error',
+      'no-implied-eval': 'error',
+      'no-new-func': 'error',
+      'no-restricted-properties': ['error', { property: 'innerHTML', message: 'Never write HTML: use textContent.' }],
+    },
+  },
+  {
+    files: ['**/*.{js,mjs}'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { ecmaVersion: 2022, sourceType: 'module' },
+  },
+);

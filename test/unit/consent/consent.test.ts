@@ -1,0 +1,146 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createConsent } from '../../../src/consent/consent';
+import { allGranted, createGate } from '../../../src/consent/gate';
+import { fromConsentMode } from '../../../src/consent/gcm';
+import type { AcquaintEvent } from '../../../src/events/event';
+
+const setup = (gpc = false) => {
+  const changed = vi.fn();
+  const invalid = vi.fn();
+  return { consent: createConsent({ gpc, changed, invalid }), changed, invalid };
+};
+
+describe('consent state', () => {
+  it('starts with necessary granted and everything else pending', () => {
+    expect(setup().consent.get()).toEqual({ necessary: 'granted', analytics: 'pending', marketing: 'pending', personalization: 'pending' });
+  });
+
+  it('applies config defaults, but never over a choice already made', () => {
+    const { consent } = setup();
+    consent.update({ analytics: 'denied' });
+    consent.configure({ defaults: { analytics: 'granted', marketing: 'granted', astrology: 'pending' } });
+    expect(consent.get()).toMatchObject({ analytics: 'denied', marketing: 'granted', astrology: 'pending' });
+  });
+
+  it('keeps necessary granted whatever an update says', () => {
+    const { consent } = setup();
+    consent.update({ necessary: 'denied' });
+    expect(consent.get().necessary).toBe('granted');
+  });
+
+  it('denies marketing under GPC unless honorGpc is false', () => {
+    const { consent } = setup(true);
+    consent.configure({ defaults: { marketing: 'granted' } });
+    consent.update({ marketing: 'granted' });
+    expect(consent.get().marketing).toBe('denied');
+    consent.configure({ honorGpc: false });
+    expect(consent.get().marketing).toBe('granted');
+  });
+
+  it('reports a bad value by name and applies the rest', () => {
+    const { consent, invalid, changed } = setup();
+    consent.update({ analytics: 'granted', marketing: 'yes' });
+    expect(invalid).toHaveBeenCalledWith(`consent.update: marketing must be 'granted', 'denied' or 'pending', got "yes"`);
+    expect(consent.get()).toMatchObject({ analytics: 'granted', marketing: 'pending' });
+    expect(changed).toHaveBeenCalledTimes(1);
+  });
+
+  it('rejects a non-object update and notifies nobody', () => {
+    const { consent, invalid, changed } = setup();
+    consent.update('granted');
+    consent.update(null);
+    expect(invalid).toHaveBeenCalledTimes(2);
+    expect(changed).not.toHaveBeenCalled();
+  });
+
+  it('notifies only when something changed', () => {
+    const { consent, changed } = setup();
+    consent.update({ analytics: 'granted' });
+    consent.update({ analytics: 'granted' });
+    expect(changed).toHaveBeenCalledTimes(1);
+  });
+
+  it('lets a Consent Mode default fill in but not override a choice', () => {
+    const { consent } = setup();
+    consent.update({ analytics: 'granted' });
+    consent.setDefaults({ analytics: 'denied', marketing: 'denied' });
+    expect(consent.get()).toMatchObject({ analytics: 'granted', marketing: 'denied' });
+  });
+});
+
+describe('fromConsentMode', () => {
+  it('maps Consent Mode v2 keys onto purposes', () => {
+    expect(fromConsentMode({ analytics_storage: 'granted', ad_storage: 'granted', ad_user_data: 'granted', ad_personalization: 'granted', personalization_storage: 'denied' }))
+      .toEqual({ analytics: 'granted', marketing: 'granted', personalization: 'denied' });
+  });
+
+  it('denies marketing when any of its keys is denied, in any order', () => {
+    expect(fromConsentMode({ ad_storage: 'denied', ad_user_data: 'granted' }).marketing).toBe('denied');
+    expect(fromConsentMode({ ad_user_data: 'granted', ad_personalization: 'denied' }).marketing).toBe('denied');
+  });
+
+  it('ignores unknown keys and values', () => {
+    expect(fromConsentMode({ functionality_storage: 'granted', analytics_storage: 'maybe', wait_for_update: 500 })).toEqual({});
+  });
+});
+
+const event = (id: string) => ({ messageId: id, context: { consent: {} } }) as unknown as AcquaintEvent;
+
+describe('consent gate', () => {
+  const state = (analytics: string, marketing: string) => ({ necessary: 'granted', analytics, marketing }) as Record<string, 'granted' | 'denied' | 'pending'>;
+  const setupGate = (purposes: string[], initial = state('pending', 'pending'), limit = 3) => {
+    const pass = vi.fn<(e: AcquaintEvent) => void>();
+    const drop = vi.fn();
+    return { gate: createGate({ purposes, limit, pass, drop }, initial), pass, drop };
+  };
+
+  it('requires every listed purpose to be granted', () => {
+    expect(allGranted(['analytics', 'marketing'], state('granted', 'denied'))).toBe(false);
+    expect(allGranted(['analytics', 'marketing'], state('granted', 'granted'))).toBe(true);
+    expect(allGranted(['astrology'], state('granted', 'granted'))).toBe(false);
+  });
+
+  it('holds events for a pending purpose and releases them in order on grant, stamped', () => {
+    const { gate, pass } = setupGate(['analytics']);
+    gate.offer(event('1'));
+    gate.offer(event('2'));
+    expect(pass).not.toHaveBeenCalled();
+    gate.consentChanged(state('granted', 'pending'));
+    expect(pass.mock.calls.map(([e]) => e.messageId)).toEqual(['1', '2']);
+    expect(pass.mock.calls[0]![0].context.consent.analytics).toBe('granted');
+  });
+
+  it('discards held events on deny, and a later grant does not bring them back', () => {
+    const { gate, pass, drop } = setupGate(['analytics']);
+    gate.offer(event('1'));
+    gate.consentChanged(state('denied', 'pending'));
+    expect(drop).toHaveBeenCalledWith([expect.objectContaining({ messageId: '1' })], 'consent_denied');
+    gate.consentChanged(state('granted', 'pending'));
+    expect(pass).not.toHaveBeenCalled();
+  });
+
+  it('drops at once when a purpose is denied, even if another is pending', () => {
+    const { gate, drop, pass } = setupGate(['analytics', 'marketing'], state('pending', 'denied'));
+    gate.offer(event('1'));
+    expect(drop).toHaveBeenCalledWith([expect.objectContaining({ messageId: '1' })], 'consent_denied');
+    expect(pass).not.toHaveBeenCalled();
+  });
+
+  it('keeps holding while one of two purposes is still pending', () => {
+    const { gate, pass } = setupGate(['analytics', 'marketing']);
+    gate.offer(event('1'));
+    gate.consentChanged(state('granted', 'pending'));
+    expect(pass).not.toHaveBeenCalled();
+    expect(gate.heldCount).toBe(1);
+  });
+
+  it('drops the oldest held events beyond the bound and reports them', () => {
+    const { gate, drop } = setupGate(['analytics']);
+    for (const id of ['1', '2', '3', '4', '5']) gate.offer(event(id));
+    expect(gate.heldCount).toBe(3);
+    expect(drop.mock.calls.map(([events, reason]) => [(events as AcquaintEvent[]).map((e) => e.messageId), reason])).toEqual([
+      [['1'], 'hold_overflow'],
+      [['2'], 'hold_overflow'],
+    ]);
+  });
+});
