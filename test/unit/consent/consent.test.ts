@@ -90,7 +90,7 @@ describe('consent gate', () => {
   const state = (analytics: string, marketing: string) => ({ necessary: 'granted', analytics, marketing }) as Record<string, 'granted' | 'denied' | 'pending'>;
   const setupGate = (purposes: string[], initial = state('pending', 'pending'), limit = 3) => {
     const pass = vi.fn<(e: AcquaintEvent) => void>();
-    const drop = vi.fn();
+    const drop = vi.fn<(events: AcquaintEvent[], reason: string) => void>();
     return { gate: createGate({ purposes, limit, pass, drop }, initial), pass, drop };
   };
 
@@ -138,7 +138,7 @@ describe('consent gate', () => {
     const { gate, drop } = setupGate(['analytics']);
     for (const id of ['1', '2', '3', '4', '5']) gate.offer(event(id));
     expect(gate.heldCount).toBe(3);
-    expect(drop.mock.calls.map(([events, reason]) => [(events as AcquaintEvent[]).map((e) => e.messageId), reason])).toEqual([
+    expect(drop.mock.calls.map(([events, reason]) => [events.map((e) => e.messageId), reason])).toEqual([
       [['1'], 'hold_overflow'],
       [['2'], 'hold_overflow'],
     ]);
