@@ -19,6 +19,7 @@ export interface OutboxOptions {
 export function createOutbox(adapter: Adapter, options: OutboxOptions) {
   let pending: AcquaintEvent[] = [];
   let timer: unknown;
+  let soon = false;
   const inFlight = new Set<Promise<void>>();
 
   async function sendOne(batch: AcquaintEvent[], unloading: boolean): Promise<void> {
@@ -36,6 +37,7 @@ export function createOutbox(adapter: Adapter, options: OutboxOptions) {
   function flush(unloading = false): Promise<void> {
     if (timer !== undefined) options.clearTimeout(timer);
     timer = undefined;
+    soon = false;
     const events = pending;
     pending = [];
     for (const batch of splitBatches(events, adapter.limits.maxEvents, adapter.limits.maxBytes)) {
@@ -49,8 +51,15 @@ export function createOutbox(adapter: Adapter, options: OutboxOptions) {
   return {
     add(event: AcquaintEvent): void {
       pending.push(event);
-      if (pending.length >= adapter.limits.maxEvents) void flush();
-      else if (timer === undefined) timer = options.setTimeout(() => void flush(), options.flushIntervalMs);
+      if (pending.length >= adapter.limits.maxEvents) {
+        // A full batch leaves on the next task, not inside the push that filled it.
+        if (soon) return;
+        if (timer !== undefined) options.clearTimeout(timer);
+        timer = options.setTimeout(() => void flush(), 0);
+        soon = true;
+      } else if (timer === undefined) {
+        timer = options.setTimeout(() => void flush(), options.flushIntervalMs);
+      }
     },
     flush,
   };

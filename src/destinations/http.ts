@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type { AcquaintEvent } from '../events/event';
+import { serializeEvent } from '../events/serialize';
 import type { AdapterEnv, AdapterType, SendResult } from './adapter';
 
 const isHttpUrl = (value: string): boolean => {
@@ -22,7 +23,7 @@ const MAX_BYTES = 60_000;
 
 /** Serialises events once each and joins them: the body is `{batch, sentAt}` (contract §6). */
 export function batchBody(batch: readonly AcquaintEvent[], sentAt: string): string {
-  return `{"batch":[${batch.map((event) => JSON.stringify(event)).join(',')}],"sentAt":${JSON.stringify(sentAt)}}`;
+  return `{"batch":[${batch.map(serializeEvent).join(',')}],"sentAt":${JSON.stringify(sentAt)}}`;
 }
 
 /**
@@ -48,7 +49,8 @@ export const httpDestination: AdapterType<HttpSettings> = {
             method: 'POST',
             body,
             headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
-            keepalive: body.length <= MAX_BYTES,
+            // keepalive shares one 64 KB budget across all in-flight requests: only for the last send.
+            keepalive: unloading && body.length <= MAX_BYTES,
           });
           if (response.ok) return { ok: true };
           const status = response.status;

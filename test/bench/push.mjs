@@ -1,0 +1,66 @@
+// `npm run bench`: what one dataLayer.push costs in headless Chromium, against the built
+// dist/acquaint.js and a loopback collector. Prints figures; asserts nothing.
+import { chromium } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
+import { cpus } from 'node:os';
+import { createCollectorServer } from '../../demo/collector.mjs';
+import { measure } from '../../scripts/size.mjs';
+
+const PUSHES = 10_000;
+const RUNS = 5;
+const root = fileURLToPath(new URL('.', import.meta.url));
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+const app = await createCollectorServer({ root });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+// One fresh page per run; each scenario pushes PUSHES small events and times the loop.
+async function run(scenario) {
+  const page = await browser.newPage();
+  await page.goto(`${app.url}/page.html`);
+  await page.evaluate(() => window.acquaint.ready());
+  const result = await page.evaluate(({ pushes, scenario }) => {
+    const target = scenario === 'array' ? [] : window.dataLayer;
+    const start = performance.now();
+    for (let i = 0; i < pushes; i++) target.push({ event: 'add_to_cart', value: i, currency: 'EUR', item: { id: 'SKU-1', price: 4.5 } });
+    const ms = performance.now() - start;
+    return { usPerPush: (ms * 1000) / pushes };
+  }, { pushes: PUSHES, scenario });
+  const before = app.events.length;
+  if (scenario === 'acquaint') await page.evaluate(() => window.acquaint.flush());
+  const longest = await page.evaluate(() => Math.max(0, ...window.longTasks));
+  const heap = await page.evaluate(() => performance.memory?.usedJSHeapSize ?? 0);
+  await page.close();
+  return { ...result, longest, heap, delivered: app.events.length - before };
+}
+
+const figures = {};
+for (const scenario of ['array', 'acquaint']) {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) {
+    app.events.length = 0;
+    runs.push(await run(scenario));
+  }
+  figures[scenario] = {
+    usPerPush: median(runs.map((r) => r.usPerPush)),
+    longest: Math.max(...runs.map((r) => r.longest)),
+    heapMB: median(runs.map((r) => r.heap)) / 1024 / 1024,
+    delivered: median(runs.map((r) => r.delivered)),
+  };
+}
+const requests = app.batches.length;
+await browser.close();
+await app.close();
+
+const size = measure('dist/acquaint.js');
+const kb = (bytes) => (bytes / 1024).toFixed(2);
+console.log(`acquaint bench: ${PUSHES.toLocaleString('en')} pushes, median of ${RUNS} runs, ${cpus().length} cores, Chromium headless, ${new Date().toISOString().slice(0, 10)}\n`);
+console.log('| what | µs per push | longest task (ms) | JS heap after (MB) | events delivered |');
+console.log('|---|--:|--:|--:|--:|');
+console.log(`| plain Array.prototype.push (floor) | ${figures.array.usPerPush.toFixed(2)} | ${figures.array.longest.toFixed(0)} | ${figures.array.heapMB.toFixed(1)} | – |`);
+console.log(`| dataLayer.push → acquaint → http destination | ${figures.acquaint.usPerPush.toFixed(2)} | ${figures.acquaint.longest.toFixed(0)} | ${figures.acquaint.heapMB.toFixed(1)} | ${figures.acquaint.delivered} of ${PUSHES} |`);
+console.log(`\nrequests to the collector over all acquaint runs: ${requests} (${(requests / RUNS).toFixed(0)} per ${PUSHES.toLocaleString('en')} events)`);
+console.log(`dist/acquaint.js: ${kb(size.raw)} KB min, ${kb(size.gzip)} KB gzip, ${kb(size.brotli)} KB brotli`);
