@@ -6,6 +6,7 @@ import nodeResolve from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
 import { dts } from 'rollup-plugin-dts';
 import { reportSizes } from './scripts/size.mjs';
+import { zodScope } from './scripts/zod-scope.mjs';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const define = { __VERSION__: JSON.stringify(version) };
@@ -16,7 +17,7 @@ export default [
   {
     input: 'src/runtime.ts',
     output: { file: 'dist/acquaint.js', format: 'iife', sourcemap: true },
-    plugins: [nodeResolve(), transpile(true), reportSizes(['dist/acquaint.js'])],
+    plugins: [nodeResolve(), zodScope(), transpile(true), reportSizes(['dist/acquaint.js'])],
   },
   {
     input: 'src/index.ts',

@@ -15,7 +15,9 @@ export interface ConsentOptions {
  * defaults apply until the visitor chooses, and GPC keeps `marketing` denied.
  */
 export function createConsent(options: ConsentOptions) {
-  const defaults: ConsentChoices = {};
+  const configDefaults: ConsentChoices = {};
+  // Consent Mode `default` calls from the page win over the config, whenever they ran.
+  const pageDefaults: ConsentChoices = {};
   const chosen: ConsentChoices = {};
   let honorGpc = true;
   let state = compute();
@@ -23,7 +25,7 @@ export function createConsent(options: ConsentOptions) {
   function compute(): ConsentChoices {
     const next: ConsentChoices = {};
     for (const purpose of BUILT_IN_PURPOSES) next[purpose] = 'pending';
-    Object.assign(next, defaults, chosen);
+    Object.assign(next, configDefaults, pageDefaults, chosen);
     next.necessary = 'granted';
     if (honorGpc && options.gpc) next.marketing = 'denied';
     return next;
@@ -55,7 +57,7 @@ export function createConsent(options: ConsentOptions) {
     get: (): ConsentChoices => ({ ...state }),
     /** Config arrived: its defaults apply to every purpose the visitor has not chosen. */
     configure(config: ConsentConfig | undefined): void {
-      Object.assign(defaults, config?.defaults);
+      Object.assign(configDefaults, config?.defaults);
       honorGpc = config?.honorGpc ?? true;
       refresh();
     },
@@ -64,9 +66,9 @@ export function createConsent(options: ConsentOptions) {
       Object.assign(chosen, valid(choices, 'consent.update'));
       refresh();
     },
-    /** A default set at run time (Consent Mode `default`): never overrides a choice. */
+    /** A default set by the page (Consent Mode `default`): over the config's, never over a choice. */
     setDefaults(choices: unknown): void {
-      Object.assign(defaults, valid(choices, 'consent default'));
+      Object.assign(pageDefaults, valid(choices, 'consent default'));
       refresh();
     },
   };

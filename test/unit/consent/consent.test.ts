@@ -144,3 +144,16 @@ describe('consent gate', () => {
     ]);
   });
 });
+
+describe('consent defaults from the page', () => {
+  it('win over the config defaults whether they ran before or after the config arrived', () => {
+    const before = setup().consent;
+    before.setDefaults({ analytics: 'granted' });
+    before.configure({ defaults: { analytics: 'denied', marketing: 'denied' } });
+    const after = setup().consent;
+    after.configure({ defaults: { analytics: 'denied', marketing: 'denied' } });
+    after.setDefaults({ analytics: 'granted' });
+    expect(before.get()).toMatchObject({ analytics: 'granted', marketing: 'denied' });
+    expect(after.get()).toEqual(before.get());
+  });
+});
