@@ -53,7 +53,7 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
     gpc: env.gpc,
     changed(state) {
       routes?.consentChanged(state);
-      emitter.emit('consent', state);
+      emitter.emit('consent', { ...state }); // a copy: listeners must not change what gates stamp
     },
     invalid: (message) => fail('invalid_consent', message),
   });

@@ -1,6 +1,10 @@
 import type { AcquaintEvent } from '../events/event';
 import type { ConsentChoices } from './consent';
 
+// Destinations that pass an event under the same consent state share one stamped copy,
+// so it is serialised once for all of them.
+const stamped = new WeakMap<AcquaintEvent, AcquaintEvent>();
+
 /** Contract §4: a destination receives an event only while every purpose it lists is granted. */
 export function allGranted(purposes: readonly string[], state: ConsentChoices): boolean {
   return purposes.every((purpose) => state[purpose] === 'granted');
@@ -26,7 +30,13 @@ export function createGate(options: GateOptions, initial: ConsentChoices) {
   let held: AcquaintEvent[] = [];
   let state = initial;
   // The wire shows the state that let the event through (stamped at release).
-  const stamp = (event: AcquaintEvent): AcquaintEvent => ({ ...event, context: { ...event.context, consent: state } });
+  const stamp = (event: AcquaintEvent): AcquaintEvent => {
+    const shared = stamped.get(event);
+    if (shared?.context.consent === state) return shared;
+    const copy = { ...event, context: { ...event.context, consent: state } };
+    stamped.set(event, copy);
+    return copy;
+  };
 
   return {
     offer(event: AcquaintEvent): void {

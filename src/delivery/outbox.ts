@@ -1,6 +1,6 @@
 import type { Adapter } from '../destinations/adapter';
 import type { AcquaintEvent } from '../events/event';
-import { splitBatches } from './batch';
+import { fitBatch, splitBatches } from './batch';
 
 export interface OutboxOptions {
   /** How long events wait to share a request. */
@@ -20,6 +20,7 @@ export function createOutbox(adapter: Adapter, options: OutboxOptions) {
   let pending: AcquaintEvent[] = [];
   let timer: unknown;
   let soon = false;
+  let draining: Promise<void> | undefined;
   const inFlight = new Set<Promise<void>>();
 
   async function sendOne(batch: AcquaintEvent[], unloading: boolean): Promise<void> {
@@ -34,18 +35,32 @@ export function createOutbox(adapter: Adapter, options: OutboxOptions) {
     }
   }
 
+  function track(sending: Promise<void>): void {
+    inFlight.add(sending);
+    void sending.finally(() => inFlight.delete(sending));
+  }
+
+  // One batch per task, so a big backlog never becomes one long task on the main thread.
+  async function drain(): Promise<void> {
+    while (pending.length > 0) {
+      const batch = pending.splice(0, fitBatch(pending.slice(0, adapter.limits.maxEvents), adapter.limits.maxEvents, adapter.limits.maxBytes));
+      track(sendOne(batch, false));
+      if (pending.length > 0) await new Promise<void>((resolve) => options.setTimeout(resolve, 0));
+    }
+  }
+
   function flush(unloading = false): Promise<void> {
     if (timer !== undefined) options.clearTimeout(timer);
     timer = undefined;
     soon = false;
-    const events = pending;
-    pending = [];
-    for (const batch of splitBatches(events, adapter.limits.maxEvents, adapter.limits.maxBytes)) {
-      const sending = sendOne(batch, unloading);
-      inFlight.add(sending);
-      void sending.finally(() => inFlight.delete(sending));
+    if (unloading) {
+      // No later task is coming: hand everything over now.
+      for (const batch of splitBatches(pending, adapter.limits.maxEvents, adapter.limits.maxBytes)) track(sendOne(batch, true));
+      pending = [];
+    } else {
+      draining ??= drain().finally(() => (draining = undefined));
     }
-    return Promise.all(inFlight).then(() => undefined);
+    return (draining ?? Promise.resolve()).then(() => Promise.all(inFlight)).then(() => undefined);
   }
 
   return {

@@ -16,19 +16,17 @@ export interface Identity {
 
 const library = { name: 'acquaint', version: __VERSION__ } as const;
 
-const safeProperties = (properties: Record<string, unknown>): Record<string, unknown> =>
-  toJsonSafe(properties) as Record<string, unknown>;
-
 /**
  * Builds contract §6 events. Properties are copied at build time, so what the page
  * changes afterwards never alters an event already accepted.
  */
 export function createEventBuilder(env: BuildEnv, identity: () => Identity) {
-  const base = (type: AcquaintEvent['type'], properties: Record<string, unknown>) => {
+  const build = (type: AcquaintEvent['type'], name: Partial<Pick<AcquaintEvent, 'event' | 'name'>>, properties: Record<string, unknown>): AcquaintEvent => {
     const { anonymousId, userId } = identity();
     return {
       type,
-      properties: safeProperties(properties),
+      ...name,
+      properties,
       anonymousId,
       userId,
       messageId: env.uuid(),
@@ -40,14 +38,13 @@ export function createEventBuilder(env: BuildEnv, identity: () => Identity) {
   return {
     /** A data-layer event: everything pushed with it but `event` becomes properties. */
     track(name: string, message: Record<string, unknown>): AcquaintEvent {
-      const { event: _event, ...properties } = message;
-      return { ...base('track', properties), event: name };
+      return build('track', { event: name }, toJsonSafe(message, 'event') as Record<string, unknown>);
     },
     page(properties: Record<string, unknown>): AcquaintEvent {
-      const event = base('page', properties);
+      const event = build('page', typeof properties.name === 'string' ? { name: properties.name } : {}, {});
       const { url, path, referrer, title } = event.context.page;
-      event.properties = { url, path, referrer, title, ...event.properties };
-      return typeof properties.name === 'string' ? { ...event, name: properties.name } : event;
+      event.properties = { url, path, referrer, title, ...(toJsonSafe(properties) as Record<string, unknown>) };
+      return event;
     },
   };
 }

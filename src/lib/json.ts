@@ -5,9 +5,13 @@ const MAX_DEPTH = 32;
 /**
  * A copy of `value` that JSON.stringify can always write and that later page changes cannot
  * alter: cycles, functions, symbols and exotic objects are dropped, Dates become ISO
- * strings, non-finite numbers null, bigints strings.
+ * strings, non-finite numbers null, bigints strings. `omitKey` is left out at the top level.
  */
-export function toJsonSafe(value: unknown, seen = new WeakSet<object>(), depth = 0): unknown {
+export function toJsonSafe(value: unknown, omitKey?: string): unknown {
+  return copy(value, new WeakSet<object>(), 0, omitKey);
+}
+
+function copy(value: unknown, seen: WeakSet<object>, depth: number, omitKey?: string): unknown {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -27,7 +31,7 @@ export function toJsonSafe(value: unknown, seen = new WeakSet<object>(), depth =
   if (Array.isArray(value)) {
     seen.add(value);
     const out = value.map((item) => {
-      const safe = toJsonSafe(item, seen, depth + 1);
+      const safe = copy(item, seen, depth + 1);
       return safe === undefined ? null : safe;
     });
     seen.delete(value);
@@ -37,8 +41,8 @@ export function toJsonSafe(value: unknown, seen = new WeakSet<object>(), depth =
   seen.add(value);
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
-    if (isUnsafeKey(key)) continue;
-    const safe = toJsonSafe(value[key], seen, depth + 1);
+    if (isUnsafeKey(key) || key === omitKey) continue;
+    const safe = copy(value[key], seen, depth + 1);
     if (safe !== undefined) out[key] = safe;
   }
   seen.delete(value);
