@@ -124,4 +124,16 @@ test.describe('consent', () => {
     expect(names(events)).toEqual(['page', 'pre_load', 'before_update']);
     for (const event of events) expect(event.context.consent).toMatchObject({ analytics: 'granted', marketing: 'denied' });
   });
+
+  test("a gtag('consent', 'default', …) pushed before load wins over the config's defaults", async ({ page }) => {
+    const { app } = collector;
+    await openReady(page, app, '/consent-gtag-default.html');
+    const state = await page.evaluate(async () => {
+      await window.acquaint!.flush();
+      return window.acquaint!.consent.get();
+    });
+    expect(state).toMatchObject({ analytics: 'granted', marketing: 'denied' });
+    const events = await waitForEvents(app, 2);
+    expect(names(events)).toEqual(['page', 'pre_load']);
+  });
 });
