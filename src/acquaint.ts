@@ -1,10 +1,11 @@
 import { parseConfig, type LoadedConfig } from './config/load';
 import { formatIssues } from './config/report';
-import { createConsent } from './consent/consent';
+import { createConsent, storageAllowed, type ConsentChoices } from './consent/consent';
 import { fromConsentMode } from './consent/gcm';
 import { routeCommand } from './datalayer/commands';
 import { adoptDataLayer } from './datalayer/datalayer';
 import { createModel } from './datalayer/model';
+import { createPersistence } from './delivery/persistence';
 import { createRoutes, type Routes } from './destinations/routes';
 import type { Env } from './env';
 import { createEventBuilder } from './events/build';
@@ -39,6 +40,12 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
   };
 
   const identity = { anonymousId: env.uuid(), userId: null };
+  const tabId = env.uuid();
+  const persistence = createPersistence(env, tabId, log.debug);
+  // Nothing is written to the device before a storage purpose is granted (contract §5).
+  const persistIfAllowed = (state: ConsentChoices): void => {
+    if (routes && storageAllowed(state) && !persistence.enabled) void routes.persist(state);
+  };
   const builder = createEventBuilder(env, () => identity);
   let routes: Routes | undefined;
   let early: AcquaintEvent[] = [];
@@ -53,6 +60,7 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
     gpc: env.gpc,
     changed(state) {
       routes?.consentChanged(state);
+      persistIfAllowed(state);
       emitter.emit('consent', { ...state }); // a copy: listeners must not change what gates stamp
     },
     invalid: (message) => fail('invalid_consent', message),
@@ -82,19 +90,21 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
     }
     log.setDebug(loaded.config.debug === true);
     consent.configure(loaded.config.consent);
-    routes = createRoutes(loaded.destinations, consent.get(), env, {
+    routes = createRoutes(loaded, consent.get(), env, persistence, tabId, {
       delivered: (destination, messageIds) => emitter.emit('delivered', { destination, messageIds }),
-      failed(destination, messageIds, reason, retry) {
-        fail('send_failed', reason, { destination, retry });
-        emitter.emit('dropped', { destination, messageIds, reason: 'send_failed' });
+      dropped(destination, messageIds, reason) {
+        log.debug(`dropped ${messageIds.length} event(s) for ${destination}: ${reason}`);
+        emitter.emit('dropped', { destination, messageIds, reason });
       },
-      dropped: (destination, events, reason) => dropped(events, reason, destination),
+      failed: (destination, messageIds, { reason, ...failure }) => fail('send_failed', reason, { destination, messageIds, ...failure }),
       initFailed: (destination, error) => fail('destination_init_failed', String(error), { destination }),
     });
     const replay = loaded.config.autoPage === false ? early.filter((e) => e !== autoPage) : early;
     early = [];
     for (const event of replay) routes.offer(event);
-    env.onPageHide(() => void routes?.flush(true));
+    persistIfAllowed(consent.get());
+    env.onPageHide(() => routes?.unload());
+    env.onOnline(() => routes?.resume());
   }
 
   const ready = Promise.resolve(config)

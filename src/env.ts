@@ -1,6 +1,7 @@
 import type { AdapterEnv } from './destinations/adapter';
 import type { BuildEnv } from './events/build';
 import type { ConsoleLike } from './lib/log';
+import { createStore, delMany, entries, setMany } from 'idb-keyval';
 import { uuidFrom } from './lib/uuid';
 
 /** Everything acquaint needs from the platform, injected so every module runs in tests. */
@@ -8,10 +9,27 @@ export interface Env extends AdapterEnv, BuildEnv {
   /** `navigator.globalPrivacyControl === true`. */
   gpc: boolean;
   console: ConsoleLike;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
+  /** Uniform in [0, 1), for retry jitter. */
+  random(): number;
   /** Called when the page is hidden or unloads: the last moment to hand events over. */
   onPageHide(listener: () => void): void;
+  isOnline(): boolean;
+  onOnline(listener: () => void): void;
+  /** A key-value store in IndexedDB (idb-keyval), or undefined where there is none. Opening it creates the database. */
+  openStore?(database: string, store: string): KeyValueStore | undefined;
+  /** The Web Locks API, where the browser has it. */
+  locks?: LocksLike;
+}
+
+export interface KeyValueStore {
+  entries(): Promise<[IDBValidKey, unknown][]>;
+  setMany(entries: [IDBValidKey, unknown][]): Promise<void>;
+  delMany(keys: IDBValidKey[]): Promise<void>;
+}
+
+export interface LocksLike {
+  request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+  query(): Promise<{ held?: { name?: string }[] }>;
 }
 
 /**
@@ -33,6 +51,20 @@ export function browserEnv(): Env {
     console: window.console,
     setTimeout: (callback, ms) => window.setTimeout(callback, ms),
     clearTimeout: (handle) => window.clearTimeout(handle as number),
+    random: () => Math.random(),
+    isOnline: () => navigator.onLine !== false,
+    onOnline: (listener) => window.addEventListener('online', listener),
+    openStore(database, name) {
+      // A missing indexedDB (some private modes, sandboxed frames) throws synchronously in idb-keyval.
+      if (typeof indexedDB === 'undefined' || !indexedDB) return undefined;
+      const store = createStore(database, name);
+      return {
+        entries: () => entries(store),
+        setMany: (items) => setMany(items, store),
+        delMany: (keys) => delMany(keys, store),
+      };
+    },
+    locks: navigator.locks,
     onPageHide(listener) {
       window.addEventListener('pagehide', listener);
       document.addEventListener('visibilitychange', () => {

@@ -19,6 +19,16 @@ export const identityConfigSchema = z.strictObject({
   idTtlDays: z.optional(z.int().check(z.minimum(1), z.maximum(3650))),
 });
 
+/** How a destination's queue sends, retries and bounds itself; each key optional. */
+export const deliveryConfigSchema = z.strictObject({
+  flushIntervalMs: z.optional(z.int().check(z.minimum(0), z.maximum(600_000))),
+  maxQueueEvents: z.optional(z.int().check(z.minimum(1), z.maximum(100_000))),
+  maxQueueBytes: z.optional(z.int().check(z.minimum(1_000), z.maximum(50_000_000))),
+  maxAgeHours: z.optional(z.number().check(z.positive(), z.maximum(24 * 365))),
+  retryBaseMs: z.optional(z.int().check(z.minimum(1), z.maximum(600_000))),
+  maxRetryDelayMs: z.optional(z.int().check(z.minimum(1), z.maximum(86_400_000))),
+});
+
 /**
  * The envelope every destination shares; `settings` is checked by the adapter's own
  * schema (see destinations/registry.ts), so one bad destination can be disabled alone.
@@ -28,6 +38,7 @@ export const destinationSchema = z.strictObject({
   type: z.string().check(z.minLength(1)),
   purposes: z.array(purposeName).check(z.minLength(1, 'list at least one purpose ("necessary" for always-on)')),
   settings: z.optional(z.unknown()),
+  delivery: z.optional(deliveryConfigSchema),
 });
 
 export const configSchema = z.strictObject({
@@ -36,10 +47,12 @@ export const configSchema = z.strictObject({
   autoPage: z.optional(z.boolean()),
   consent: z.optional(consentConfigSchema),
   identity: z.optional(identityConfigSchema),
+  delivery: z.optional(deliveryConfigSchema),
   destinations: z.optional(z.array(destinationSchema)),
 });
 
 export type Config = z.infer<typeof configSchema>;
 export type ConsentConfig = z.infer<typeof consentConfigSchema>;
 export type DestinationConfig = z.infer<typeof destinationSchema>;
+export type DeliveryConfig = z.infer<typeof deliveryConfigSchema>;
 export type ConsentState = z.infer<typeof consentStateSchema>;

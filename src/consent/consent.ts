@@ -3,6 +3,11 @@ import { isPlainObject, isUnsafeKey } from '../lib/is';
 
 export type ConsentChoices = Record<string, ConsentState>;
 
+/** Contract §5: the purposes whose grant allows acquaint to store anything on the device. */
+export const STORAGE_PURPOSES = ['analytics', 'personalization'] as const;
+
+export const storageAllowed = (state: ConsentChoices): boolean => STORAGE_PURPOSES.some((purpose) => state[purpose] === 'granted');
+
 export interface ConsentOptions {
   /** `navigator.globalPrivacyControl === true`. */
   gpc: boolean;

@@ -16,14 +16,3 @@ export function fitBatch(events: readonly AcquaintEvent[], maxEvents: number, ma
   }
   return count;
 }
-
-/** Splits events, in order, into batches within a count and an approximate byte limit. */
-export function splitBatches(events: readonly AcquaintEvent[], maxEvents: number, maxBytes: number): AcquaintEvent[][] {
-  const batches: AcquaintEvent[][] = [];
-  for (let start = 0; start < events.length; ) {
-    const count = fitBatch(events.slice(start, start + maxEvents), maxEvents, maxBytes);
-    batches.push(events.slice(start, start + count));
-    start += count;
-  }
-  return batches;
-}

@@ -1,82 +1,155 @@
 import type { Adapter } from '../destinations/adapter';
 import type { AcquaintEvent } from '../events/event';
-import { fitBatch, splitBatches } from './batch';
+import type { DropReason } from '../events/reports';
+import { backoff } from './backoff';
+import { fitBatch } from './batch';
+import type { Persistence } from './persistence';
+import { createQueue, type QueueLimits } from './queue';
+import type { QueueRecord } from './record';
 
-export interface OutboxOptions {
-  /** How long events wait to share a request. */
+export interface OutboxOptions extends QueueLimits {
   flushIntervalMs: number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-  delivered(destination: string, messageIds: string[]): void;
-  failed(destination: string, messageIds: string[], reason: string, retry: boolean): void;
+  retryBaseMs: number;
+  maxRetryDelayMs: number;
 }
 
+export interface OutboxEnv {
+  now(): number;
+  random(): number;
+  isOnline(): boolean;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface OutboxReports {
+  delivered(destination: string, messageIds: string[]): void;
+  dropped(destination: string, messageIds: string[], reason: DropReason): void;
+  failed(destination: string, messageIds: string[], failure: { reason: string; status?: number; retry: boolean; retryInMs?: number }): void;
+}
+
+// Normal sends may be large; what leaves during unload must fit sendBeacon/keepalive (64 KB).
+const UNLOAD_MAX_BYTES = 60_000;
+const ids = (records: readonly QueueRecord[]): string[] => records.map((r) => r.event.messageId);
+
 /**
- * One destination's in-memory outbox: batches what the gate passes and sends it after
- * a short interval, at once when a batch is full, and by beacon when the page goes away.
- * (Durable queues and retries come with the delivery issue.)
+ * One destination's delivery: a bounded queue (persisted once storage is allowed), sent in
+ * batches after a short interval, retried with backoff, handed to sendBeacon on unload.
+ * Every event ends delivered or reported as dropped with a reason.
  */
-export function createOutbox(adapter: Adapter, options: OutboxOptions) {
-  let pending: AcquaintEvent[] = [];
+export function createOutbox(adapter: Adapter, options: OutboxOptions, env: OutboxEnv, persistence: Persistence, tabId: string, reports: OutboxReports) {
+  const queue = createQueue(options);
   let timer: unknown;
-  let soon = false;
-  let draining: Promise<void> | undefined;
-  const inFlight = new Set<Promise<void>>();
+  let wakeAt = Infinity;
+  let retryAt = 0;
+  let failures = 0;
+  // Drains run one after another: a batch is never sent twice at once.
+  let chain: Promise<void> = Promise.resolve();
 
-  async function sendOne(batch: AcquaintEvent[], unloading: boolean): Promise<void> {
-    const ids = batch.map((event) => event.messageId);
+  const drop = (records: QueueRecord[], reason: DropReason): void => {
+    if (!records.length) return;
+    persistence.remove(records);
+    reports.dropped(adapter.id, ids(records), reason);
+  };
+
+  function wake(at: number): void {
+    if (at >= wakeAt) return;
+    if (timer !== undefined) env.clearTimeout(timer);
+    wakeAt = at;
+    timer = env.setTimeout(() => {
+      timer = undefined;
+      wakeAt = Infinity;
+      void run(false);
+    }, Math.max(0, at - env.now()));
+  }
+
+  function run(force: boolean): Promise<void> {
+    chain = chain.then(() => drain(force));
+    return chain;
+  }
+
+  async function drain(force: boolean): Promise<void> {
+    drop(queue.trim(), 'queue_full');
+    drop(queue.expire(env.now()), 'expired');
+    if (!env.isOnline()) return; // resumed by the `online` event
+    if (!force && env.now() < retryAt) return wake(retryAt);
+    for (;;) {
+      const batch = queue.take(adapter.limits.maxEvents, adapter.limits.maxBytes);
+      if (!batch.length) return;
+      if (!(await sendBatch(batch))) return wake(retryAt);
+      // One batch per task, so a backlog never becomes one long task.
+      if (queue.length) await new Promise<void>((resolve) => env.setTimeout(resolve, 0));
+    }
+  }
+
+  async function sendBatch(batch: QueueRecord[]): Promise<boolean> {
+    let result;
     try {
-      const result = await adapter.send(batch, { unloading });
-      if (result.ok) options.delivered(adapter.id, ids);
-      else options.failed(adapter.id, ids, result.reason, result.retry);
+      result = await adapter.send(batch.map((r) => r.event), { unloading: false });
     } catch (error) {
-      // An adapter that throws is a bug in the adapter; the page and the other destinations go on.
-      options.failed(adapter.id, ids, `adapter threw: ${String(error)}`, false);
+      // An adapter that throws is a bug in the adapter; the others and the page go on.
+      result = { ok: false as const, reason: `adapter threw: ${String(error)}`, retry: false };
     }
-  }
-
-  function track(sending: Promise<void>): void {
-    inFlight.add(sending);
-    void sending.finally(() => inFlight.delete(sending));
-  }
-
-  // One batch per task, so a big backlog never becomes one long task on the main thread.
-  async function drain(): Promise<void> {
-    while (pending.length > 0) {
-      const batch = pending.splice(0, fitBatch(pending.slice(0, adapter.limits.maxEvents), adapter.limits.maxEvents, adapter.limits.maxBytes));
-      track(sendOne(batch, false));
-      if (pending.length > 0) await new Promise<void>((resolve) => options.setTimeout(resolve, 0));
+    if (result.ok) {
+      failures = 0;
+      queue.remove(batch);
+      persistence.remove(batch);
+      reports.delivered(adapter.id, ids(batch));
+      return true;
     }
-  }
-
-  function flush(unloading = false): Promise<void> {
-    if (timer !== undefined) options.clearTimeout(timer);
-    timer = undefined;
-    soon = false;
-    if (unloading) {
-      // No later task is coming: hand everything over now.
-      for (const batch of splitBatches(pending, adapter.limits.maxEvents, adapter.limits.maxBytes)) track(sendOne(batch, true));
-      pending = [];
-    } else {
-      draining ??= drain().finally(() => (draining = undefined));
+    if (!result.retry) {
+      queue.remove(batch);
+      reports.failed(adapter.id, ids(batch), { reason: result.reason, status: result.status, retry: false });
+      drop(batch, 'rejected');
+      return true;
     }
-    return (draining ?? Promise.resolve()).then(() => Promise.all(inFlight)).then(() => undefined);
+    failures++;
+    queue.release(batch);
+    persistence.write(batch);
+    const delay = Math.max(backoff(failures, options.retryBaseMs, options.maxRetryDelayMs, env.random()), result.retryAfterMs ?? 0);
+    retryAt = env.now() + delay;
+    reports.failed(adapter.id, ids(batch), { reason: result.reason, status: result.status, retry: true, retryInMs: delay });
+    return false;
   }
 
   return {
     add(event: AcquaintEvent): void {
-      pending.push(event);
-      if (pending.length >= adapter.limits.maxEvents) {
-        // A full batch leaves on the next task, not inside the push that filled it.
-        if (soon) return;
-        if (timer !== undefined) options.clearTimeout(timer);
-        timer = options.setTimeout(() => void flush(), 0);
-        soon = true;
-      } else if (timer === undefined) {
-        timer = options.setTimeout(() => void flush(), options.flushIntervalMs);
+      const record: QueueRecord = { destination: adapter.id, event, attempts: 0, owner: tabId };
+      drop(queue.add([record]), 'queue_full');
+      persistence.write([record]);
+      wake(Math.max(retryAt, env.now() + (queue.length >= adapter.limits.maxEvents ? 0 : options.flushIntervalMs)));
+    },
+    /** Records a gone tab left, now ours. */
+    adopt(records: QueueRecord[]): void {
+      drop(queue.add(records.filter((r) => !queue.has(r.event))), 'queue_full');
+      wake(Math.max(retryAt, env.now()));
+    },
+    records: (): QueueRecord[] => queue.all(),
+    /** Sends what is queued now, ignoring backoff; resolves once each batch was attempted. */
+    flush: (): Promise<void> => run(true),
+    /** Back online: try again at once. */
+    resume: (): void => void run(true),
+    /** The page is going away: hand everything to the transport that outlives it. */
+    unload(): void {
+      const all = queue.all();
+      for (let start = 0; start < all.length; ) {
+        const count = fitBatch(all.slice(start, start + adapter.limits.maxEvents).map((r) => r.event), adapter.limits.maxEvents, UNLOAD_MAX_BYTES);
+        const chunk = all.slice(start, (start += count));
+        // sendBeacon gives no answer but "queued": the persisted copies go now. If the page dies
+        // before the delete commits, the next page sends them again (at-least-once).
+        void adapter.send(chunk.map((r) => r.event), { unloading: true }).then((result) => {
+          if (!result.ok) return;
+          queue.remove(chunk);
+          persistence.remove(chunk);
+          reports.delivered(adapter.id, ids(chunk));
+        });
       }
     },
-    flush,
+    /** Consent for this destination was withdrawn: nothing queued leaves any more. */
+    purge(reason: DropReason): void {
+      const all = queue.all();
+      queue.remove(all);
+      drop(all, reason);
+    },
   };
 }
 

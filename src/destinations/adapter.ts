@@ -7,7 +7,7 @@ export interface SendOptions {
 }
 
 /** What a send achieved; `retry` says whether trying again could help. */
-export type SendResult = { ok: true } | { ok: false; reason: string; status?: number; retry: boolean };
+export type SendResult = { ok: true } | { ok: false; reason: string; status?: number; retry: boolean; retryAfterMs?: number };
 
 /** A destination: the core reads only these fields, never an adapter's name. */
 export interface Adapter<Settings = unknown> {
@@ -21,9 +21,11 @@ export interface Adapter<Settings = unknown> {
 
 /** The platform pieces adapters may use, injected so they run anywhere. */
 export interface AdapterEnv {
-  fetch(url: string, init: RequestInit): Promise<{ ok: boolean; status: number }>;
+  fetch(url: string, init: RequestInit): Promise<{ ok: boolean; status: number; headers: { get(name: string): string | null } }>;
   sendBeacon?(url: string, body: string): boolean;
   now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
   /** The page's URL, to resolve relative endpoints against. */
   baseUrl(): string;
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import type { AcquaintEvent } from '../events/event';
 import { serializeEvent } from '../events/serialize';
+import { parseRetryAfter } from '../delivery/backoff';
 import type { AdapterEnv, AdapterType, SendResult } from './adapter';
 
 const isHttpUrl = (value: string): boolean => {
@@ -14,12 +15,14 @@ const isHttpUrl = (value: string): boolean => {
 export const httpSettingsSchema = z.strictObject({
   /** Absolute http(s) URL, or a path resolved against the page (first-party collector). */
   url: z.string().check(z.refine(isHttpUrl, 'must be an http(s) URL or a path like /v1/batch')),
+  /** A request not answered by then is aborted and retried. */
+  timeoutMs: z.optional(z.int().check(z.minimum(100), z.maximum(120_000))),
 });
 
 export type HttpSettings = z.infer<typeof httpSettingsSchema>;
 
-// sendBeacon and keepalive fetch share a 64 KB budget per page; stay under it.
-const MAX_BYTES = 60_000;
+// sendBeacon and keepalive fetch share a 64 KB budget per page; stay under it when unloading.
+const MAX_UNLOAD_BYTES = 60_000;
 
 /** Serialises events once each and joins them: the body is `{batch, sentAt}` (contract §6). */
 export function batchBody(batch: readonly AcquaintEvent[], sentAt: string): string {
@@ -34,29 +37,40 @@ export const httpDestination: AdapterType<HttpSettings> = {
   settings: httpSettingsSchema,
   create(id: string, purposes: readonly string[], env: AdapterEnv) {
     let url = '';
+    let timeoutMs = 10_000;
     return {
       id,
       purposes,
-      limits: { maxEvents: 100, maxBytes: MAX_BYTES },
+      limits: { maxEvents: 500, maxBytes: 500_000 },
       init(settings: HttpSettings) {
         url = new URL(settings.url, env.baseUrl()).href;
+        timeoutMs = settings.timeoutMs ?? timeoutMs;
       },
       async send(batch, { unloading }): Promise<SendResult> {
         const body = batchBody(batch, new Date(env.now()).toISOString());
-        if (unloading && env.sendBeacon && body.length <= MAX_BYTES && env.sendBeacon(url, body)) return { ok: true };
+        const small = body.length <= MAX_UNLOAD_BYTES;
+        if (unloading && small && env.sendBeacon?.(url, body)) return { ok: true };
+        const abort = new AbortController();
+        const timer = unloading ? undefined : env.setTimeout(() => abort.abort(), timeoutMs);
         try {
           const response = await env.fetch(url, {
             method: 'POST',
             body,
             headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
             // keepalive shares one 64 KB budget across all in-flight requests: only for the last send.
-            keepalive: unloading && body.length <= MAX_BYTES,
+            keepalive: unloading && small,
+            signal: abort.signal,
           });
           if (response.ok) return { ok: true };
           const status = response.status;
-          return { ok: false, status, reason: `HTTP ${status}`, retry: status >= 500 || status === 429 };
+          const retry = status >= 500 || status === 429 || status === 408;
+          const retryAfterMs = retry ? parseRetryAfter(response.headers.get('Retry-After'), env.now()) : undefined;
+          return { ok: false, status, reason: `HTTP ${status}`, retry, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
         } catch (error) {
-          return { ok: false, reason: error instanceof Error ? `${error.name}: ${error.message}` : 'network error', retry: true };
+          const reason = abort.signal.aborted ? `timeout after ${timeoutMs} ms` : error instanceof Error ? `${error.name}: ${error.message}` : 'network error';
+          return { ok: false, reason, retry: true };
+        } finally {
+          if (timer !== undefined) env.clearTimeout(timer);
         }
       },
     };

@@ -5,7 +5,16 @@ import type { ConsentChoices } from '../consent/consent';
 export interface AcquaintEvents {
   delivered: { destination: string; messageIds: string[] };
   dropped: { destination?: string; messageIds: string[]; reason: DropReason };
-  error: { code: string; message: string; destination?: string; retry?: boolean; issues?: ConfigIssue[] };
+  error: {
+    code: string;
+    message: string;
+    destination?: string;
+    messageIds?: string[];
+    status?: number;
+    retry?: boolean;
+    retryInMs?: number;
+    issues?: ConfigIssue[];
+  };
   consent: ConsentChoices;
 }
 
@@ -14,6 +23,9 @@ export type DropReason =
   | 'hold_overflow'
   | 'buffer_overflow'
   | 'config_unavailable'
-  | 'send_failed';
+  | 'queue_full'
+  | 'expired'
+  | 'rejected'
+  | 'destination_removed';
 
 export const REPORT_TYPES: ReadonlyArray<keyof AcquaintEvents> = ['delivered', 'dropped', 'error', 'consent'];

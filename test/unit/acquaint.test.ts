@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAcquaint } from '../../src/acquaint';
-import { fakeEnv } from './fake-env';
+import { answer, fakeEnv } from './fake-env';
 
 const collector = (purposes = ['analytics'], id = 'collector') => ({ id, type: 'http', purposes, settings: { url: '/v1/batch' } });
 const config = (extra: Record<string, unknown> = {}) => ({
@@ -118,16 +118,28 @@ describe('createAcquaint', () => {
     expect(acquaint.get('b')).toBe(2);
   });
 
-  it('reports a failed send as error and dropped', async () => {
-    const { env } = fakeEnv({ fetch: () => Promise.resolve({ ok: false, status: 503 }) });
+  it('reports a retryable failure as an error and keeps the events', async () => {
+    const { env } = fakeEnv({ fetch: () => Promise.resolve(answer(503)) });
     const reports: unknown[] = [];
     const acquaint = createAcquaint({ config: config(), env });
     acquaint.on('error', (e) => reports.push(e));
     acquaint.on('dropped', (e) => reports.push(e));
     await acquaint.flush();
     expect(reports).toEqual([
-      { code: 'send_failed', message: 'HTTP 503', destination: 'collector', retry: true },
-      { destination: 'collector', messageIds: [expect.any(String)], reason: 'send_failed' },
+      { code: 'send_failed', message: 'HTTP 503', destination: 'collector', status: 503, retry: true, retryInMs: 500, messageIds: [expect.any(String)] },
+    ]);
+  });
+
+  it('drops a batch the collector rejects, with a reason', async () => {
+    const { env } = fakeEnv({ fetch: () => Promise.resolve(answer(400)) });
+    const reports: unknown[] = [];
+    const acquaint = createAcquaint({ config: config(), env });
+    acquaint.on('error', (e) => reports.push(e));
+    acquaint.on('dropped', (e) => reports.push(e));
+    await acquaint.flush();
+    expect(reports).toEqual([
+      { code: 'send_failed', message: 'HTTP 400', destination: 'collector', status: 400, retry: false, messageIds: [expect.any(String)] },
+      { destination: 'collector', messageIds: [expect.any(String)], reason: 'rejected' },
     ]);
   });
 

@@ -1,15 +1,37 @@
 import { vi } from 'vitest';
-import type { Env } from '../../src/env';
+import type { Env, KeyValueStore } from '../../src/env';
+
+/** A fetch answer with the given status and headers. */
+export const answer = (status: number, headers: Record<string, string> = {}) => ({
+  ok: status >= 200 && status < 300,
+  status,
+  headers: { get: (name: string) => headers[name] ?? null },
+});
+
+/** An in-memory stand-in for the idb-keyval store, shared by every env that gets it (tabs). */
+export function memoryStore(): KeyValueStore & { data: Map<IDBValidKey, unknown> } {
+  const data = new Map<IDBValidKey, unknown>();
+  return {
+    data,
+    entries: () => Promise.resolve([...data.entries()]),
+    setMany: (items) => Promise.resolve(void items.forEach(([key, value]) => data.set(key, structuredClone(value)))),
+    delMany: (keys) => Promise.resolve(void keys.forEach((key) => data.delete(key))),
+  };
+}
 
 /** An Env whose network, clock and ids are scripted by the test. */
+// Shared by every fake env, so two "tabs" never make the same id.
+let counter = 0;
+
 export function fakeEnv(overrides: Partial<Env> = {}) {
-  let counter = 0;
   const requests: { url: string; body: unknown; via: 'fetch' | 'beacon' }[] = [];
   const pageHide: (() => void)[] = [];
+  const onlineListeners: (() => void)[] = [];
+  let online = true;
   const env: Env = {
     fetch: vi.fn((url: string, init: RequestInit) => {
       requests.push({ url, body: JSON.parse(init.body as string), via: 'fetch' });
-      return Promise.resolve({ ok: true, status: 200 });
+      return Promise.resolve(answer(200));
     }),
     sendBeacon: vi.fn((url: string, body: string) => {
       requests.push({ url, body: JSON.parse(body), via: 'beacon' });
@@ -24,10 +46,18 @@ export function fakeEnv(overrides: Partial<Env> = {}) {
     setTimeout: (callback, ms) => setTimeout(callback, ms),
     clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
     onPageHide: (listener) => void pageHide.push(listener),
+    random: () => 0.5,
+    isOnline: () => online,
+    onOnline: (listener) => void onlineListeners.push(listener),
+    openStore: () => undefined,
     ...overrides,
   };
   const hidePage = () => pageHide.forEach((listener) => listener());
+  const setOnline = (value: boolean) => {
+    online = value;
+    if (value) onlineListeners.forEach((listener) => listener());
+  };
   /** Every event that reached the network, in order. */
   const sent = () => requests.flatMap((r) => (r.body as { batch: Record<string, unknown>[] }).batch);
-  return { env, requests, sent, hidePage };
+  return { env, requests, sent, hidePage, setOnline };
 }

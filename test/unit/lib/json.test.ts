@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toJsonSafe } from '../../../src/lib/json';
 import { utf8Length } from '../../../src/lib/bytes';
-import { splitBatches } from '../../../src/delivery/batch';
+import { fitBatch } from '../../../src/delivery/batch';
 import type { AcquaintEvent } from '../../../src/events/event';
 
 describe('toJsonSafe', () => {
@@ -29,18 +29,16 @@ describe('utf8Length', () => {
   });
 });
 
-describe('splitBatches', () => {
+describe('fitBatch', () => {
   const event = (id: number, pad = 0) => ({ messageId: String(id), pad: 'x'.repeat(pad) }) as unknown as AcquaintEvent;
 
-  it('splits by count, in order', () => {
-    const batches = splitBatches([1, 2, 3, 4, 5].map((i) => event(i)), 2, 60_000);
-    expect(batches.map((b) => b.map((e) => e.messageId))).toEqual([['1', '2'], ['3', '4'], ['5']]);
+  it('fits by count', () => {
+    expect(fitBatch([1, 2, 3, 4, 5].map((i) => event(i)), 2, 60_000)).toBe(2);
   });
 
-  it('splits by bytes and still sends an event bigger than the limit alone', () => {
-    const batches = splitBatches([event(1, 400), event(2, 400), event(3, 2000)], 100, 1000);
-    expect(batches.map((b) => b.length)).toEqual([2, 1]);
-    const [first] = splitBatches([event(1, 400), event(2, 500)], 100, 1000);
-    expect(first).toHaveLength(1);
+  it('fits by bytes and still takes one event bigger than the limit', () => {
+    expect(fitBatch([event(1, 400), event(2, 400), event(3, 2000)], 100, 1000)).toBe(2);
+    expect(fitBatch([event(1, 400), event(2, 500)], 100, 1000)).toBe(1);
+    expect(fitBatch([event(3, 2000)], 100, 1000)).toBe(1);
   });
 });

@@ -1,0 +1,92 @@
+import type { Env, KeyValueStore } from '../env';
+import { isQueueRecord, recordKey, type QueueRecord } from './record';
+
+// Its own database: idb-keyval gives each createStore one database, and the default
+// `keyval-store` may be the site's own (STYLE §3.4).
+export const QUEUE_DATABASE = 'acquaint-queue';
+const TAB_LOCK = 'acquaint-tab:';
+const ADOPT_LOCK = 'acquaint-adopt';
+
+export type Orphan = 'adopt' | 'drop' | 'leave';
+
+export interface Persistence {
+  readonly enabled: boolean;
+  /**
+   * Opens IndexedDB (only once storage is allowed), stores `mine`, and goes through the
+   * records left by tabs that are gone: `decide` says which to adopt and which to drop.
+   */
+  enable(mine: readonly QueueRecord[], decide: (record: QueueRecord) => Orphan): Promise<{ adopted: QueueRecord[]; dropped: QueueRecord[] }>;
+  write(records: readonly QueueRecord[]): void;
+  remove(records: readonly QueueRecord[]): void;
+}
+
+/**
+ * The IndexedDB copy of every destination's queue. Any failure (no IndexedDB, private mode,
+ * quota) turns it off with one debug line: the queues go on in memory and the page never sees it.
+ */
+export function createPersistence(env: Env, tabId: string, debug: (message: string) => void): Persistence {
+  let store: KeyValueStore | undefined;
+  let enabling: Promise<{ adopted: QueueRecord[]; dropped: QueueRecord[] }> | undefined;
+
+  const fail = (error: unknown): void => {
+    if (!store) return;
+    store = undefined;
+    debug(`IndexedDB unavailable, queues stay in memory: ${String(error)}`);
+  };
+
+  async function claimOrphans(decide: (record: QueueRecord) => Orphan) {
+    const entries = await store!.entries();
+    const alive = await liveTabs();
+    const adopted: QueueRecord[] = [];
+    const dropped: QueueRecord[] = [];
+    const junk: IDBValidKey[] = [];
+    for (const [key, value] of entries) {
+      if (!isQueueRecord(value)) junk.push(key);
+      else if (value.owner === tabId || alive.has(value.owner)) continue;
+      else if (decide(value) === 'adopt') adopted.push({ ...value, owner: tabId });
+      else if (decide(value) === 'drop') dropped.push(value);
+    }
+    await store!.delMany([...junk, ...dropped.map(recordKey)]);
+    await store!.setMany(adopted.map((r) => [recordKey(r), r]));
+    return { adopted, dropped };
+  }
+
+  // Web Locks tell which tabs still live. Without them (old browsers) every record not ours
+  // is adopted: a duplicate is possible then, a loss is not.
+  async function liveTabs(): Promise<Set<string>> {
+    if (!env.locks) return new Set();
+    const { held = [] } = await env.locks.query();
+    return new Set(held.map((lock) => lock.name ?? '').filter((name) => name.startsWith(TAB_LOCK)).map((name) => name.slice(TAB_LOCK.length)));
+  }
+
+  return {
+    get enabled() {
+      return store !== undefined;
+    },
+    enable(mine, decide) {
+      enabling ??= (async () => {
+        try {
+          store = env.openStore?.(QUEUE_DATABASE, 'records');
+          if (!store) throw new Error('IndexedDB is not available');
+          if (env.locks) {
+            // Held for the tab's life: its records are its own while it lives.
+            void env.locks.request(TAB_LOCK + tabId, () => new Promise<never>(() => undefined));
+          }
+          if (mine.length) await store.setMany(mine.map((r) => [recordKey(r), r]));
+          const claim = () => claimOrphans(decide);
+          return env.locks ? await env.locks.request(ADOPT_LOCK, claim) : await claim();
+        } catch (error) {
+          fail(error);
+          return { adopted: [], dropped: [] };
+        }
+      })();
+      return enabling;
+    },
+    write(records) {
+      if (store && records.length) store.setMany(records.map((r) => [recordKey(r), r])).catch(fail);
+    },
+    remove(records) {
+      if (store && records.length) store.delMany(records.map(recordKey)).catch(fail);
+    },
+  };
+}

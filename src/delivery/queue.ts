@@ -1,0 +1,118 @@
+import type { AcquaintEvent } from '../events/event';
+import { serializeEvent } from '../events/serialize';
+import { utf8Length } from '../lib/bytes';
+import { fitBatch } from './batch';
+import type { QueueRecord } from './record';
+
+export interface QueueLimits {
+  maxEvents: number;
+  maxBytes: number;
+  maxAgeMs: number;
+}
+
+const bytesOf = (record: QueueRecord): number => utf8Length(serializeEvent(record.event));
+
+/**
+ * One destination's queue, oldest first. Bounded in count and bytes: adding past a bound
+ * evicts the oldest records that are not being sent, which the caller reports.
+ */
+export function createQueue(limits: QueueLimits) {
+  const records: QueueRecord[] = [];
+  const sizes = new WeakMap<QueueRecord, number>();
+  const inFlight = new Set<QueueRecord>();
+  let bytes = 0;
+  let unmeasured = false;
+
+  const sizeOf = (record: QueueRecord): number => {
+    let size = sizes.get(record);
+    if (size === undefined) sizes.set(record, (size = bytesOf(record)));
+    return size;
+  };
+
+  function remove(gone: ReadonlySet<QueueRecord>): void {
+    let kept = 0;
+    for (const record of records) {
+      if (gone.has(record)) {
+        bytes -= sizes.get(record) ?? 0;
+        inFlight.delete(record);
+      } else records[kept++] = record;
+    }
+    records.length = kept;
+  }
+
+  function evict(): QueueRecord[] {
+    const evicted = new Set<QueueRecord>();
+    let count = records.length;
+    let total = bytes;
+    for (const record of records) {
+      if (count <= limits.maxEvents && total <= limits.maxBytes) break;
+      if (inFlight.has(record)) continue;
+      evicted.add(record);
+      count--;
+      total -= sizeOf(record);
+    }
+    remove(evicted);
+    return [...evicted];
+  }
+
+  return {
+    get length(): number {
+      return records.length;
+    },
+    /**
+     * Adds records, kept in event-time order, and returns what the count bound evicted. Bytes
+     * are measured later (`trim`), off the push path, since measuring means serialising.
+     */
+    add(added: readonly QueueRecord[]): QueueRecord[] {
+      let ordered = true;
+      for (const record of added) {
+        const last = records[records.length - 1];
+        if (last && record.event.timestamp < last.event.timestamp) ordered = false;
+        records.push(record);
+        unmeasured = true;
+      }
+      if (!ordered) records.sort((a, b) => (a.event.timestamp < b.event.timestamp ? -1 : a.event.timestamp > b.event.timestamp ? 1 : 0));
+      return records.length > limits.maxEvents ? evict() : [];
+    },
+    /** Applies the byte bound; returns what it evicted. */
+    trim(): QueueRecord[] {
+      if (!unmeasured) return [];
+      unmeasured = false;
+      bytes = records.reduce((sum, record) => sum + sizeOf(record), 0);
+      return evict();
+    },
+    /** The next batch to send, oldest first, marked in flight until settled. */
+    take(maxEvents: number, maxBytes: number): QueueRecord[] {
+      const free = records.filter((r) => !inFlight.has(r)).slice(0, maxEvents);
+      const batch = free.slice(0, fitBatch(free.map((r) => r.event), maxEvents, maxBytes));
+      for (const record of batch) inFlight.add(record);
+      return batch;
+    },
+    /** Everything, in flight or not (the page is going away). */
+    all(): QueueRecord[] {
+      return records.slice();
+    },
+    /** The batch is done with: delivered or dropped. */
+    remove(done: readonly QueueRecord[]): void {
+      remove(new Set(done));
+    },
+    /** The batch failed and will be tried again. */
+    release(failed: readonly QueueRecord[]): void {
+      for (const record of failed) {
+        record.attempts++;
+        inFlight.delete(record);
+      }
+    },
+    /** Records older than the age limit, removed. */
+    expire(now: number): QueueRecord[] {
+      const old = new Set(records.filter((r) => !inFlight.has(r) && now - Date.parse(r.event.timestamp) > limits.maxAgeMs));
+      remove(old);
+      return [...old];
+    },
+    has(event: AcquaintEvent): boolean {
+      return records.some((r) => r.event.messageId === event.messageId);
+    },
+  };
+}
+
+export type Queue = ReturnType<typeof createQueue>;

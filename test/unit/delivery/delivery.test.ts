@@ -1,0 +1,205 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createAcquaint } from '../../../src/acquaint';
+import type { LocksLike } from '../../../src/env';
+import { answer, fakeEnv, memoryStore } from '../fake-env';
+
+const config = (delivery: Record<string, unknown> = {}, analytics = 'granted') => ({
+  version: 1,
+  autoPage: false,
+  consent: { defaults: { analytics } },
+  delivery: { retryBaseMs: 1000, maxRetryDelayMs: 8000, ...delivery },
+  destinations: [{ id: 'collector', type: 'http', purposes: ['analytics'], settings: { url: '/v1/batch' } }],
+});
+
+/** A fetch that answers with the given statuses in turn, then 200. */
+function scripted(...statuses: (number | [number, Record<string, string>] | 'network')[]) {
+  const calls: { at: number; ids: string[] }[] = [];
+  const fetch = vi.fn((_url: string, init: RequestInit) => {
+    const body = JSON.parse(init.body as string) as { batch: { messageId: string }[] };
+    calls.push({ at: Date.now(), ids: body.batch.map((e) => e.messageId) });
+    const next = statuses.shift() ?? 200;
+    if (next === 'network') return Promise.reject(new TypeError('Failed to fetch'));
+    return Promise.resolve(Array.isArray(next) ? answer(...next) : answer(next));
+  });
+  return { fetch, calls };
+}
+
+/** Web Locks for tabs in one test: a lock is held while its callback's promise is pending. */
+function fakeLocks(): LocksLike & { release(name: string): void } {
+  const held = new Map<string, () => void>();
+  return {
+    async request<T>(name: string, callback: () => Promise<T>) {
+      while (held.has(name)) await new Promise((r) => setTimeout(r, 1));
+      let release!: () => void;
+      held.set(name, (release = () => held.delete(name)));
+      try {
+        return await callback();
+      } finally {
+        release();
+      }
+    },
+    query: () => Promise.resolve({ held: [...held.keys()].map((name) => ({ name })) }),
+    release: (name) => held.get(name)?.(),
+  };
+}
+
+beforeEach(() => void vi.useFakeTimers({ now: Date.parse('2026-11-23T10:00:00Z') }));
+afterEach(() => void vi.useRealTimers());
+
+describe('delivery', () => {
+  it('retries 5xx with growing backoff and keeps the messageId', async () => {
+    const { fetch, calls } = scripted(503, 503, 502);
+    const { env } = fakeEnv({ fetch, now: () => Date.now() });
+    const acquaint = createAcquaint({ config: config(), env });
+    const delivered = vi.fn();
+    acquaint.on('delivered', delivered);
+    acquaint.track('buy');
+    await vi.advanceTimersByTimeAsync(1000); // flush interval
+    await vi.advanceTimersByTimeAsync(500); //  attempt 1 failed: jittered 0.5 × 1000
+    await vi.advanceTimersByTimeAsync(1000); // attempt 2: 0.5 × 2000
+    await vi.advanceTimersByTimeAsync(2000); // attempt 3: 0.5 × 4000
+    expect(calls.map((c) => c.at - calls[0]!.at)).toEqual([0, 500, 1500, 3500]);
+    expect(new Set(calls.map((c) => c.ids[0])).size).toBe(1);
+    expect(delivered).toHaveBeenCalledTimes(1);
+  });
+
+  it('waits as long as Retry-After asks', async () => {
+    const { fetch, calls } = scripted([429, { 'Retry-After': '7' }]);
+    const { env } = fakeEnv({ fetch, now: () => Date.now() });
+    const acquaint = createAcquaint({ config: config(), env });
+    acquaint.track('buy');
+    await acquaint.flush();
+    await vi.advanceTimersByTimeAsync(6999);
+    expect(calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('retries network errors, and an explicit flush ignores the backoff', async () => {
+    const { fetch, calls } = scripted('network');
+    const { env } = fakeEnv({ fetch, now: () => Date.now() });
+    const acquaint = createAcquaint({ config: config(), env });
+    const errors = vi.fn();
+    acquaint.on('error', errors);
+    acquaint.track('buy');
+    await acquaint.flush();
+    await acquaint.flush();
+    expect(calls).toHaveLength(2);
+    expect(errors).toHaveBeenCalledWith(expect.objectContaining({ message: 'TypeError: Failed to fetch', retry: true }));
+  });
+
+  it('sends nothing while offline and resumes on online', async () => {
+    const { fetch, calls } = scripted();
+    const { env, setOnline } = fakeEnv({ fetch, now: () => Date.now() });
+    const acquaint = createAcquaint({ config: config(), env });
+    await acquaint.ready();
+    setOnline(false);
+    acquaint.track('buy');
+    await vi.advanceTimersByTimeAsync(60_000);
+    await acquaint.flush();
+    expect(calls).toHaveLength(0);
+    setOnline(true);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('drops the oldest events beyond the queue bound, with a report', async () => {
+    const { fetch } = scripted();
+    const { env } = fakeEnv({ fetch, now: () => Date.now() });
+    const acquaint = createAcquaint({ config: config({ maxQueueEvents: 3 }), env });
+    await acquaint.ready();
+    const dropped = vi.fn();
+    acquaint.on('dropped', dropped);
+    for (const n of [1, 2, 3, 4, 5]) acquaint.track(`e${n}`);
+    expect(dropped).toHaveBeenCalledTimes(2);
+    expect(dropped).toHaveBeenCalledWith(expect.objectContaining({ reason: 'queue_full' }));
+  });
+
+  it('drops events older than maxAgeHours instead of sending them', async () => {
+    const { fetch, calls } = scripted([503, { 'Retry-After': '7200' }]);
+    const { env } = fakeEnv({ fetch, now: () => Date.now() });
+    const acquaint = createAcquaint({ config: config({ maxAgeHours: 1 }), env });
+    const dropped = vi.fn();
+    acquaint.on('dropped', dropped);
+    acquaint.track('old');
+    await acquaint.flush();
+    await vi.advanceTimersByTimeAsync(3_600_001);
+    await acquaint.flush();
+    expect(calls).toHaveLength(1);
+    expect(dropped).toHaveBeenCalledWith(expect.objectContaining({ reason: 'expired' }));
+  });
+
+  it('hands everything to sendBeacon on page hide', async () => {
+    const { env, requests, hidePage } = fakeEnv({ now: () => Date.now() });
+    const acquaint = createAcquaint({ config: config(), env });
+    await acquaint.ready();
+    for (let i = 0; i < 20; i++) acquaint.track('e', { i, pad: 'x'.repeat(5000) });
+    hidePage();
+    expect(requests.every((r) => r.via === 'beacon')).toBe(true);
+    expect(requests.length).toBeGreaterThan(1); // 100 KB does not fit one 60 KB beacon
+    expect(requests.flatMap((r) => (r.body as { batch: unknown[] }).batch)).toHaveLength(20);
+  });
+
+  it('keeps the queue in memory until storage is allowed, then persists it', async () => {
+    const store = memoryStore();
+    const openStore = vi.fn(() => store);
+    const { env } = fakeEnv({ fetch: scripted(503, 503, 503).fetch, now: () => Date.now(), openStore });
+    const acquaint = createAcquaint({ config: config({}, 'pending'), env });
+    acquaint.track('buy');
+    await acquaint.flush();
+    expect(openStore).not.toHaveBeenCalled();
+    acquaint.consent.update({ analytics: 'granted' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(openStore).toHaveBeenCalledWith('acquaint-queue', 'records');
+    expect(store.data.size).toBe(1);
+  });
+
+  it('lets the next tab send what a gone tab left, once', async () => {
+    const store = memoryStore();
+    const locks = fakeLocks();
+    const first = scripted('network');
+    const a = fakeEnv({ fetch: first.fetch, now: () => Date.now(), openStore: () => store, locks });
+    const tabA = createAcquaint({ config: config(), env: a.env });
+    tabA.track('left-behind');
+    await tabA.flush();
+    expect(store.data.size).toBe(1);
+    const [tabLock] = (await locks.query()).held!.map((l) => l.name!).filter((n) => n.startsWith('acquaint-tab:'));
+    locks.release(tabLock!); // tab A is closed
+
+    const second = scripted();
+    const b = fakeEnv({ fetch: second.fetch, now: () => Date.now(), openStore: () => store, locks });
+    const tabB = createAcquaint({ config: config(), env: b.env });
+    await tabB.ready();
+    await vi.advanceTimersByTimeAsync(10);
+    await tabB.flush();
+    expect(second.calls.flatMap((c) => c.ids)).toEqual(first.calls[0]!.ids);
+    expect(store.data.size).toBe(0);
+  });
+
+  it('does not take records from a tab that still lives', async () => {
+    const store = memoryStore();
+    const locks = fakeLocks();
+    const a = fakeEnv({ fetch: scripted('network', 'network').fetch, now: () => Date.now(), openStore: () => store, locks });
+    const tabA = createAcquaint({ config: config(), env: a.env });
+    tabA.track('mine');
+    await tabA.flush();
+    const second = scripted();
+    const b = fakeEnv({ fetch: second.fetch, now: () => Date.now(), openStore: () => store, locks });
+    const tabB = createAcquaint({ config: config(), env: b.env });
+    await tabB.ready();
+    await vi.advanceTimersByTimeAsync(10);
+    await tabB.flush();
+    expect(second.calls).toHaveLength(0);
+  });
+
+  it('keeps working in memory when IndexedDB throws', async () => {
+    const broken = { entries: () => Promise.reject(new DOMException('quota', 'QuotaExceededError')), setMany: () => Promise.reject(new Error('no')), delMany: () => Promise.resolve() };
+    const { fetch, calls } = scripted();
+    const { env } = fakeEnv({ fetch, now: () => Date.now(), openStore: () => broken });
+    const acquaint = createAcquaint({ config: config(), env });
+    acquaint.track('still-sent');
+    await vi.advanceTimersByTimeAsync(10);
+    await acquaint.flush();
+    expect(calls).toHaveLength(1);
+  });
+});
