@@ -68,8 +68,9 @@ export function createOutbox(adapter: Adapter, options: OutboxOptions, env: Outb
   }
 
   async function drain(force: boolean): Promise<void> {
-    drop(queue.trim(), 'queue_full');
     drop(queue.expire(env.now()), 'expired');
+    // The byte bound is for a backlog that is not leaving; a burst that is being sent may pass it.
+    if (failures > 0 || !env.isOnline()) drop(queue.trim(), 'queue_full');
     if (!env.isOnline()) return; // resumed by the `online` event
     if (!force && env.now() < retryAt) return wake(retryAt);
     for (;;) {

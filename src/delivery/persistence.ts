@@ -6,6 +6,7 @@ import { isQueueRecord, recordKey, type QueueRecord } from './record';
 export const QUEUE_DATABASE = 'acquaint-queue';
 const TAB_LOCK = 'acquaint-tab:';
 const ADOPT_LOCK = 'acquaint-adopt';
+const COMMIT_SIZE = 500;
 
 export type Orphan = 'adopt' | 'drop' | 'leave';
 
@@ -28,9 +29,38 @@ export function createPersistence(env: Env, tabId: string, debug: (message: stri
   let store: KeyValueStore | undefined;
   let enabling: Promise<{ adopted: QueueRecord[]; dropped: QueueRecord[] }> | undefined;
 
+  // Changes made in one task go to IndexedDB together (a push loop is one transaction, or a
+  // few: at most COMMIT_SIZE records per task, so cloning them never makes a long task), and
+  // a record delivered before its write lands is never written at all.
+  let changes = new Map<string, QueueRecord | null>();
+  let committing = false;
+  const change = (record: QueueRecord, value: QueueRecord | null): void => {
+    if (!store) return;
+    if (!committing) {
+      committing = true;
+      void Promise.resolve().then(commit);
+    }
+    changes.set(recordKey(record), value);
+  };
+  function commit(): void {
+    const puts: [IDBValidKey, unknown][] = [];
+    const deletes: IDBValidKey[] = [];
+    for (const [key, value] of changes) {
+      if (puts.length + deletes.length >= COMMIT_SIZE) break;
+      changes.delete(key);
+      if (value) puts.push([key, value]);
+      else deletes.push(key);
+    }
+    if (puts.length) store?.setMany(puts).catch(fail);
+    if (deletes.length) store?.delMany(deletes).catch(fail);
+    if (changes.size) env.setTimeout(commit, 0);
+    else committing = false;
+  }
+
   const fail = (error: unknown): void => {
     if (!store) return;
     store = undefined;
+    changes = new Map();
     debug(`IndexedDB unavailable, queues stay in memory: ${String(error)}`);
   };
 
@@ -83,10 +113,10 @@ export function createPersistence(env: Env, tabId: string, debug: (message: stri
       return enabling;
     },
     write(records) {
-      if (store && records.length) store.setMany(records.map((r) => [recordKey(r), r])).catch(fail);
+      for (const record of records) change(record, record);
     },
     remove(records) {
-      if (store && records.length) store.delMany(records.map(recordKey)).catch(fail);
+      for (const record of records) change(record, null);
     },
   };
 }

@@ -72,7 +72,16 @@ export function createQueue(limits: QueueLimits) {
         unmeasured = true;
       }
       if (!ordered) records.sort((a, b) => (a.event.timestamp < b.event.timestamp ? -1 : a.event.timestamp > b.event.timestamp ? 1 : 0));
-      return records.length > limits.maxEvents ? evict() : [];
+      // Over the count bound only by what was just added: evict from the front, cheaply.
+      const evicted: QueueRecord[] = [];
+      while (records.length > limits.maxEvents) {
+        const index = records.findIndex((r) => !inFlight.has(r));
+        if (index < 0) break;
+        const [record] = records.splice(index, 1);
+        bytes -= sizes.get(record!) ?? 0;
+        evicted.push(record!);
+      }
+      return evicted;
     },
     /** Applies the byte bound; returns what it evicted. */
     trim(): QueueRecord[] {

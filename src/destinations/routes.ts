@@ -25,8 +25,8 @@ interface Route {
 const HOLD_LIMIT = 1000;
 const DELIVERY_DEFAULTS: Required<DeliveryConfig> = {
   flushIntervalMs: 1000,
-  maxQueueEvents: 1000,
-  maxQueueBytes: 1_000_000,
+  maxQueueEvents: 10_000,
+  maxQueueBytes: 5_000_000,
   maxAgeHours: 72,
   retryBaseMs: 1000,
   maxRetryDelayMs: 60_000,
