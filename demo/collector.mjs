@@ -27,13 +27,22 @@ const TYPES = {
 const COMMON = {
   'Cache-Control': 'no-store',
   'Access-Control-Allow-Origin': '*',
+  // A cross-origin page may only read Retry-After (e.g. on a 429) when it is exposed.
+  'Access-Control-Expose-Headers': 'Retry-After',
   'X-Content-Type-Options': 'nosniff',
 };
 
 /**
+ * Fault injection (for tests and the bench; see collector.d.mts): push entries to `faults` and
+ * each one answers the next POST /v1/batch instead of recording it —
+ * `{ status, headers? }` answers with that status and a JSON body, `{ hang: true }` never
+ * answers (the socket stays open until down() or close()), `{ reset: true }` destroys the
+ * socket. An empty list means normal service. `attempts` logs every POST /v1/batch (failed
+ * ones too), `requests` counts them. `down()` closes the port (connections are refused) and
+ * `up()` listens again on the same port. POST /collector/clear empties faults and the log too.
+ *
  * @param {{ root: string, distDir?: string, port?: number, host?: string, log?: boolean }} options
- * @returns {Promise<{ url: string, port: number, server: import('node:http').Server,
- *   batches: object[], events: object[], close(): Promise<void> }>}
+ * @returns {Promise<import('./collector.d.mts').CollectorServer>}
  */
 export function createCollectorServer({ root, distDir = DEFAULT_DIST, port = 0, host = '127.0.0.1', log = false }) {
   if (!root) throw new TypeError('createCollectorServer: root is required');
@@ -45,6 +54,9 @@ export function createCollectorServer({ root, distDir = DEFAULT_DIST, port = 0, 
   const events = [];
   const seen = new Set();
   const streams = new Set();
+  const faults = [];
+  const attempts = [];
+  const sockets = new Set();
 
   const send = (res, status, body, headers = {}) => {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -77,9 +89,33 @@ export function createCollectorServer({ root, distDir = DEFAULT_DIST, port = 0, 
     broadcast(stats());
   }
 
+  // What one fault entry does once the request body is in; false when it is no fault.
+  function injectFault(fault, req, res, attempt) {
+    if (!fault) return false;
+    if (fault.reset) {
+      attempt.answer = 'reset';
+      req.socket.destroy();
+    } else if (fault.hang) {
+      attempt.answer = 'hang'; // no answer at all; down() or close() ends the socket
+    } else {
+      const status = Number(fault.status) || 503;
+      attempt.answer = status;
+      send(res, status, { ok: false, error: `injected fault: HTTP ${status}` }, fault.headers || {});
+    }
+    if (log) console.log(`${clock()} injected fault: ${attempt.answer} (${attempt.messageIds.length} event(s) not recorded)`);
+    return true;
+  }
+
   function handleBatch(req, res, query) {
+    // Faults are taken in arrival order; the attempt is logged whatever the answer.
+    const fault = faults.shift();
+    const attempt = { at: Date.now(), dest: String(query.get('dest') || 'collector').slice(0, 64), bytes: 0, messageIds: [], answer: 'pending' };
+    attempts.push(attempt);
     const declared = Number(req.headers['content-length']);
-    if (declared > MAX_BODY) return send(res, 413, { ok: false, error: 'body larger than 1 MB' }, { Connection: 'close' });
+    if (declared > MAX_BODY) {
+      attempt.answer = 413;
+      return send(res, 413, { ok: false, error: 'body larger than 1 MB' }, { Connection: 'close' });
+    }
     const chunks = [];
     let size = 0;
     let done = false;
@@ -88,6 +124,7 @@ export function createCollectorServer({ root, distDir = DEFAULT_DIST, port = 0, 
       size += chunk.length;
       if (size > MAX_BODY) {
         done = true;
+        attempt.answer = 413;
         send(res, 413, { ok: false, error: 'body larger than 1 MB' }, { Connection: 'close' });
         req.resume();
         return;
@@ -98,22 +135,28 @@ export function createCollectorServer({ root, distDir = DEFAULT_DIST, port = 0, 
     req.on('end', () => {
       if (done) return;
       done = true;
+      attempt.bytes = size;
       // Content-Type is deliberately ignored: the SDK posts text/plain JSON to skip preflights.
       let body;
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       } catch (err) {
+        if (injectFault(fault, req, res, attempt)) return;
+        attempt.answer = 400;
         if (log) console.log(`${clock()} rejected batch: invalid JSON`);
         return send(res, 400, { ok: false, error: `invalid JSON: ${err.message}` });
       }
       const valid = body && typeof body === 'object' && Array.isArray(body.batch)
         && body.batch.every((e) => e && typeof e === 'object' && !Array.isArray(e));
+      if (valid) attempt.messageIds = body.batch.map((e) => e.messageId);
+      if (injectFault(fault, req, res, attempt)) return;
       if (!valid) {
+        attempt.answer = 400;
         if (log) console.log(`${clock()} rejected batch: no batch array of event objects`);
         return send(res, 400, { ok: false, error: 'expected {"batch": [event objects], "sentAt": ISO}' });
       }
-      const dest = String(query.get('dest') || 'collector').slice(0, 64);
-      receive(body, dest);
+      attempt.answer = 200;
+      receive(body, attempt.dest);
       send(res, 200, { ok: true });
     });
   }
@@ -184,6 +227,8 @@ export function createCollectorServer({ root, distDir = DEFAULT_DIST, port = 0, 
       batches.length = 0;
       events.length = 0;
       seen.clear();
+      faults.length = 0;
+      attempts.length = 0;
       broadcast(`event: clear\ndata: {}\n\n${stats()}`);
       return send(res, 200, { ok: true });
     }
@@ -195,30 +240,70 @@ export function createCollectorServer({ root, distDir = DEFAULT_DIST, port = 0, 
     });
   });
 
+  // Every socket, so down() and close() can end hanging and keep-alive ones too.
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
   // Heartbeat comments keep idle SSE connections from being cut by proxies.
   const heartbeat = setInterval(() => broadcast(': ping\n\n'), 15000);
   heartbeat.unref();
 
+  const listen = (onPort) => new Promise((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(onPort, host, () => {
+      server.off('error', reject);
+      resolveListen(server.address().port);
+    });
+  });
+
+  // Stops listening and ends every open socket (SSE streams, hanging requests, keep-alive).
+  const shut = () => new Promise((done) => {
+    for (const res of streams) res.end();
+    streams.clear();
+    if (server.listening) server.close(() => done());
+    else done();
+    server.closeAllConnections();
+    for (const socket of sockets) socket.destroy();
+  });
+
   let closing;
+  let switching = Promise.resolve();
   const close = () => {
-    closing ??= new Promise((done) => {
+    closing ??= switching.then(() => {
       clearInterval(heartbeat);
-      for (const res of streams) res.end();
-      streams.clear();
-      server.close(() => done());
-      server.closeAllConnections();
+      return shut();
     });
     return closing;
   };
 
-  return new Promise((resolvePromise, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      const actual = server.address().port;
-      const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-      resolvePromise({ url: `http://${shownHost}:${actual}`, port: actual, server, batches, events, close });
-    });
+  return listen(port).then((actual) => {
+    const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+    // down()/up() run one after the other, never interleaved.
+    const serial = (step) => {
+      const run = switching.then(step);
+      switching = run.catch(() => undefined);
+      return run;
+    };
+    return {
+      url: `http://${shownHost}:${actual}`,
+      port: actual,
+      server,
+      batches,
+      events,
+      faults,
+      attempts,
+      get requests() {
+        return attempts.length;
+      },
+      get isDown() {
+        return !server.listening;
+      },
+      down: () => serial(() => (closing ? undefined : shut())),
+      up: () => serial(() => (closing || server.listening ? undefined : listen(actual).then(() => undefined))),
+      close,
+    };
   });
 }
 
