@@ -5,7 +5,7 @@ import { gzipSync, brotliCompressSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 /** Budgets in bytes of gzip. Raise one only in the commit that needs it, and say why. */
-export const BUDGETS = { 'dist/acquaint.js': 17 * 1024 };
+export const BUDGETS = { 'dist/acquaint.js': 20 * 1024 };
 // Strings that must never ship in the page script (CSP-unsafe code, HTML injection, classic zod).
 const FORBIDDEN = ['new Function', 'eval(', 'innerHTML', 'Invalid input: expected'];
 

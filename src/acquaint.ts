@@ -1,8 +1,10 @@
 import { parseConfig, type LoadedConfig } from './config/load';
 import { formatIssues } from './config/report';
-import { createConsent, storageAllowed, type ConsentChoices } from './consent/consent';
-import { fromConsentMode } from './consent/gcm';
-import { routeCommand } from './datalayer/commands';
+import { createBanner } from './consent/banner';
+import { createConsent } from './consent/consent';
+import { followTcf } from './consent/tcf';
+import { fromConsentMode, toConsentMode } from './consent/gcm';
+import { gtagArguments, routeCommand } from './datalayer/commands';
 import { adoptDataLayer } from './datalayer/datalayer';
 import { createModel } from './datalayer/model';
 import { createPersistence } from './delivery/persistence';
@@ -25,6 +27,15 @@ export interface AcquaintOptions {
 
 // Events accepted before the config arrives wait here (bounded: the config may never come).
 const EARLY_LIMIT = 1000;
+const CONSENT_KEY = 'acquaint.consent';
+
+const readJson = (text: string | null | undefined): unknown => {
+  try {
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    return undefined;
+  }
+};
 
 /** Creates one acquaint instance: data layer, consent, destinations. Touches no globals. */
 export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions) {
@@ -43,8 +54,8 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
   const tabId = env.uuid();
   const persistence = createPersistence(env, tabId, log.debug);
   // Nothing is written to the device before a storage purpose is granted (contract §5).
-  const persistIfAllowed = (state: ConsentChoices): void => {
-    if (routes && storageAllowed(state) && !persistence.enabled) void routes.persist(state);
+  const persistIfAllowed = (): void => {
+    if (routes && consent.storageAllowed() && !persistence.enabled) void routes.persist(consent.get());
   };
   const builder = createEventBuilder(env, () => identity);
   let routes: Routes | undefined;
@@ -58,13 +69,31 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
 
   const consent = createConsent({
     gpc: env.gpc,
+    ...(env.region ? { region: env.region } : {}),
+    now: env.now,
+    record: {
+      read: () => readJson(env.localStore?.get(CONSENT_KEY)),
+      write: (record) => env.localStore?.set(CONSENT_KEY, JSON.stringify(record)),
+    },
     changed(state) {
       routes?.consentChanged(state);
-      persistIfAllowed(state);
+      persistIfAllowed();
+      if (mirrorConsentMode) mirror('update');
       emitter.emit('consent', { ...state }); // a copy: listeners must not change what gates stamp
     },
     invalid: (message) => fail('invalid_consent', message),
   });
+  const banner = createBanner(env, consent, (message) => fail('banner_failed', message));
+
+  // Consent Mode calls acquaint sends for Google tags; its own command handler skips them.
+  const ownCommands = new WeakSet<object>();
+  let mirrorConsentMode = false;
+  let pageSetDefault = false;
+  function mirror(mode: 'default' | 'update'): void {
+    const command = gtagArguments('consent', mode, toConsentMode(consent.get()));
+    ownCommands.add(command);
+    dataLayer.push(command);
+  }
 
   const model = createModel((reason, path) => log.warnOnce(`acquaint: skipped "${path}" in a dataLayer push (${reason})`));
   // The automatic page view goes first: it stands for the load that the early pushes happened in.
@@ -72,13 +101,18 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
   accept(autoPage);
   adoptDataLayer(dataLayer, model, {
     event: (message) => accept(builder.track(message.event as string, message)),
-    command: (args) =>
+    command: (args, raw) => {
+      if (ownCommands.has(raw)) return;
       routeCommand(args, {
-        consent: (mode, params) => (mode === 'default' ? consent.setDefaults : consent.update)(fromConsentMode(params)),
+        consent(mode, params) {
+          if (mode === 'default') pageSetDefault = true;
+          (mode === 'default' ? consent.setDefaults : consent.update)(fromConsentMode(params));
+        },
         set: (values) => model.merge(values),
         event: (name, params) => accept(builder.track(name, params)),
         debug: log.debug,
-      }),
+      });
+    },
     error: (error) => fail('push_failed', `a dataLayer push threw: ${String(error)}`),
     debug: log.debug,
   });
@@ -89,7 +123,17 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
       emitter.emit('error', { code: 'invalid_config', message: 'invalid config', issues: loaded.issues });
     }
     log.setDebug(loaded.config.debug === true);
-    consent.configure(loaded.config.consent);
+    const consentConfig = loaded.config.consent;
+    consent.configure(consentConfig);
+    banner.configure(consentConfig?.banner, env.gpc && consentConfig?.honorGpc !== false);
+    if (consentConfig?.consentMode) {
+      mirrorConsentMode = true;
+      mirror(pageSetDefault ? 'update' : 'default');
+    }
+    // A certified CMP on the page speaks for the visitor; the banner then stays away.
+    const tcf = env.tcfapi && consentConfig?.tcf;
+    if (tcf) followTcf(env.tcfapi!, tcf, consent.update, (message) => fail('tcf_failed', message));
+    if (banner.wanted && !tcf && !consent.hasChosen()) void banner.show();
     routes = createRoutes(loaded, consent.get(), env, persistence, tabId, {
       delivered: (destination, messageIds) => emitter.emit('delivered', { destination, messageIds }),
       dropped(destination, messageIds, reason) {
@@ -102,7 +146,7 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
     const replay = loaded.config.autoPage === false ? early.filter((e) => e !== autoPage) : early;
     early = [];
     for (const event of replay) routes.offer(event);
-    persistIfAllowed(consent.get());
+    persistIfAllowed();
     env.onPageHide(() => routes?.unload());
     env.onOnline(() => routes?.resume());
   }
@@ -138,7 +182,12 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
       return emitter.on(type, listener);
     },
     flush: (): Promise<void> => ready.then(() => routes?.flush()),
-    consent: { get: consent.get, update: consent.update },
+    consent: {
+      get: consent.get,
+      update: consent.update,
+      /** Opens the banner again (a "cookie settings" link): the short layer or the per-purpose one. */
+      show: (layer?: 'first' | 'choose'): Promise<void> => ready.then(() => banner.show(layer)),
+    },
   };
 }
 

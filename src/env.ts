@@ -3,6 +3,7 @@ import type { BuildEnv } from './events/build';
 import type { ConsoleLike } from './lib/log';
 import { createStore, delMany, entries, setMany } from 'idb-keyval';
 import { uuidFrom } from './lib/uuid';
+import { BANNER_EVENT, type OpenBanner } from './consent-ui/types';
 
 /** Everything acquaint needs from the platform, injected so every module runs in tests. */
 export interface Env extends AdapterEnv, BuildEnv {
@@ -19,7 +20,26 @@ export interface Env extends AdapterEnv, BuildEnv {
   openStore?(database: string, store: string): KeyValueStore | undefined;
   /** The Web Locks API, where the browser has it. */
   locks?: LocksLike;
+  /** The region the page names (`data-region` on the script tag), upper-cased. */
+  region?: string;
+  /** Synchronous storage (localStorage) for what must survive an unload; undefined where it throws. */
+  localStore?: SyncStore;
+  /** The page's IAB TCF v2 CMP API, if one is there. */
+  tcfapi?: TcfApi;
+  /** Loads dist/consent-ui.js and resolves with its open function. */
+  loadBanner?(src?: string): Promise<OpenBanner>;
+  /** The CSP nonce of acquaint's script tag, passed on to what it adds. */
+  nonce?: string;
 }
+
+export interface SyncStore {
+  get(key: string): string | null;
+  set(key: string, value: string): void;
+  remove(key: string): void;
+  keys(): string[];
+}
+
+export type TcfApi = (command: string, version: number, callback: (data: unknown, success: boolean) => void, parameter?: unknown) => void;
 
 export interface KeyValueStore {
   entries(): Promise<[IDBValidKey, unknown][]>;
@@ -36,8 +56,11 @@ export interface LocksLike {
  * The browser's Env. This file and runtime.ts are the only ones that read browser globals;
  * everything else gets them through this object.
  */
-export function browserEnv(): Env {
+export function browserEnv(script?: HTMLScriptElement | null): Env {
   const { location, document, navigator } = window;
+  const nonce = script?.nonce || undefined;
+  const region = script?.getAttribute('data-region')?.trim().toUpperCase() || undefined;
+  const tcfapi = (window as Window & { __tcfapi?: unknown }).__tcfapi;
   const beacon = typeof navigator.sendBeacon === 'function' ? navigator.sendBeacon.bind(navigator) : undefined;
   return {
     fetch: (url, init) => window.fetch(url, init),
@@ -65,6 +88,11 @@ export function browserEnv(): Env {
       };
     },
     locks: navigator.locks,
+    localStore: localStore(),
+    ...(region ? { region } : {}),
+    ...(nonce ? { nonce } : {}),
+    ...(typeof tcfapi === 'function' ? { tcfapi: tcfapi as TcfApi } : {}),
+    loadBanner: (src) => loadBanner(new URL(src ?? 'consent-ui.js', script?.src || location.href).href, nonce),
     onPageHide(listener) {
       window.addEventListener('pagehide', listener);
       document.addEventListener('visibilitychange', () => {
@@ -72,4 +100,49 @@ export function browserEnv(): Env {
       });
     },
   };
+}
+
+// localStorage throws where storage is blocked (Safari private mode of old, sandboxed frames,
+// "block all cookies"): every call is guarded, and a failure reads as "nothing stored".
+function localStore(): SyncStore | undefined {
+  let storage: Storage;
+  try {
+    storage = window.localStorage;
+  } catch {
+    return undefined;
+  }
+  const guard = <T>(action: () => T, fallback: T): T => {
+    try {
+      return action();
+    } catch {
+      return fallback;
+    }
+  };
+  return {
+    get: (key) => guard(() => storage.getItem(key), null),
+    set: (key, value) => guard(() => storage.setItem(key, value), undefined),
+    remove: (key) => guard(() => storage.removeItem(key), undefined),
+    keys: () => guard(() => Object.keys(storage), []),
+  };
+}
+
+let banner: Promise<OpenBanner> | undefined;
+
+/** Adds consent-ui.js once; it announces its open function with a DOM event, not a global. */
+function loadBanner(src: string, nonce: string | undefined): Promise<OpenBanner> {
+  banner ??= new Promise<OpenBanner>((resolve, reject) => {
+    const announced = (event: Event) => resolve((event as CustomEvent<OpenBanner>).detail);
+    document.addEventListener(BANNER_EVENT, announced, { once: true });
+    const tag = document.createElement('script');
+    tag.src = src;
+    tag.async = true;
+    if (nonce) tag.nonce = nonce;
+    tag.onerror = () => {
+      document.removeEventListener(BANNER_EVENT, announced);
+      banner = undefined;
+      reject(new Error(`could not load ${src}`));
+    };
+    document.head.append(tag);
+  });
+  return banner;
 }

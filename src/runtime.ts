@@ -45,7 +45,7 @@ function install(): void {
     if (dataLayer !== undefined) window.console.error('acquaint: window.dataLayer is not an array; replacing it with one');
     dataLayer = window.dataLayer = [];
   }
-  const acquaint = createAcquaint({ config: configSource(script), dataLayer: dataLayer as unknown[], env: browserEnv() });
+  const acquaint = createAcquaint({ config: configSource(script), dataLayer: dataLayer as unknown[], env: browserEnv(script) });
   window.acquaint = Object.freeze({ ...acquaint, version: __VERSION__ });
 }
 

@@ -9,9 +9,47 @@ const purposeName = z.string().check(
   z.regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be lowercase letters, digits or _ (at most 40)'),
 );
 
+const defaultsSchema = z.record(purposeName, consentStateSchema);
+const optionalText = z.optional(z.string().check(z.maxLength(2000)));
+
+/** The banner's texts (dist/consent-ui.js has English defaults for each). */
+export const bannerTextsSchema = z.strictObject({
+  title: optionalText,
+  body: optionalText,
+  acceptAll: optionalText,
+  rejectAll: optionalText,
+  choose: optionalText,
+  save: optionalText,
+  back: optionalText,
+  gpcNotice: optionalText,
+  privacyPolicyLabel: optionalText,
+});
+
+export const bannerConfigSchema = z.strictObject({
+  /** Show the banner on load while the visitor has not chosen (default true). */
+  enabled: z.optional(z.boolean()),
+  /** Where dist/consent-ui.js is; default: next to acquaint.js. */
+  src: z.optional(z.string().check(z.minLength(1))),
+  lang: z.optional(z.string().check(z.regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag like "en" or "de-AT"'))),
+  texts: z.optional(bannerTextsSchema),
+  purposes: z.optional(z.record(purposeName, z.strictObject({ label: optionalText, description: optionalText }))),
+  privacyPolicyUrl: z.optional(z.string().check(z.minLength(1))),
+});
+
 export const consentConfigSchema = z.strictObject({
-  defaults: z.optional(z.record(purposeName, consentStateSchema)),
+  defaults: z.optional(defaultsSchema),
+  /** Defaults by country or country-subdivision code (`"DE"`, `"US-CA"`), for the region the page names. */
+  regions: z.optional(z.record(z.string().check(z.regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'must be a region code like "DE" or "US-CA"')), defaultsSchema)),
   honorGpc: z.optional(z.boolean()),
+  /** Changing it asks every visitor again. */
+  version: z.optional(z.union([z.string().check(z.maxLength(64)), z.int()])),
+  /** Purposes whose grant allows acquaint to store anything (default analytics, personalization). */
+  storagePurposes: z.optional(z.array(purposeName)),
+  /** Mirror the state to Google tags as Consent Mode v2 calls on the data layer. */
+  consentMode: z.optional(z.boolean()),
+  /** IAB TCF v2.2: acquaint purpose → the TCF purpose ids that must all have consent. */
+  tcf: z.optional(z.record(purposeName, z.array(z.int().check(z.minimum(1), z.maximum(24))).check(z.minLength(1)))),
+  banner: z.optional(bannerConfigSchema),
 });
 
 export const identityConfigSchema = z.strictObject({
@@ -53,6 +91,8 @@ export const configSchema = z.strictObject({
 
 export type Config = z.infer<typeof configSchema>;
 export type ConsentConfig = z.infer<typeof consentConfigSchema>;
+export type BannerConfig = z.infer<typeof bannerConfigSchema>;
+export type BannerTexts = z.infer<typeof bannerTextsSchema>;
 export type DestinationConfig = z.infer<typeof destinationSchema>;
 export type DeliveryConfig = z.infer<typeof deliveryConfigSchema>;
 export type ConsentState = z.infer<typeof consentStateSchema>;

@@ -1,30 +1,40 @@
 import { BUILT_IN_PURPOSES, type ConsentConfig, type ConsentState } from '../config/schema';
 import { isPlainObject, isUnsafeKey } from '../lib/is';
+import { defaultsFor } from './defaults';
+import { choicesFromRecord, type ConsentRecord } from './record';
 
 export type ConsentChoices = Record<string, ConsentState>;
 
-/** Contract §5: the purposes whose grant allows acquaint to store anything on the device. */
-export const STORAGE_PURPOSES = ['analytics', 'personalization'] as const;
-
-export const storageAllowed = (state: ConsentChoices): boolean => STORAGE_PURPOSES.some((purpose) => state[purpose] === 'granted');
+/** Contract §5: the purposes whose grant allows acquaint to store anything on the device, unless the config says otherwise. */
+export const STORAGE_PURPOSES = ['analytics', 'personalization'];
 
 export interface ConsentOptions {
   /** `navigator.globalPrivacyControl === true`. */
   gpc: boolean;
+  /** The page's region code (`data-region`), if it names one. */
+  region?: string;
+  now(): number;
+  /** The visitor's stored choice: read once the config is known, written when they choose. */
+  record: { read(): unknown; write(record: ConsentRecord): void };
   changed(state: ConsentChoices): void;
   invalid(message: string): void;
 }
 
 /**
- * Per-purpose consent state (contract §5) in memory: `necessary` is always granted, config
- * defaults apply until the visitor chooses, and GPC keeps `marketing` denied.
+ * Per-purpose consent state (contract §5): `necessary` always granted, then the config's
+ * (regional) defaults, the page's Consent Mode defaults, the visitor's choices; GPC keeps
+ * `marketing` denied. The visitor's choices are stored with the config's consent version.
  */
 export function createConsent(options: ConsentOptions) {
-  const configDefaults: ConsentChoices = {};
+  let configDefaults: ConsentChoices = {};
   // Consent Mode `default` calls from the page win over the config, whenever they ran.
   const pageDefaults: ConsentChoices = {};
   const chosen: ConsentChoices = {};
   let honorGpc = true;
+  let version: string | number | undefined; // known once the config is
+  let chosenAt: number | undefined; // when the visitor chose on this page
+  let stored = false; // a choice for this config version was stored before
+  let storagePurposes = STORAGE_PURPOSES;
   let state = compute();
 
   function compute(): ConsentChoices {
@@ -44,6 +54,12 @@ export function createConsent(options: ConsentOptions) {
     if (changed) options.changed({ ...state });
   }
 
+  // The one write acquaint makes before storage consent: the choice itself (strictly necessary).
+  function persist(): void {
+    if (version === undefined || chosenAt === undefined) return;
+    options.record.write({ choices: { ...chosen }, timestamp: new Date(chosenAt).toISOString(), version });
+  }
+
   function valid(choices: unknown, source: string): ConsentChoices {
     const out: ConsentChoices = {};
     if (!isPlainObject(choices)) {
@@ -60,15 +76,26 @@ export function createConsent(options: ConsentOptions) {
 
   return {
     get: (): ConsentChoices => ({ ...state }),
-    /** Config arrived: its defaults apply to every purpose the visitor has not chosen. */
+    /** Config arrived: its defaults apply to every purpose the visitor has not chosen, and a stored choice for its version is restored. */
     configure(config: ConsentConfig | undefined): void {
-      Object.assign(configDefaults, config?.defaults);
+      configDefaults = defaultsFor(config, options.region);
       honorGpc = config?.honorGpc ?? true;
+      storagePurposes = config?.storagePurposes ?? STORAGE_PURPOSES;
+      version = config?.version ?? 1;
+      const previous = choicesFromRecord(options.record.read(), version);
+      stored = previous !== undefined;
+      // A choice made on this page before the config arrived is newer than the stored one.
+      for (const [purpose, value] of Object.entries(previous ?? {})) if (!(purpose in chosen)) chosen[purpose] = value;
+      persist();
       refresh();
     },
-    /** The visitor's (or the site's) choice. */
+    /** The visitor's (or the site's) choice: applied and stored. */
     update(choices: unknown): void {
-      Object.assign(chosen, valid(choices, 'consent.update'));
+      const accepted = valid(choices, 'consent.update');
+      if (!Object.keys(accepted).length) return;
+      Object.assign(chosen, accepted);
+      chosenAt = options.now();
+      persist();
       refresh();
     },
     /** A default set by the page (Consent Mode `default`): over the config's, never over a choice. */
@@ -76,6 +103,10 @@ export function createConsent(options: ConsentOptions) {
       Object.assign(pageDefaults, valid(choices, 'consent default'));
       refresh();
     },
+    /** Whether the visitor has chosen, on this page or stored for this config version. */
+    hasChosen: (): boolean => stored || chosenAt !== undefined,
+    /** Whether acquaint may store anything on the device now. */
+    storageAllowed: (): boolean => storagePurposes.some((purpose) => state[purpose] === 'granted'),
   };
 }
 

@@ -24,3 +24,17 @@ export function fromConsentMode(params: Record<string, unknown>): ConsentChoices
   }
   return out;
 }
+
+const asMode = (state: ConsentState | undefined): 'granted' | 'denied' => (state === 'granted' ? 'granted' : 'denied');
+
+/** The state as Consent Mode v2 parameters, for Google tags downstream (pending reads as denied). */
+export function toConsentMode(state: ConsentChoices): Record<string, 'granted' | 'denied'> {
+  const marketing = asMode(state.marketing);
+  return {
+    analytics_storage: asMode(state.analytics),
+    ad_storage: marketing,
+    ad_user_data: marketing,
+    ad_personalization: marketing,
+    personalization_storage: asMode(state.personalization),
+  };
+}

@@ -21,3 +21,9 @@ export function routeCommand(args: readonly unknown[], handlers: CommandHandlers
   }
   handlers.debug(`ignored gtag command ${JSON.stringify(String(command))}: acquaint handles consent, set and event`);
 }
+
+/** An `arguments` object, exactly what a standard `gtag()` pushes, for commands acquaint itself sends. */
+export function gtagArguments(..._args: unknown[]): IArguments {
+  // eslint-disable-next-line prefer-rest-params
+  return arguments;
+}

@@ -10,8 +10,8 @@ export interface ModelInterface {
 export interface DataLayerHandlers {
   /** A pushed object with a string `event` key, after it was merged into the model. */
   event(message: Record<string, unknown>): void;
-  /** A pushed `arguments` object, as `gtag()` pushes. */
-  command(args: readonly unknown[]): void;
+  /** A pushed `arguments` object, as `gtag()` pushes (`raw` is the object itself). */
+  command(args: readonly unknown[], raw: IArguments): void;
   /** A push that threw while processed; the data layer goes on with the next one. */
   error(error: unknown): void;
   debug(message: string): void;
@@ -33,7 +33,7 @@ export function adoptDataLayer(array: unknown[], model: Model, handlers: DataLay
   const modelInterface: ModelInterface = { get: model.get, set: model.set };
 
   function processOne(item: unknown): void {
-    if (isArguments(item)) return handlers.command(Array.prototype.slice.call(item));
+    if (isArguments(item)) return handlers.command(Array.prototype.slice.call(item), item);
     if (typeof item === 'function') {
       (item as (this: ModelInterface) => unknown).call(modelInterface);
       return;

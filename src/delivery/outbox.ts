@@ -42,6 +42,7 @@ export function createOutbox(adapter: Adapter, options: OutboxOptions, env: Outb
   let wakeAt = Infinity;
   let retryAt = 0;
   let failures = 0;
+  let seq = 0;
   // Drains run one after another: a batch is never sent twice at once.
   let chain: Promise<void> = Promise.resolve();
 
@@ -114,7 +115,7 @@ export function createOutbox(adapter: Adapter, options: OutboxOptions, env: Outb
 
   return {
     add(event: AcquaintEvent): void {
-      const record: QueueRecord = { destination: adapter.id, event, attempts: 0, owner: tabId };
+      const record: QueueRecord = { destination: adapter.id, event, attempts: 0, owner: tabId, seq: seq++ };
       drop(queue.add([record]), 'queue_full');
       persistence.write([record]);
       wake(Math.max(retryAt, env.now() + (queue.length >= adapter.limits.maxEvents ? 0 : options.flushIntervalMs)));
@@ -131,16 +132,17 @@ export function createOutbox(adapter: Adapter, options: OutboxOptions, env: Outb
     resume: (): void => void run(true),
     /** The page is going away: hand everything to the transport that outlives it. */
     unload(): void {
+      // A beacon to a collector that is failing, or from an offline browser, is as good as lost;
+      // persisted records wait for the next page instead. In memory, a beacon is the last chance.
+      if (persistence.enabled && (failures > 0 || !env.isOnline())) return;
       const all = queue.all();
       for (let start = 0; start < all.length; ) {
         const count = fitBatch(all.slice(start, start + adapter.limits.maxEvents).map((r) => r.event), adapter.limits.maxEvents, UNLOAD_MAX_BYTES);
         const chunk = all.slice(start, (start += count));
-        // sendBeacon gives no answer but "queued": the persisted copies go now. If the page dies
-        // before the delete commits, the next page sends them again (at-least-once).
         void adapter.send(chunk.map((r) => r.event), { unloading: true }).then((result) => {
           if (!result.ok) return;
           queue.remove(chunk);
-          persistence.remove(chunk);
+          persistence.handedOver(chunk);
           reports.delivered(adapter.id, ids(chunk));
         });
       }

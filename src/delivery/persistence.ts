@@ -1,5 +1,6 @@
 import type { Env, KeyValueStore } from '../env';
 import { isQueueRecord, recordKey, type QueueRecord } from './record';
+import { createUnloadNotes } from './unload-notes';
 
 // Its own database: idb-keyval gives each createStore one database, and the default
 // `keyval-store` may be the site's own (STYLE §3.4).
@@ -19,6 +20,10 @@ export interface Persistence {
   enable(mine: readonly QueueRecord[], decide: (record: QueueRecord) => Orphan): Promise<{ adopted: QueueRecord[]; dropped: QueueRecord[] }>;
   write(records: readonly QueueRecord[]): void;
   remove(records: readonly QueueRecord[]): void;
+  /** The page is going: keep these for the next page in a store that commits synchronously. */
+  rescue(records: readonly QueueRecord[]): void;
+  /** sendBeacon took these: the next page deletes them instead of sending them again. */
+  handedOver(records: readonly QueueRecord[]): void;
 }
 
 /**
@@ -27,6 +32,7 @@ export interface Persistence {
  */
 export function createPersistence(env: Env, tabId: string, debug: (message: string) => void): Persistence {
   let store: KeyValueStore | undefined;
+  const notes = createUnloadNotes(env.localStore, tabId);
   let enabling: Promise<{ adopted: QueueRecord[]; dropped: QueueRecord[] }> | undefined;
 
   // Changes made in one task go to IndexedDB together (a push loop is one transaction, or a
@@ -65,13 +71,15 @@ export function createPersistence(env: Env, tabId: string, debug: (message: stri
   };
 
   async function claimOrphans(decide: (record: QueueRecord) => Orphan) {
-    const entries = await store!.entries();
     const alive = await liveTabs();
+    const { rescued, handedOver } = notes.takeFromGoneTabs(alive);
+    const entries = new Map<IDBValidKey, unknown>(await store!.entries());
+    for (const record of rescued) if (!entries.has(recordKey(record))) entries.set(recordKey(record), record);
     const adopted: QueueRecord[] = [];
     const dropped: QueueRecord[] = [];
     const junk: IDBValidKey[] = [];
     for (const [key, value] of entries) {
-      if (!isQueueRecord(value)) junk.push(key);
+      if (!isQueueRecord(value) || (typeof key === 'string' && handedOver.has(key))) junk.push(key);
       else if (value.owner === tabId || alive.has(value.owner)) continue;
       else if (decide(value) === 'adopt') adopted.push({ ...value, owner: tabId });
       else if (decide(value) === 'drop') dropped.push(value);
@@ -117,6 +125,15 @@ export function createPersistence(env: Env, tabId: string, debug: (message: stri
     },
     remove(records) {
       for (const record of records) change(record, null);
+    },
+    rescue(records) {
+      if (store) notes.rescue(records);
+    },
+    handedOver(records) {
+      if (!store || !records.length) return;
+      notes.handedOver(records);
+      for (const record of records) changes.delete(recordKey(record));
+      store.delMany(records.map(recordKey)).catch(fail);
     },
   };
 }

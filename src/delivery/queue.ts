@@ -10,6 +10,9 @@ export interface QueueLimits {
   maxAgeMs: number;
 }
 
+const byTime = (a: QueueRecord, b: QueueRecord): number =>
+  a.event.timestamp < b.event.timestamp ? -1 : a.event.timestamp > b.event.timestamp ? 1 : a.seq - b.seq;
+
 const bytesOf = (record: QueueRecord): number => utf8Length(serializeEvent(record.event));
 
 /**
@@ -67,11 +70,11 @@ export function createQueue(limits: QueueLimits) {
       let ordered = true;
       for (const record of added) {
         const last = records[records.length - 1];
-        if (last && record.event.timestamp < last.event.timestamp) ordered = false;
+        if (last && byTime(record, last) < 0) ordered = false;
         records.push(record);
         unmeasured = true;
       }
-      if (!ordered) records.sort((a, b) => (a.event.timestamp < b.event.timestamp ? -1 : a.event.timestamp > b.event.timestamp ? 1 : 0));
+      if (!ordered) records.sort(byTime);
       // Over the count bound only by what was just added: evict from the front, cheaply.
       const evicted: QueueRecord[] = [];
       while (records.length > limits.maxEvents) {

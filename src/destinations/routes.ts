@@ -89,6 +89,7 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, env:
       return Promise.all(routes.map((route) => route.outbox.flush())).then(() => undefined);
     },
     unload(): void {
+      persistence.rescue(routes.flatMap((route) => route.outbox.records()));
       for (const route of routes) route.outbox.unload();
     },
     resume(): void {

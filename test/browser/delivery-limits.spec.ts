@@ -54,15 +54,16 @@ test.describe('delivery limits', () => {
     expect((await reportsOf(page)).find((r) => r.type === 'dropped')).toMatchObject({ destination: 'collector' });
   });
 
-  test('by default a queue holds at most 1,000 events: the oldest beyond are dropped as queue_full', async ({ page }) => {
+  test('by default a queue holds at most 10,000 events: the oldest beyond are dropped as queue_full', async ({ page }) => {
     const { app } = collectors;
-    await openDurable(page, collectors, { delivery: FAST }); // no maxQueueEvents: the default applies
+    // No maxQueueEvents: the default applies (bytes raised so only the count bound acts).
+    await openDurable(page, collectors, { delivery: { ...FAST, maxQueueBytes: 50_000_000 } });
     await app.down();
-    await trackMany(page, 'dflt', 1010);
+    await trackMany(page, 'dflt', 10_010);
     await waitForReport(page, { type: 'error', retry: true });
     await expect.poll(() => droppedIds(page, 'queue_full')).toHaveLength(10);
     await app.up();
-    const events = await waitForPrefix(app, 'dflt', 1000);
+    const events = await waitForPrefix(app, 'dflt', 10_000);
     expect(events[0]!.event).toBe('dflt_10');
   });
 

@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import type { Env, KeyValueStore } from '../../src/env';
+import type { Env, KeyValueStore, SyncStore } from '../../src/env';
 
 /** A fetch answer with the given status and headers. */
 export const answer = (status: number, headers: Record<string, string> = {}) => ({
@@ -20,6 +20,18 @@ export function memoryStore(): KeyValueStore & { data: Map<IDBValidKey, unknown>
 }
 
 /** An Env whose network, clock and ids are scripted by the test. */
+/** An in-memory localStorage stand-in. */
+export function memoryLocalStore(): SyncStore & { data: Map<string, string> } {
+  const data = new Map<string, string>();
+  return {
+    data,
+    get: (key) => data.get(key) ?? null,
+    set: (key, value) => void data.set(key, value),
+    remove: (key) => void data.delete(key),
+    keys: () => [...data.keys()],
+  };
+}
+
 // Shared by every fake env, so two "tabs" never make the same id.
 let counter = 0;
 
@@ -50,6 +62,7 @@ export function fakeEnv(overrides: Partial<Env> = {}) {
     isOnline: () => online,
     onOnline: (listener) => void onlineListeners.push(listener),
     openStore: () => undefined,
+    localStore: memoryLocalStore(),
     ...overrides,
   };
   const hidePage = () => pageHide.forEach((listener) => listener());

@@ -1,13 +1,18 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createConsent } from '../../../src/consent/consent';
 import { allGranted, createGate } from '../../../src/consent/gate';
-import { fromConsentMode } from '../../../src/consent/gcm';
+import { fromConsentMode, toConsentMode } from '../../../src/consent/gcm';
+import { defaultsFor } from '../../../src/consent/defaults';
+import { followTcf } from '../../../src/consent/tcf';
 import type { AcquaintEvent } from '../../../src/events/event';
 
-const setup = (gpc = false) => {
+const setup = (gpc = false, stored?: unknown, region?: string) => {
   const changed = vi.fn();
   const invalid = vi.fn();
-  return { consent: createConsent({ gpc, changed, invalid }), changed, invalid };
+  const write = vi.fn();
+  const record = { read: () => stored, write };
+  const consent = createConsent({ gpc, changed, invalid, now: () => Date.parse('2026-11-23T10:00:00Z'), record, ...(region ? { region } : {}) });
+  return { consent, changed, invalid, write };
 };
 
 describe('consent state', () => {
@@ -155,5 +160,128 @@ describe('consent defaults from the page', () => {
     after.setDefaults({ analytics: 'granted' });
     expect(before.get()).toMatchObject({ analytics: 'granted', marketing: 'denied' });
     expect(after.get()).toEqual(before.get());
+  });
+});
+
+describe('regional defaults', () => {
+  const config = {
+    defaults: { analytics: 'granted', marketing: 'granted' },
+    regions: { DE: { analytics: 'pending', marketing: 'denied' }, US: { marketing: 'pending' }, 'US-CA': { marketing: 'denied' } },
+  } as const;
+
+  it('uses the region the page names, then its country', () => {
+    expect(defaultsFor(config, 'DE')).toEqual({ analytics: 'pending', marketing: 'denied' });
+    expect(defaultsFor(config, 'US-CA')).toEqual({ analytics: 'granted', marketing: 'denied' });
+    expect(defaultsFor(config, 'US-NY')).toEqual({ analytics: 'granted', marketing: 'pending' });
+    expect(defaultsFor(config, 'FR')).toEqual({ analytics: 'granted', marketing: 'granted' });
+  });
+
+  it('takes the strictest default of every region when the page names none', () => {
+    expect(defaultsFor(config, undefined)).toEqual({ analytics: 'pending', marketing: 'denied' });
+  });
+
+  it('applies through createConsent with the region from the page', () => {
+    const { consent } = setup(false, undefined, 'US-CA');
+    consent.configure(config);
+    expect(consent.get()).toMatchObject({ analytics: 'granted', marketing: 'denied' });
+  });
+});
+
+describe('the stored choice', () => {
+  it('is not written until the visitor chooses, then with timestamp and version', () => {
+    const { consent, write } = setup();
+    consent.configure({ version: 'v2', defaults: { analytics: 'granted' } });
+    expect(write).not.toHaveBeenCalled();
+    expect(consent.hasChosen()).toBe(false);
+    consent.update({ marketing: 'denied' });
+    expect(write).toHaveBeenCalledWith({ choices: { marketing: 'denied' }, timestamp: '2026-11-23T10:00:00.000Z', version: 'v2' });
+    expect(consent.hasChosen()).toBe(true);
+  });
+
+  it('is restored for the same config version', () => {
+    const { consent } = setup(false, { choices: { analytics: 'denied' }, timestamp: '2026-01-01T00:00:00.000Z', version: 3 });
+    consent.configure({ version: 3, defaults: { analytics: 'granted' } });
+    expect(consent.get().analytics).toBe('denied');
+    expect(consent.hasChosen()).toBe(true);
+  });
+
+  it('is ignored when the config version changed, so the visitor is asked again', () => {
+    const { consent, write } = setup(false, { choices: { analytics: 'denied' }, timestamp: '2026-01-01T00:00:00.000Z', version: 1 });
+    consent.configure({ version: 2, defaults: { analytics: 'pending' } });
+    expect(consent.get().analytics).toBe('pending');
+    expect(consent.hasChosen()).toBe(false);
+    expect(write).not.toHaveBeenCalled();
+  });
+
+  it('is ignored when malformed, and unsafe keys are never read', () => {
+    for (const junk of ['x', null, { choices: 'all', timestamp: 'x', version: 1 }, JSON.parse('{"choices":{"__proto__":"granted"},"timestamp":"x","version":1}')]) {
+      const { consent } = setup(false, junk);
+      consent.configure({});
+      expect(consent.get().analytics).toBe('pending');
+    }
+    expect(({} as Record<string, unknown>).granted).toBeUndefined();
+  });
+
+  it('keeps a choice made before the config arrived over the stored one, and stores it', () => {
+    const { consent, write } = setup(false, { choices: { analytics: 'denied', marketing: 'granted' }, timestamp: 't', version: 1 });
+    consent.update({ analytics: 'granted' });
+    expect(write).not.toHaveBeenCalled(); // version unknown until the config arrives
+    consent.configure({});
+    expect(consent.get()).toMatchObject({ analytics: 'granted', marketing: 'granted' });
+    expect(write).toHaveBeenCalledWith(expect.objectContaining({ choices: { analytics: 'granted', marketing: 'granted' }, version: 1 }));
+  });
+});
+
+describe('storage gating', () => {
+  it('allows storage once analytics or personalization is granted, or the purposes the config names', () => {
+    const { consent } = setup();
+    consent.configure({ defaults: { marketing: 'granted' } });
+    expect(consent.storageAllowed()).toBe(false);
+    consent.update({ personalization: 'granted' });
+    expect(consent.storageAllowed()).toBe(true);
+    const other = setup().consent;
+    other.configure({ storagePurposes: ['marketing'], defaults: { analytics: 'granted', marketing: 'pending' } });
+    expect(other.storageAllowed()).toBe(false);
+  });
+});
+
+describe('toConsentMode', () => {
+  it('mirrors the state as Consent Mode v2 parameters, pending as denied', () => {
+    expect(toConsentMode({ necessary: 'granted', analytics: 'granted', marketing: 'pending', personalization: 'denied' })).toEqual({
+      analytics_storage: 'granted', ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied', personalization_storage: 'denied',
+    });
+  });
+
+  it('round-trips through fromConsentMode for decided purposes', () => {
+    const state = { necessary: 'granted', analytics: 'denied', marketing: 'granted', personalization: 'granted' } as const;
+    expect(fromConsentMode(toConsentMode(state))).toEqual({ analytics: 'denied', marketing: 'granted', personalization: 'granted' });
+  });
+});
+
+describe('followTcf', () => {
+  const table = { analytics: [1, 8], marketing: [1, 2, 4] };
+  const run = (data: unknown, success = true) => {
+    const apply = vi.fn();
+    followTcf((_cmd, _v, callback) => callback(data, success), table, apply, vi.fn());
+    return apply;
+  };
+
+  it('grants a purpose only when every mapped TCF purpose has consent', () => {
+    const apply = run({ gdprApplies: true, eventStatus: 'useractioncomplete', purpose: { consents: { 1: true, 2: true, 8: true } } });
+    expect(apply).toHaveBeenCalledWith({ analytics: 'granted', marketing: 'denied' });
+  });
+
+  it('ignores signals before the CMP loaded, where GDPR does not apply, or on failure', () => {
+    expect(run({ gdprApplies: true, eventStatus: 'cmpuishown', purpose: { consents: {} } })).not.toHaveBeenCalled();
+    expect(run({ gdprApplies: false, eventStatus: 'tcloaded' })).not.toHaveBeenCalled();
+    expect(run({ eventStatus: 'tcloaded' }, false)).not.toHaveBeenCalled();
+  });
+
+  it('reports a CMP that throws', () => {
+    const fail = vi.fn();
+    followTcf(() => {
+      throw new Error('cmp bug');
+    }, table, vi.fn(), fail);
+    expect(fail).toHaveBeenCalledWith(expect.stringContaining('cmp bug'));
   });
 });

@@ -101,7 +101,7 @@ describe('adoptDataLayer', () => {
       array.push(arguments);
     }
     gtag('consent', 'update', { analytics_storage: 'granted' });
-    expect(handlers.command).toHaveBeenCalledWith(['consent', 'update', { analytics_storage: 'granted' }]);
+    expect(handlers.command).toHaveBeenCalledWith(['consent', 'update', { analytics_storage: 'granted' }], expect.objectContaining({ length: 3 }));
   });
 
   it.each([null, undefined, 5, 'str', true, Symbol('s'), [1, 2], new Date()])('ignores a push of %s with a debug message', (value) => {

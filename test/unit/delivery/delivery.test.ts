@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAcquaint } from '../../../src/acquaint';
 import type { LocksLike } from '../../../src/env';
-import { answer, fakeEnv, memoryStore } from '../fake-env';
+import { answer, fakeEnv, memoryLocalStore, memoryStore } from '../fake-env';
 
 const config = (delivery: Record<string, unknown> = {}, analytics = 'granted') => ({
   version: 1,
@@ -201,5 +201,57 @@ describe('delivery', () => {
     await vi.advanceTimersByTimeAsync(10);
     await acquaint.flush();
     expect(calls).toHaveLength(1);
+  });
+
+  it('rescues what was tracked right before the page went, and the next tab sends it once', async () => {
+    const store = memoryStore();
+    const local = memoryLocalStore();
+    const locks = fakeLocks();
+    const refused = vi.fn(() => false);
+    // The keepalive fallback never answers before the page is gone.
+    const a = fakeEnv({ now: () => Date.now(), openStore: () => store, localStore: local, locks, sendBeacon: refused, fetch: () => new Promise(() => undefined) });
+    const tabA = createAcquaint({ config: config(), env: a.env });
+    await tabA.ready();
+    await vi.advanceTimersByTimeAsync(10);
+    tabA.track('last-second');
+    a.hidePage(); // before the IndexedDB write of the event could commit; the beacon is refused
+    store.data.clear(); // as if nothing committed
+    for (const lock of (await locks.query()).held!) locks.release(lock.name!);
+
+    const second = scripted();
+    const b = fakeEnv({ fetch: second.fetch, now: () => Date.now(), openStore: () => store, localStore: local, locks });
+    const tabB = createAcquaint({ config: config(), env: b.env });
+    await tabB.ready();
+    await vi.advanceTimersByTimeAsync(10);
+    await tabB.flush();
+    expect(second.calls.flatMap((c) => c.ids)).toHaveLength(1);
+    expect([...local.data.keys()].filter((k) => k.startsWith('acquaint.rescue.'))).toEqual([]);
+  });
+
+  it('does not send again what a gone tab handed to sendBeacon', async () => {
+    const store = memoryStore();
+    const local = memoryLocalStore();
+    const locks = fakeLocks();
+    const a = fakeEnv({ now: () => Date.now(), openStore: () => store, localStore: local, locks });
+    const tabA = createAcquaint({ config: config(), env: a.env });
+    await tabA.ready();
+    await vi.advanceTimersByTimeAsync(10);
+    tabA.track('beaconed');
+    await Promise.resolve();
+    await Promise.resolve(); // the write reaches the store
+    a.hidePage();
+    await Promise.resolve(); // the beacon's answer: handed over
+    store.data.set('leftover', 'not a record');
+    for (const lock of (await locks.query()).held!) locks.release(lock.name!);
+
+    const second = scripted();
+    const b = fakeEnv({ fetch: second.fetch, now: () => Date.now(), openStore: () => store, localStore: local, locks });
+    const tabB = createAcquaint({ config: config(), env: b.env });
+    await tabB.ready();
+    await vi.advanceTimersByTimeAsync(10);
+    await tabB.flush();
+    expect(a.requests.filter((r) => r.via === 'beacon')).toHaveLength(1);
+    expect(second.calls).toHaveLength(0);
+    expect(store.data.size).toBe(0);
   });
 });

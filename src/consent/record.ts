@@ -1,0 +1,19 @@
+import { isPlainObject, isUnsafeKey } from '../lib/is';
+import type { ConsentChoices } from './consent';
+
+/** What is stored once the visitor chooses (contract §3): the choices, when, for which config version. */
+export interface ConsentRecord {
+  choices: ConsentChoices;
+  timestamp: string;
+  version: string | number;
+}
+
+/** A stored record read back (untrusted): its choices if it is well-formed and for this version. */
+export function choicesFromRecord(stored: unknown, version: string | number): ConsentChoices | undefined {
+  if (!isPlainObject(stored) || stored.version !== version || typeof stored.timestamp !== 'string' || !isPlainObject(stored.choices)) return undefined;
+  const choices: ConsentChoices = {};
+  for (const [purpose, state] of Object.entries(stored.choices)) {
+    if (!isUnsafeKey(purpose) && (state === 'granted' || state === 'denied' || state === 'pending')) choices[purpose] = state;
+  }
+  return choices;
+}

@@ -1,0 +1,24 @@
+import type { TcfApi } from '../env';
+import { isPlainObject } from '../lib/is';
+import type { ConsentChoices } from './consent';
+
+/**
+ * Follows an IAB TCF v2.2 CMP already on the page: each acquaint purpose in `table` is granted
+ * when every TCF purpose id listed for it has consent, denied otherwise. Signals where GDPR
+ * does not apply, or before the CMP has loaded its data, are ignored.
+ */
+export function followTcf(api: TcfApi, table: Record<string, number[]>, apply: (choices: ConsentChoices) => void, fail: (message: string) => void): void {
+  try {
+    api('addEventListener', 2, (data, success) => {
+      if (!success || !isPlainObject(data) || data.gdprApplies === false) return;
+      if (data.eventStatus !== 'tcloaded' && data.eventStatus !== 'useractioncomplete') return;
+      const purpose = isPlainObject(data.purpose) ? data.purpose : {};
+      const consents = isPlainObject(purpose.consents) ? purpose.consents : {};
+      const choices: ConsentChoices = {};
+      for (const [name, ids] of Object.entries(table)) choices[name] = ids.every((id) => consents[id] === true) ? 'granted' : 'denied';
+      apply(choices);
+    });
+  } catch (error) {
+    fail(`__tcfapi threw: ${String(error)}`);
+  }
+}
