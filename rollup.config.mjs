@@ -6,7 +6,7 @@ import nodeResolve from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
 import { dts } from 'rollup-plugin-dts';
 import { reportSizes } from './scripts/size.mjs';
-import { zodScope } from './scripts/zod-scope.mjs';
+import { configSchemas } from './scripts/config-schemas.mjs';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const define = { __VERSION__: JSON.stringify(version) };
@@ -17,18 +17,24 @@ export default [
   {
     input: 'src/runtime.ts',
     output: { file: 'dist/acquaint.js', format: 'iife', sourcemap: true },
-    plugins: [nodeResolve(), zodScope(), transpile(true), reportSizes(['dist/acquaint.js'])],
+    plugins: [configSchemas(), nodeResolve(), transpile(true), reportSizes(['dist/acquaint.js'])],
   },
   {
     input: 'src/index.ts',
     output: { file: 'dist/acquaint.mjs', format: 'es', sourcemap: true },
-    external: [/^zod/],
-    plugins: [transpile(false)],
+    external: [/^zod/, /^idb-keyval/],
+    plugins: [configSchemas(), transpile(false)],
   },
   {
     input: 'src/index.ts',
     output: { file: 'dist/acquaint.d.ts', format: 'es' },
-    external: [/^zod/],
+    external: [/^zod/, /^idb-keyval/, 'virtual:config-schemas'],
     plugins: [dts()],
+  },
+  {
+    // The optional banner: its own file, loaded by the runtime only when the config asks for it.
+    input: 'src/consent-ui/index.ts',
+    output: { file: 'dist/consent-ui.js', format: 'iife', sourcemap: true },
+    plugins: [transpile(true), reportSizes(['dist/consent-ui.js'])],
   },
 ];

@@ -5,8 +5,12 @@ import { gzipSync, brotliCompressSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 /** Budgets in bytes of gzip. Raise one only in the commit that needs it, and say why. */
-export const BUDGETS = { 'dist/acquaint.js': 20 * 1024 };
-// Strings that must never ship in the page script (CSP-unsafe code, HTML injection, classic zod).
+export const BUDGETS = {
+  'dist/acquaint.js': 12.5 * 1024,
+  // The optional banner: 3.10 KB gzip measured with both layers, the shadow-root styles and English defaults.
+  'dist/consent-ui.js': 3.4 * 1024,
+};
+// Strings that must never ship in a page script, runtime or banner (CSP-unsafe code, HTML injection, classic zod).
 const FORBIDDEN = ['new Function', 'eval(', 'innerHTML', 'Invalid input: expected'];
 
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -1,7 +1,11 @@
-import { isPlainObject } from '../lib/is';
+import { config as configJson, destination as destinationJson, settings as settingsJson } from 'virtual:config-schemas';
 import { destinationTypes } from '../destinations/registry';
-import { BUILT_IN_PURPOSES, configSchema, destinationSchema, type Config, type DestinationConfig } from './schema';
-import { formatPath, toConfigIssues, type ConfigIssue } from './report';
+import { isPlainObject } from '../lib/is';
+import { toJsonSafe } from '../lib/json';
+import { BUILT_IN_PURPOSES } from './purposes';
+import { formatPath, type ConfigIssue } from './report';
+import type { Config, DestinationConfig } from './schema';
+import { validate } from './validate';
 
 /** A destination whose envelope and settings both passed. */
 export interface ValidDestination extends DestinationConfig {
@@ -14,10 +18,8 @@ export interface LoadedConfig {
   issues: ConfigIssue[];
 }
 
-const sections = configSchema.shape;
-// Issues carry the offending value, so messages can say "got 2".
-const WITH_INPUT = { reportInput: true } as const;
-type Section = Exclude<keyof typeof sections, 'destinations'>;
+const sections = configJson.properties;
+const hasOwn = (object: object, key: string): boolean => Object.prototype.hasOwnProperty.call(object, key);
 
 /**
  * Validates a config section by section so one mistake costs only its own part: an invalid
@@ -26,26 +28,25 @@ type Section = Exclude<keyof typeof sections, 'destinations'>;
  */
 export function parseConfig(input: unknown): LoadedConfig {
   const issues: ConfigIssue[] = [];
-  const config: Record<string, unknown> = {};
+  const config: Record<string, unknown> = { version: 1 };
   const destinations: ValidDestination[] = [];
+  const rejected = (): LoadedConfig => ({ config: { version: 1 }, destinations, issues });
   if (!isPlainObject(input)) {
     issues.push({ code: 'invalid_type', path: '(root)', message: 'expected a JSON object' });
-    return { config: { version: 1 }, destinations, issues };
+    return rejected();
   }
-  const version = sections.version.safeParse(input.version, WITH_INPUT);
-  if (!version.success) {
-    issues.push(...toConfigIssues(version.error.issues, ['version']));
-    return { config: { version: 1 }, destinations, issues };
-  }
+  if (!hasOwn(input, 'version')) issues.push({ code: 'invalid_type', path: 'version', message: 'missing: expected 1' });
+  else issues.push(...validate(sections.version!, input.version, ['version']));
+  if (issues.length) return rejected();
   for (const key of Object.keys(input)) {
-    if (key === 'destinations') continue;
-    if (!Object.prototype.hasOwnProperty.call(sections, key)) {
+    if (key === 'destinations' || key === 'version') continue;
+    if (!hasOwn(sections, key)) {
       issues.push({ code: 'unrecognized_keys', path: key, message: `unknown key "${key}" (ignored)` });
       continue;
     }
-    const result = sections[key as Section].safeParse(input[key], WITH_INPUT);
-    if (result.success) config[key] = result.data;
-    else issues.push(...toConfigIssues(result.error.issues, [key]));
+    const problems = validate(sections[key]!, input[key], [key]);
+    if (problems.length) issues.push(...problems);
+    else config[key] = toJsonSafe(input[key]);
   }
   const declared = new Set<string>([...BUILT_IN_PURPOSES, ...Object.keys((config as Config).consent?.defaults ?? {})]);
   const list = input.destinations;
@@ -68,20 +69,21 @@ function parseDestination(
   accepted: readonly ValidDestination[],
 ): ValidDestination | { issues: ConfigIssue[] } {
   const at = ['destinations', index];
-  const envelope = destinationSchema.safeParse(entry, WITH_INPUT);
-  if (!envelope.success) return { issues: toConfigIssues(envelope.error.issues, at) };
-  const { id, type, purposes } = envelope.data;
+  const envelopeIssues = validate(destinationJson, entry, at);
+  if (envelopeIssues.length) return { issues: envelopeIssues };
+  const { id, type, purposes, settings, delivery } = toJsonSafe(entry) as ValidDestination;
   const fail = (path: PropertyKey[], message: string) => ({
     issues: [{ code: 'invalid_value', path: formatPath([...at, ...path]), message }],
   });
   if (accepted.some((d) => d.id === id)) return fail(['id'], `duplicate destination id "${id}"`);
-  const kind = Object.prototype.hasOwnProperty.call(destinationTypes, type) ? destinationTypes[type] : undefined;
-  if (!kind) return fail(['type'], `unknown destination type "${type}" (known: ${Object.keys(destinationTypes).join(', ')})`);
+  if (!hasOwn(destinationTypes, type) || !hasOwn(settingsJson, type)) {
+    return fail(['type'], `unknown destination type "${type}" (known: ${Object.keys(destinationTypes).join(', ')})`);
+  }
   const undeclared = purposes.findIndex((p) => !declared.has(p));
   if (undeclared >= 0) {
     return fail(['purposes', undeclared], `unknown purpose "${purposes[undeclared]}": declare it in consent.defaults`);
   }
-  const settings = kind.settings.safeParse(envelope.data.settings, WITH_INPUT);
-  if (!settings.success) return { issues: toConfigIssues(settings.error.issues, [...at, 'settings']) };
-  return { ...envelope.data, settings: settings.data };
+  const settingsIssues = validate(settingsJson[type]!, settings, [...at, 'settings']);
+  if (settingsIssues.length) return { issues: settingsIssues };
+  return { id, type, purposes, settings, ...(delivery ? { delivery } : {}) };
 }

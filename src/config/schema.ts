@@ -1,7 +1,6 @@
 import * as z from 'zod/mini';
 
-/** The purposes every config has; a config may declare more through `consent.defaults`. */
-export const BUILT_IN_PURPOSES = ['necessary', 'analytics', 'marketing', 'personalization'] as const;
+export { BUILT_IN_PURPOSES } from './purposes';
 
 export const consentStateSchema = z.enum(['granted', 'denied', 'pending']);
 

@@ -1,4 +1,5 @@
-import { BUILT_IN_PURPOSES, type ConsentConfig, type ConsentState } from '../config/schema';
+import { BUILT_IN_PURPOSES } from '../config/purposes';
+import type { ConsentConfig, ConsentState } from '../config/schema';
 import { isPlainObject, isUnsafeKey } from '../lib/is';
 import { defaultsFor } from './defaults';
 import { choicesFromRecord, type ConsentRecord } from './record';

@@ -1,4 +1,3 @@
-import type * as z from 'zod/mini';
 import type { AcquaintEvent } from '../events/event';
 
 export interface SendOptions {
@@ -30,8 +29,10 @@ export interface AdapterEnv {
   baseUrl(): string;
 }
 
-/** A destination type: its settings schema (checked against config) and a factory. */
+/**
+ * A destination type: a factory. Its settings schema is a zod schema in the adapter's
+ * `*-settings.ts`, listed in config/sources.ts and checked before `init` is called.
+ */
 export interface AdapterType<Settings> {
-  readonly settings: z.ZodMiniType<Settings, unknown>;
   create(id: string, purposes: readonly string[], env: AdapterEnv): Adapter<Settings>;
 }

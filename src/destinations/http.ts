@@ -1,25 +1,8 @@
-import * as z from 'zod/mini';
 import type { AcquaintEvent } from '../events/event';
 import { serializeEvent } from '../events/serialize';
 import { parseRetryAfter } from '../delivery/backoff';
 import type { AdapterEnv, AdapterType, SendResult } from './adapter';
-
-const isHttpUrl = (value: string): boolean => {
-  try {
-    return /^https?:$/.test(new URL(value, 'http://base.invalid/').protocol);
-  } catch {
-    return false;
-  }
-};
-
-export const httpSettingsSchema = z.strictObject({
-  /** Absolute http(s) URL, or a path resolved against the page (first-party collector). */
-  url: z.string().check(z.refine(isHttpUrl, 'must be an http(s) URL or a path like /v1/batch')),
-  /** A request not answered by then is aborted and retried. */
-  timeoutMs: z.optional(z.int().check(z.minimum(100), z.maximum(120_000))),
-});
-
-export type HttpSettings = z.infer<typeof httpSettingsSchema>;
+import type { HttpSettings } from './http-settings';
 
 // sendBeacon and keepalive fetch share a 64 KB budget per page; stay under it when unloading.
 const MAX_UNLOAD_BYTES = 60_000;
@@ -34,7 +17,6 @@ export function batchBody(batch: readonly AcquaintEvent[], sentAt: string): stri
  * `text/plain` so a cross-origin collector gets no CORS preflight and sendBeacon can carry it.
  */
 export const httpDestination: AdapterType<HttpSettings> = {
-  settings: httpSettingsSchema,
   create(id: string, purposes: readonly string[], env: AdapterEnv) {
     let url = '';
     let timeoutMs = 10_000;
