@@ -2,9 +2,9 @@ import { parseConfig, type LoadedConfig } from './config/load';
 import { formatIssues } from './config/report';
 import { createBanner } from './consent/banner';
 import { createConsent } from './consent/consent';
-import { followTcf } from './consent/tcf';
-import { fromConsentMode, toConsentMode } from './consent/gcm';
-import { gtagArguments, routeCommand } from './datalayer/commands';
+import { fromConsentMode } from './consent/gcm';
+import { createConsentSignals } from './consent/signals';
+import { routeCommand } from './datalayer/commands';
 import { adoptDataLayer } from './datalayer/datalayer';
 import { createModel } from './datalayer/model';
 import { createPersistence } from './delivery/persistence';
@@ -78,22 +78,13 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
     changed(state) {
       routes?.consentChanged(state);
       persistIfAllowed();
-      if (mirrorConsentMode) mirror('update');
+      signals.changed();
       emitter.emit('consent', { ...state }); // a copy: listeners must not change what gates stamp
     },
     invalid: (message) => fail('invalid_consent', message),
   });
   const banner = createBanner(env, consent, (message) => fail('banner_failed', message));
-
-  // Consent Mode calls acquaint sends for Google tags; its own command handler skips them.
-  const ownCommands = new WeakSet<object>();
-  let mirrorConsentMode = false;
-  let pageSetDefault = false;
-  function mirror(mode: 'default' | 'update'): void {
-    const command = gtagArguments('consent', mode, toConsentMode(consent.get()));
-    ownCommands.add(command);
-    dataLayer.push(command);
-  }
+  const signals = createConsentSignals(env, consent, banner, dataLayer, fail);
 
   const model = createModel((reason, path) => log.warnOnce(`acquaint: skipped "${path}" in a dataLayer push (${reason})`));
   // The automatic page view goes first: it stands for the load that the early pushes happened in.
@@ -102,10 +93,10 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
   adoptDataLayer(dataLayer, model, {
     event: (message) => accept(builder.track(message.event as string, message)),
     command: (args, raw) => {
-      if (ownCommands.has(raw)) return;
+      if (signals.isOwn(raw)) return;
       routeCommand(args, {
         consent(mode, params) {
-          if (mode === 'default') pageSetDefault = true;
+          if (mode === 'default') signals.pageSetDefault();
           (mode === 'default' ? consent.setDefaults : consent.update)(fromConsentMode(params));
         },
         set: (values) => model.merge(values),
@@ -123,17 +114,8 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
       emitter.emit('error', { code: 'invalid_config', message: 'invalid config', issues: loaded.issues });
     }
     log.setDebug(loaded.config.debug === true);
-    const consentConfig = loaded.config.consent;
-    consent.configure(consentConfig);
-    banner.configure(consentConfig?.banner, env.gpc && consentConfig?.honorGpc !== false);
-    if (consentConfig?.consentMode) {
-      mirrorConsentMode = true;
-      mirror(pageSetDefault ? 'update' : 'default');
-    }
-    // A certified CMP on the page speaks for the visitor; the banner then stays away.
-    const tcf = env.tcfapi && consentConfig?.tcf;
-    if (tcf) followTcf(env.tcfapi!, tcf, consent.update, (message) => fail('tcf_failed', message));
-    if (banner.wanted && !tcf && !consent.hasChosen()) void banner.show();
+    consent.configure(loaded.config.consent);
+    signals.configure(loaded.config.consent);
     routes = createRoutes(loaded, consent.get(), env, persistence, tabId, {
       delivered: (destination, messageIds) => emitter.emit('delivered', { destination, messageIds }),
       dropped(destination, messageIds, reason) {

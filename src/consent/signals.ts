@@ -1,0 +1,45 @@
+import type { ConsentConfig } from '../config/schema';
+import { gtagArguments } from '../datalayer/commands';
+import type { Env } from '../env';
+import type { createBanner } from './banner';
+import type { Consent } from './consent';
+import { toConsentMode } from './gcm';
+import { followTcf } from './tcf';
+
+/**
+ * Consent signals around the state: Consent Mode calls mirrored to Google tags on the data
+ * layer, an IAB TCF CMP followed, the banner shown while the visitor has not chosen.
+ */
+export function createConsentSignals(env: Env, consent: Consent, banner: ReturnType<typeof createBanner>, dataLayer: unknown[], fail: (code: string, message: string) => void) {
+  // Consent Mode calls acquaint sends; its own command handler skips them.
+  const own = new WeakSet<object>();
+  let mirroring = false;
+  let pageSetDefault = false;
+
+  function mirror(mode: 'default' | 'update'): void {
+    const command = gtagArguments('consent', mode, toConsentMode(consent.get()));
+    own.add(command);
+    dataLayer.push(command);
+  }
+
+  return {
+    isOwn: (command: object): boolean => own.has(command),
+    pageSetDefault(): void {
+      pageSetDefault = true;
+    },
+    changed(): void {
+      if (mirroring) mirror('update');
+    },
+    configure(config: ConsentConfig | undefined): void {
+      banner.configure(config?.banner, env.gpc && config?.honorGpc !== false);
+      if (config?.consentMode) {
+        mirroring = true;
+        mirror(pageSetDefault ? 'update' : 'default');
+      }
+      // A certified CMP on the page speaks for the visitor; the banner then stays away.
+      const tcf = env.tcfapi && config?.tcf;
+      if (tcf) followTcf(env.tcfapi!, tcf, consent.update, (message) => fail('tcf_failed', message));
+      if (banner.wanted && !tcf && !consent.hasChosen()) void banner.show();
+    },
+  };
+}
