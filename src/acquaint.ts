@@ -11,6 +11,9 @@ import { createPersistence } from './delivery/persistence';
 import { createRoutes, type Routes } from './destinations/routes';
 import type { Env } from './env';
 import { createEventBuilder } from './events/build';
+import { createIdentity } from './identity/identity';
+import { createIdentityStore } from './identity/store';
+import { toJsonSafe } from './lib/json';
 import type { AcquaintEvent } from './events/event';
 import { REPORT_TYPES, type AcquaintEvents, type DropReason } from './events/reports';
 import { createEmitter } from './lib/emitter';
@@ -28,6 +31,7 @@ export interface AcquaintOptions {
 // Events accepted before the config arrives wait here (bounded: the config may never come).
 const EARLY_LIMIT = 1000;
 const CONSENT_KEY = 'acquaint.consent';
+const IDENTITY_DEFAULTS = { sessionTimeoutMs: 30 * 60_000, idTtlMs: 395 * 86_400_000 };
 
 const readJson = (text: string | null | undefined): unknown => {
   try {
@@ -50,14 +54,23 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
     emitter.emit('dropped', { messageIds: events.map((e) => e.messageId), reason, ...(destination ? { destination } : {}) });
   };
 
-  const identity = { anonymousId: env.uuid(), userId: null };
+  const identity = createIdentity(env, IDENTITY_DEFAULTS, (profile) => identityStore.changed(profile));
+  const identityStore = createIdentityStore(env, identity, log.debug);
+  // Events made before a stored identity is read carry this one; they get the stored one.
+  const provisional = identity.get();
   const tabId = env.uuid();
   const persistence = createPersistence(env, tabId, log.debug);
   // Nothing is written to the device before a storage purpose is granted (contract §5).
   const persistIfAllowed = (): void => {
-    if (routes && consent.storageAllowed() && !persistence.enabled) void routes.persist(consent.get());
+    if (!routes || !consent.storageAllowed()) return;
+    if (!persistence.enabled) void routes.persist(consent.get());
+    if (!identityStore.enabled) void identityStore.enable();
   };
-  const builder = createEventBuilder(env, () => identity);
+  const builder = createEventBuilder(env, () => {
+    const profile = identity.touch();
+    identityStore.active(profile);
+    return profile;
+  });
   let routes: Routes | undefined;
   let early: AcquaintEvent[] = [];
 
@@ -108,14 +121,26 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
     debug: log.debug,
   });
 
-  function start(loaded: LoadedConfig): void {
+  async function start(loaded: LoadedConfig): Promise<void> {
     if (loaded.issues.length) {
       log.error(formatIssues(loaded.issues));
       emitter.emit('error', { code: 'invalid_config', message: 'invalid config', issues: loaded.issues });
     }
     log.setDebug(loaded.config.debug === true);
+    identity.configure({
+      sessionTimeoutMs: (loaded.config.identity?.sessionTimeoutMinutes ?? 30) * 60_000,
+      idTtlMs: (loaded.config.identity?.idTtlDays ?? 395) * 86_400_000,
+    });
     consent.configure(loaded.config.consent);
     signals.configure(loaded.config.consent);
+    // A returning visitor who allowed storage: their stored identity first, then the events.
+    if (consent.storageAllowed()) await identityStore.enable();
+    const { anonymousId, sessionId } = identity.get();
+    for (const event of early) {
+      if (event.anonymousId !== provisional.anonymousId) continue;
+      event.anonymousId = anonymousId;
+      event.context.sessionId = sessionId;
+    }
     routes = createRoutes(loaded, consent.get(), env, persistence, tabId, {
       delivered: (destination, messageIds) => emitter.emit('delivered', { destination, messageIds }),
       dropped(destination, messageIds, reason) {
@@ -164,6 +189,29 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
       return emitter.on(type, listener);
     },
     flush: (): Promise<void> => ready.then(() => routes?.flush()),
+    /** The known user: sets userId, merges traits, and sends an identify event joining both ids. */
+    identify(userId: string, traits?: Record<string, unknown>): void {
+      if ((typeof userId !== 'string' || !userId) && typeof userId !== 'number') return fail('invalid_identify', 'identify(userId, traits): userId must be a non-empty string');
+      if (traits !== undefined && !isPlainObject(traits)) return fail('invalid_identify', 'identify(userId, traits): traits must be a plain object');
+      const profile = identity.identify(String(userId), (toJsonSafe(traits ?? {}) as Record<string, unknown>));
+      accept(builder.identify(profile.traits));
+    },
+    /** Logout: a new anonymousId, no userId, no traits. */
+    reset: (): void => void identity.reset(),
+    user() {
+      const { anonymousId, userId, traits, sessionId } = identity.get();
+      return { anonymousId, userId, traits: { ...traits }, sessionId };
+    },
+    /** Erases every id, trait, queued event and the consent choice on this device. */
+    async forget(): Promise<void> {
+      await ready;
+      routes?.forget();
+      await Promise.all([persistence.clear(), identityStore.clear()]);
+      for (const key of env.localStore?.keys() ?? []) if (key.startsWith('acquaint.')) env.localStore!.remove(key);
+      identity.reset();
+      consent.forget();
+      persistIfAllowed(); // only if the defaults themselves allow storage
+    },
     consent: {
       get: consent.get,
       update: consent.update,

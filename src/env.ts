@@ -30,6 +30,8 @@ export interface Env extends AdapterEnv, BuildEnv {
   loadBanner?(src?: string): Promise<OpenBanner>;
   /** The CSP nonce of acquaint's script tag, passed on to what it adds. */
   nonce?: string;
+  /** A BroadcastChannel to the other tabs of this site, where the browser has one. */
+  channel?(name: string): { post(message: unknown): void; listen(listener: (message: unknown) => void): void };
 }
 
 export interface SyncStore {
@@ -92,6 +94,7 @@ export function browserEnv(script?: HTMLScriptElement | null): Env {
     ...(region ? { region } : {}),
     ...(nonce ? { nonce } : {}),
     ...(typeof tcfapi === 'function' ? { tcfapi: tcfapi as TcfApi } : {}),
+    channel: typeof BroadcastChannel === 'function' ? broadcast : undefined,
     loadBanner: (src) => loadBanner(new URL(src ?? 'consent-ui.js', script?.src || location.href).href, nonce),
     onPageHide(listener) {
       window.addEventListener('pagehide', listener);
@@ -145,4 +148,12 @@ function loadBanner(src: string, nonce: string | undefined): Promise<OpenBanner>
     document.head.append(tag);
   });
   return banner;
+}
+
+function broadcast(name: string) {
+  const channel = new BroadcastChannel(name);
+  return {
+    post: (message: unknown) => channel.postMessage(message),
+    listen: (listener: (message: unknown) => void) => channel.addEventListener('message', (event) => listener(event.data)),
+  };
 }

@@ -104,6 +104,13 @@ export function createConsent(options: ConsentOptions) {
       Object.assign(pageDefaults, valid(choices, 'consent default'));
       refresh();
     },
+    /** Erasure: the visitor's choices go, the defaults apply again (the record is removed by the caller). */
+    forget(): void {
+      for (const purpose of Object.keys(chosen)) delete chosen[purpose];
+      stored = false;
+      chosenAt = undefined;
+      refresh();
+    },
     /** Whether the visitor has chosen, on this page or stored for this config version. */
     hasChosen: (): boolean => stored || chosenAt !== undefined,
     /** Whether acquaint may store anything on the device now. */

@@ -58,6 +58,12 @@ export function createGate(options: GateOptions, initial: ConsentChoices) {
         options.drop(discard, 'consent_denied');
       }
     },
+    /** Everything held, removed (erasure). */
+    clear(): AcquaintEvent[] {
+      const all = held;
+      held = [];
+      return all;
+    },
     get heldCount(): number {
       return held.length;
     },

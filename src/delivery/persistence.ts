@@ -24,6 +24,8 @@ export interface Persistence {
   rescue(records: readonly QueueRecord[]): void;
   /** sendBeacon took these: the next page deletes them instead of sending them again. */
   handedOver(records: readonly QueueRecord[]): void;
+  /** Erasure: every stored record goes. */
+  clear(): Promise<void>;
 }
 
 /**
@@ -125,6 +127,16 @@ export function createPersistence(env: Env, tabId: string, debug: (message: stri
     },
     remove(records) {
       for (const record of records) change(record, null);
+    },
+    async clear() {
+      changes = new Map();
+      const cleared = store;
+      // Nothing more is written until storage is allowed again.
+      store = undefined;
+      enabling = undefined;
+      if (!cleared) return;
+      const keys = (await cleared.entries().catch(() => [])).map(([key]) => key);
+      await cleared.delMany(keys).catch(() => undefined);
     },
     rescue(records) {
       if (store) notes.rescue(records);

@@ -85,6 +85,14 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, env:
         reports.dropped(record.destination, [record.event.messageId], known ? 'consent_denied' : 'destination_removed');
       }
     },
+    /** Erasure: every held and queued event goes, reported as `forgotten`. */
+    forget(): void {
+      for (const route of routes) {
+        const held = route.gate.clear();
+        if (held.length) reports.dropped(route.id, held.map((e) => e.messageId), 'forgotten');
+        route.outbox.purge('forgotten');
+      }
+    },
     flush(): Promise<void> {
       return Promise.all(routes.map((route) => route.outbox.flush())).then(() => undefined);
     },

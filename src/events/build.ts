@@ -12,6 +12,7 @@ export interface BuildEnv {
 export interface Identity {
   anonymousId: string;
   userId: string | null;
+  sessionId: string;
 }
 
 const library = { name: 'acquaint', version: __VERSION__ } as const;
@@ -22,7 +23,7 @@ const library = { name: 'acquaint', version: __VERSION__ } as const;
  */
 export function createEventBuilder(env: BuildEnv, identity: () => Identity) {
   const build = (type: AcquaintEvent['type'], name: Partial<Pick<AcquaintEvent, 'event' | 'name'>>, properties: Record<string, unknown>): AcquaintEvent => {
-    const { anonymousId, userId } = identity();
+    const { anonymousId, userId, sessionId } = identity();
     return {
       type,
       ...name,
@@ -32,13 +33,17 @@ export function createEventBuilder(env: BuildEnv, identity: () => Identity) {
       messageId: env.uuid(),
       timestamp: new Date(env.now()).toISOString(),
       // Stamped again with the state used when the consent gate releases the event.
-      context: { page: env.page(), consent: {}, library },
+      context: { page: env.page(), sessionId, consent: {}, library },
     };
   };
   return {
     /** A data-layer event: everything pushed with it but `event` becomes properties. */
     track(name: string, message: Record<string, unknown>): AcquaintEvent {
       return build('track', { event: name }, toJsonSafe(message, 'event') as Record<string, unknown>);
+    },
+    /** Segment's identify: the user and their traits, joined to the anonymousId it carries. */
+    identify(traits: Record<string, unknown>): AcquaintEvent {
+      return { ...build('identify', {}, {}), traits: toJsonSafe(traits) as Record<string, unknown> };
     },
     page(properties: Record<string, unknown>): AcquaintEvent {
       const event = build('page', typeof properties.name === 'string' ? { name: properties.name } : {}, {});

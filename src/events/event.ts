@@ -10,16 +10,20 @@ export interface PageContext {
 
 /** Contract §6: one Segment-spec event on the wire. */
 export interface AcquaintEvent {
-  type: 'track' | 'page';
+  type: 'track' | 'page' | 'identify';
   event?: string;
   name?: string;
   properties: Record<string, unknown>;
+  /** identify events: the traits as they leave the page. */
+  traits?: Record<string, unknown>;
   anonymousId: string;
   userId: string | null;
   messageId: string;
   timestamp: string;
   context: {
     page: PageContext;
+    /** Ends after inactivity (identity.sessionTimeoutMinutes); RudderStack's field name. */
+    sessionId: string;
     consent: Record<string, ConsentState>;
     library: { name: 'acquaint'; version: string };
   };

@@ -26,6 +26,7 @@ export type DropReason =
   | 'queue_full'
   | 'expired'
   | 'rejected'
-  | 'destination_removed';
+  | 'destination_removed'
+  | 'forgotten';
 
 export const REPORT_TYPES: ReadonlyArray<keyof AcquaintEvents> = ['delivered', 'dropped', 'error', 'consent'];

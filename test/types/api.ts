@@ -10,7 +10,7 @@ assert<IsExact<ReturnType<Acquaint['ready']>, Promise<void>>>(true);
 assert<IsExact<ReturnType<Acquaint['flush']>, Promise<void>>>(true);
 assert<IsExact<ReturnType<Acquaint['get']>, unknown>>(true);
 assert<IsExact<Config['version'], 1>>(true);
-assert<IsExact<AcquaintEvent['type'], 'track' | 'page'>>(true);
+assert<IsExact<AcquaintEvent['type'], 'track' | 'page' | 'identify'>>(true);
 
 acquaint.on('delivered', ({ destination, messageIds }) => [destination.toUpperCase(), messageIds.length]);
 acquaint.on('dropped', ({ reason }) => reason === 'consent_denied');

@@ -20,6 +20,16 @@ export function memoryStore(): KeyValueStore & { data: Map<IDBValidKey, unknown>
 }
 
 /** An Env whose network, clock and ids are scripted by the test. */
+/** One in-memory store per database name, as IndexedDB keeps them apart. */
+export function memoryDatabases() {
+  const databases = new Map<string, ReturnType<typeof memoryStore>>();
+  const open = (database: string) => {
+    if (!databases.has(database)) databases.set(database, memoryStore());
+    return databases.get(database)!;
+  };
+  return { open, databases };
+}
+
 /** An in-memory localStorage stand-in. */
 export function memoryLocalStore(): SyncStore & { data: Map<string, string> } {
   const data = new Map<string, string>();

@@ -1,0 +1,72 @@
+import type { Profile } from './profile';
+
+export interface IdentityOptions {
+  sessionTimeoutMs: number;
+  /** An identity unused this long is not adopted: the visitor starts afresh. */
+  idTtlMs: number;
+}
+
+export interface IdentityEnv {
+  uuid(): string;
+  now(): number;
+}
+
+/**
+ * The visitor's ids in memory: anonymousId, userId, traits and a session that ends after
+ * `sessionTimeoutMs` without activity. Storage and tabs are someone else's job (store.ts);
+ * this only says what the profile is now and how it changes.
+ */
+export function createIdentity(env: IdentityEnv, initial: IdentityOptions, changed: (profile: Profile) => void) {
+  let options = initial;
+  const fresh = (): Profile => {
+    const now = env.now();
+    return { anonymousId: env.uuid(), userId: null, traits: {}, sessionId: env.uuid(), lastActivity: now, updatedAt: now };
+  };
+  let profile = fresh();
+  // Whether this page has set the user itself: then its identify wins over what storage holds.
+  let identifiedHere = false;
+
+  const update = (next: Profile): Profile => {
+    profile = next;
+    changed(profile);
+    return profile;
+  };
+
+  return {
+    /** The profile for an event happening now: starts a new session after inactivity. */
+    touch(): Profile {
+      const now = env.now();
+      if (now - profile.lastActivity > options.sessionTimeoutMs) profile = { ...profile, sessionId: env.uuid() };
+      profile.lastActivity = now;
+      return profile;
+    },
+    get: (): Profile => profile,
+    configure(next: IdentityOptions): void {
+      options = next;
+    },
+    identify(userId: string, traits: Record<string, unknown>): Profile {
+      identifiedHere = true;
+      const sameUser = profile.userId === null || profile.userId === userId;
+      return update({ ...profile, userId, traits: { ...(sameUser ? profile.traits : {}), ...traits }, updatedAt: env.now() });
+    },
+    /** Logout: a new anonymous identity, and a new session. */
+    reset(): Profile {
+      identifiedHere = false;
+      return update(fresh());
+    },
+    /**
+     * A profile from storage or another tab. Storage's is adopted unless it expired; a tab's
+     * wins only if newer. What this page identified before storage was read is kept on top.
+     */
+    adopt(other: Profile, source: 'storage' | 'tab'): void {
+      const now = env.now();
+      if (source === 'storage' && now - other.lastActivity > options.idTtlMs) return;
+      if (source === 'tab' && other.updatedAt <= profile.updatedAt) return;
+      const session = now - other.lastActivity > options.sessionTimeoutMs ? env.uuid() : other.sessionId;
+      const mine = source === 'storage' && identifiedHere ? { userId: profile.userId, traits: { ...other.traits, ...profile.traits } } : {};
+      profile = { ...other, sessionId: session, lastActivity: Math.max(other.lastActivity, profile.lastActivity), ...mine };
+    },
+  };
+}
+
+export type Identity = ReturnType<typeof createIdentity>;

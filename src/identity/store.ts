@@ -1,0 +1,80 @@
+import type { Env, KeyValueStore } from '../env';
+import type { Identity } from './identity';
+import { readProfile, type Profile } from './profile';
+
+export const IDENTITY_DATABASE = 'acquaint-identity';
+const KEY = 'profile';
+const LOCK = 'acquaint-identity';
+// Activity alone is saved at most this often; identity changes are saved at once.
+const ACTIVITY_SAVE_MS = 10_000;
+
+/**
+ * Keeps the profile in IndexedDB once storage is allowed, and in step across tabs. Reading
+ * and first writing happen under one Web Lock, so two tabs opened at once on a new visitor
+ * end up with one anonymousId; identify and reset reach the other tabs by BroadcastChannel.
+ * Any storage failure leaves identity in memory with one debug line.
+ */
+export function createIdentityStore(env: Env, identity: Identity, debug: (message: string) => void) {
+  let store: KeyValueStore | undefined;
+  let enabling: Promise<void> | undefined;
+  let savedAt = 0;
+  const channel = env.channel?.('acquaint-identity');
+
+  const fail = (error: unknown): void => {
+    if (!store) return;
+    store = undefined;
+    debug(`IndexedDB unavailable, identity stays in memory: ${String(error)}`);
+  };
+
+  function save(profile: Profile): void {
+    savedAt = env.now();
+    store?.setMany([[KEY, { ...profile }]]).catch(fail);
+  }
+
+  channel?.listen((message) => {
+    const profile = readProfile(message);
+    if (profile) identity.adopt(profile, 'tab');
+  });
+
+  return {
+    get enabled(): boolean {
+      return store !== undefined;
+    },
+    /** Storage is allowed: adopt what is stored (unless expired), then store ours. */
+    enable(): Promise<void> {
+      enabling ??= (async () => {
+        try {
+          store = env.openStore?.(IDENTITY_DATABASE, 'profile');
+          if (!store) throw new Error('IndexedDB is not available');
+          const claim = async () => {
+            const stored = readProfile(new Map(await store!.entries()).get(KEY));
+            if (stored) identity.adopt(stored, 'storage');
+            save(identity.get());
+          };
+          await (env.locks ? env.locks.request(LOCK, claim) : claim());
+        } catch (error) {
+          fail(error);
+        }
+      })();
+      return enabling;
+    },
+    /** An identity change: saved now and told to the other tabs. */
+    changed(profile: Profile): void {
+      save(profile);
+      channel?.post({ ...profile });
+    },
+    /** Activity: saved now and then, so the next page continues the session. */
+    active(profile: Profile): void {
+      if (store && env.now() - savedAt > ACTIVITY_SAVE_MS) save(profile);
+    },
+    /** Erasure: the stored profile goes, and nothing is written until storage is allowed again. */
+    clear(): Promise<void> {
+      const cleared = store;
+      store = undefined;
+      enabling = undefined;
+      return cleared ? cleared.delMany([KEY]).catch(() => undefined) : Promise.resolve();
+    },
+  };
+}
+
+export type IdentityStore = ReturnType<typeof createIdentityStore>;

@@ -1,0 +1,178 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createAcquaint } from '../../../src/acquaint';
+import { createIdentity } from '../../../src/identity/identity';
+import type { LocksLike } from '../../../src/env';
+import { fakeEnv, memoryDatabases, memoryLocalStore } from '../fake-env';
+
+const MINUTE = 60_000;
+const config = (analytics = 'granted', identity: Record<string, unknown> = {}) => ({
+  version: 1,
+  autoPage: false,
+  identity,
+  consent: { defaults: { analytics } },
+  destinations: [{ id: 'collector', type: 'http', purposes: ['analytics'], settings: { url: '/v1/batch' } }],
+});
+
+/** Web Locks that serialise requests by name, like the browser's. */
+function fakeLocks(): LocksLike {
+  const queues = new Map<string, Promise<unknown>>();
+  return {
+    request<T>(name: string, callback: () => Promise<T>) {
+      const run = (queues.get(name) ?? Promise.resolve()).then(callback);
+      queues.set(name, run.catch(() => undefined));
+      return run;
+    },
+    query: () => Promise.resolve({ held: [] }),
+  };
+}
+
+beforeEach(() => void vi.useFakeTimers({ now: Date.parse('2026-11-23T10:00:00Z') }));
+afterEach(() => void vi.useRealTimers());
+
+describe('createIdentity', () => {
+  const setup = () => {
+    let n = 0;
+    const changed = vi.fn();
+    const identity = createIdentity({ uuid: () => `id-${++n}`, now: () => Date.now() }, { sessionTimeoutMs: 30 * MINUTE, idTtlMs: 10 * 86_400_000 }, changed);
+    return { identity, changed };
+  };
+
+  it('keeps the session while active and starts a new one after the timeout', () => {
+    const { identity } = setup();
+    const first = identity.touch().sessionId;
+    vi.advanceTimersByTime(29 * MINUTE);
+    expect(identity.touch().sessionId).toBe(first);
+    vi.advanceTimersByTime(31 * MINUTE);
+    expect(identity.touch().sessionId).not.toBe(first);
+  });
+
+  it('merges traits for the same user and starts over for another', () => {
+    const { identity, changed } = setup();
+    identity.identify('u1', { plan: 'free', name: 'Ada' });
+    identity.identify('u1', { plan: 'pro' });
+    expect(identity.get()).toMatchObject({ userId: 'u1', traits: { plan: 'pro', name: 'Ada' } });
+    identity.identify('u2', { plan: 'team' });
+    expect(identity.get().traits).toEqual({ plan: 'team' });
+    expect(changed).toHaveBeenCalledTimes(3);
+  });
+
+  it('gives a new anonymous identity on reset', () => {
+    const { identity } = setup();
+    const before = identity.get();
+    identity.identify('u1', {});
+    identity.reset();
+    expect(identity.get()).toMatchObject({ userId: null, traits: {} });
+    expect(identity.get().anonymousId).not.toBe(before.anonymousId);
+  });
+
+  it('adopts a stored identity unless it expired, keeping what this page identified', () => {
+    const { identity } = setup();
+    identity.identify('u9', { seen: 'here' });
+    const stored = { anonymousId: 'stored', userId: null, traits: { old: 1 }, sessionId: 's', lastActivity: Date.now() - 5 * MINUTE, updatedAt: 0 };
+    identity.adopt(stored, 'storage');
+    expect(identity.get()).toMatchObject({ anonymousId: 'stored', userId: 'u9', traits: { old: 1, seen: 'here' }, sessionId: 's' });
+    const { identity: other } = setup();
+    other.adopt({ ...stored, lastActivity: Date.now() - 11 * 86_400_000 }, 'storage');
+    expect(other.get().anonymousId).not.toBe('stored');
+  });
+
+  it('takes another tab profile only when it is newer', () => {
+    const { identity } = setup();
+    const mine = identity.get();
+    identity.adopt({ ...mine, anonymousId: 'older', updatedAt: mine.updatedAt - 1 }, 'tab');
+    expect(identity.get().anonymousId).toBe(mine.anonymousId);
+    identity.adopt({ ...mine, anonymousId: 'newer', updatedAt: mine.updatedAt + 1 }, 'tab');
+    expect(identity.get().anonymousId).toBe('newer');
+  });
+});
+
+describe('identity in an instance', () => {
+  it('sends an identify event joining the anonymousId and the userId', async () => {
+    const { env, sent } = fakeEnv({ now: () => Date.now() });
+    const acquaint = createAcquaint({ config: config(), env });
+    acquaint.track('before');
+    acquaint.identify('user-7', { plan: 'pro' });
+    acquaint.track('after');
+    await acquaint.flush();
+    const [before, identify, after] = sent();
+    expect(identify).toMatchObject({ type: 'identify', userId: 'user-7', anonymousId: before!.anonymousId, traits: { plan: 'pro' } });
+    expect(before!.userId).toBeNull();
+    expect(after!.userId).toBe('user-7');
+    expect(acquaint.user()).toMatchObject({ anonymousId: before!.anonymousId, userId: 'user-7', traits: { plan: 'pro' } });
+    expect((after!.context as { sessionId: string }).sessionId).toBe(acquaint.user().sessionId);
+  });
+
+  it('keeps the id in memory until storage is allowed, then stores it', async () => {
+    const dbs = memoryDatabases();
+    const openStore = vi.fn(dbs.open);
+    const { env } = fakeEnv({ now: () => Date.now(), openStore });
+    const acquaint = createAcquaint({ config: config('pending'), env });
+    await acquaint.ready();
+    const id = acquaint.user().anonymousId;
+    expect(openStore).not.toHaveBeenCalled();
+    acquaint.consent.update({ analytics: 'granted' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(openStore).toHaveBeenCalledWith('acquaint-identity', 'profile');
+    expect(dbs.open('acquaint-identity').data.get('profile')).toMatchObject({ anonymousId: id });
+  });
+
+  it('restores the stored id on the next load, and the first events carry it', async () => {
+    const dbs = memoryDatabases();
+    const local = memoryLocalStore();
+    const first = fakeEnv({ now: () => Date.now(), openStore: dbs.open, localStore: local });
+    const one = createAcquaint({ config: config(), env: first.env });
+    await one.ready();
+    await vi.advanceTimersByTimeAsync(0);
+    const id = one.user().anonymousId;
+
+    const second = fakeEnv({ now: () => Date.now(), openStore: dbs.open, localStore: local });
+    const two = createAcquaint({ config: config(), dataLayer: [{ event: 'early' }], env: second.env });
+    await two.flush();
+    expect(two.user().anonymousId).toBe(id);
+    expect(second.sent()[0]).toMatchObject({ event: 'early', anonymousId: id });
+  });
+
+  it('gives two tabs opened at once on a new visitor one anonymousId', async () => {
+    const dbs = memoryDatabases();
+    const locks = fakeLocks();
+    const a = createAcquaint({ config: config(), env: fakeEnv({ now: () => Date.now(), openStore: dbs.open, locks }).env });
+    const b = createAcquaint({ config: config(), env: fakeEnv({ now: () => Date.now(), openStore: dbs.open, locks }).env });
+    await Promise.all([a.ready(), b.ready()]);
+    expect(a.user().anonymousId).toBe(b.user().anonymousId);
+  });
+
+  it('forgets everything: stored profile, queue, consent choice, and starts as a first visit', async () => {
+    const dbs = memoryDatabases();
+    const local = memoryLocalStore();
+    const { env } = fakeEnv({ now: () => Date.now(), openStore: dbs.open, localStore: local, fetch: () => new Promise(() => undefined) });
+    const acquaint = createAcquaint({ config: config('pending'), env });
+    acquaint.consent.update({ analytics: 'granted' });
+    acquaint.identify('u1', { email: 'a@b.c' });
+    acquaint.track('queued');
+    await vi.advanceTimersByTimeAsync(0);
+    const before = acquaint.user().anonymousId;
+    expect(local.data.has('acquaint.consent')).toBe(true);
+    const dropped = vi.fn();
+    acquaint.on('dropped', dropped);
+    await acquaint.forget();
+    expect(dbs.open('acquaint-identity').data.size).toBe(0);
+    expect(dbs.open('acquaint-queue').data.size).toBe(0);
+    expect([...local.data.keys()]).toEqual([]);
+    expect(acquaint.consent.get().analytics).toBe('pending');
+    expect(acquaint.user()).toMatchObject({ userId: null, traits: {} });
+    expect(acquaint.user().anonymousId).not.toBe(before);
+    expect(dropped).toHaveBeenCalledWith(expect.objectContaining({ reason: 'forgotten' }));
+  });
+
+  it('rejects a bad identify without throwing', async () => {
+    const { env, sent } = fakeEnv({ now: () => Date.now() });
+    const acquaint = createAcquaint({ config: config(), env });
+    const errors = vi.fn();
+    acquaint.on('error', errors);
+    acquaint.identify('' as string);
+    acquaint.identify('u', 'traits' as unknown as Record<string, unknown>);
+    await acquaint.flush();
+    expect(errors).toHaveBeenCalledTimes(2);
+    expect(sent()).toEqual([]);
+  });
+});
