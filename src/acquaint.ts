@@ -12,6 +12,7 @@ import { createRoutes, type Routes } from './destinations/routes';
 import type { Env } from './env';
 import { createEventBuilder } from './events/build';
 import { createIdentity } from './identity/identity';
+import { createTraitHashing } from './identity/hash';
 import { createIdentityStore } from './identity/store';
 import { toJsonSafe } from './lib/json';
 import type { AcquaintEvent } from './events/event';
@@ -74,8 +75,11 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
   let routes: Routes | undefined;
   let early: AcquaintEvent[] = [];
 
+  // Traits named in identity.hashTraits leave only as SHA-256, and nothing overtakes them.
+  const hashing = createTraitHashing(env.sha256, (event) => routes?.offer(event as AcquaintEvent));
+
   function accept(event: AcquaintEvent): void {
-    if (routes) return routes.offer(event);
+    if (routes) return hashing.pass(event);
     early.push(event);
     if (early.length > EARLY_LIMIT) dropped(early.splice(0, 1), 'buffer_overflow');
   }
@@ -131,6 +135,7 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
       sessionTimeoutMs: (loaded.config.identity?.sessionTimeoutMinutes ?? 30) * 60_000,
       idTtlMs: (loaded.config.identity?.idTtlDays ?? 395) * 86_400_000,
     });
+    hashing.configure(loaded.config.identity?.hashTraits);
     consent.configure(loaded.config.consent);
     signals.configure(loaded.config.consent);
     // A returning visitor who allowed storage: their stored identity first, then the events.
@@ -152,7 +157,7 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
     });
     const replay = loaded.config.autoPage === false ? early.filter((e) => e !== autoPage) : early;
     early = [];
-    for (const event of replay) routes.offer(event);
+    for (const event of replay) hashing.pass(event);
     persistIfAllowed();
     env.onPageHide(() => routes?.unload());
     env.onOnline(() => routes?.resume());

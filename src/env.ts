@@ -30,6 +30,8 @@ export interface Env extends AdapterEnv, BuildEnv {
   loadBanner?(src?: string): Promise<OpenBanner>;
   /** The CSP nonce of acquaint's script tag, passed on to what it adds. */
   nonce?: string;
+  /** SHA-256 as hex, where SubtleCrypto exists (secure contexts). */
+  sha256?(text: string): Promise<string>;
   /** A BroadcastChannel to the other tabs of this site, where the browser has one. */
   channel?(name: string): { post(message: unknown): void; listen(listener: (message: unknown) => void): void };
 }
@@ -95,6 +97,7 @@ export function browserEnv(script?: HTMLScriptElement | null): Env {
     ...(nonce ? { nonce } : {}),
     ...(typeof tcfapi === 'function' ? { tcfapi: tcfapi as TcfApi } : {}),
     channel: typeof BroadcastChannel === 'function' ? broadcast : undefined,
+    sha256: window.crypto?.subtle ? sha256 : undefined,
     loadBanner: (src) => loadBanner(new URL(src ?? 'consent-ui.js', script?.src || location.href).href, nonce),
     onPageHide(listener) {
       window.addEventListener('pagehide', listener);
@@ -156,4 +159,9 @@ function broadcast(name: string) {
     post: (message: unknown) => channel.postMessage(message),
     listen: (listener: (message: unknown) => void) => channel.addEventListener('message', (event) => listener(event.data)),
   };
+}
+
+async function sha256(text: string): Promise<string> {
+  const digest = await window.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }

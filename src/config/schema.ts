@@ -54,6 +54,8 @@ export const consentConfigSchema = z.strictObject({
 export const identityConfigSchema = z.strictObject({
   sessionTimeoutMinutes: z.optional(z.int().check(z.minimum(1), z.maximum(1440))),
   idTtlDays: z.optional(z.int().check(z.minimum(1), z.maximum(3650))),
+  /** Traits sent only as SHA-256 of their trimmed, lowercased value (e.g. "email"). */
+  hashTraits: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(100)))),
 });
 
 /** How a destination's queue sends, retries and bounds itself; each key optional. */

@@ -169,10 +169,43 @@ describe('identity in an instance', () => {
     const acquaint = createAcquaint({ config: config(), env });
     const errors = vi.fn();
     acquaint.on('error', errors);
-    acquaint.identify('' as string);
+    acquaint.identify('');
     acquaint.identify('u', 'traits' as unknown as Record<string, unknown>);
     await acquaint.flush();
     expect(errors).toHaveBeenCalledTimes(2);
     expect(sent()).toEqual([]);
+  });
+});
+
+describe('trait hashing', () => {
+  const digest = async (text: string) => {
+    const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  };
+
+  it('sends named traits only as SHA-256 of the normalised value, and keeps the order of events', async () => {
+    vi.useRealTimers(); // SubtleCrypto resolves on its own clock
+    const { env, sent } = fakeEnv({ now: () => Date.now(), sha256: digest });
+    const acquaint = createAcquaint({ config: { ...config('granted', { hashTraits: ['email'] }), delivery: { flushIntervalMs: 0 } }, env });
+    await acquaint.ready();
+    let delivered = 0;
+    const both = new Promise<void>((resolve) => acquaint.on('delivered', ({ messageIds }) => (delivered += messageIds.length) >= 2 && resolve()));
+    acquaint.identify('u1', { email: '  Ada@Example.COM ', plan: 'pro' });
+    acquaint.track('after');
+    await both;
+    const events = sent();
+    expect(events.map((e) => e.type)).toEqual(['identify', 'track']);
+    expect(events[0]!.traits).toEqual({ email: await digest('ada@example.com'), plan: 'pro' });
+    expect(acquaint.user().traits.email).toBe('  Ada@Example.COM ');
+  });
+
+  it('leaves a named trait out rather than send it in the clear without SubtleCrypto', async () => {
+    const { env, sent } = fakeEnv({ now: () => Date.now() });
+    const acquaint = createAcquaint({ config: config('granted', { hashTraits: ['email'] }), env });
+    await acquaint.ready();
+    acquaint.identify('u1', { email: 'a@b.c', plan: 'pro' });
+    await vi.advanceTimersByTimeAsync(0);
+    await acquaint.flush();
+    expect(sent()[0]!.traits).toEqual({ plan: 'pro' });
   });
 });
