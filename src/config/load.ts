@@ -71,7 +71,7 @@ function parseDestination(
   const at = ['destinations', index];
   const envelopeIssues = validate(destinationJson, entry, at);
   if (envelopeIssues.length) return { issues: envelopeIssues };
-  const { id, type, purposes, settings, delivery } = toJsonSafe(entry) as ValidDestination;
+  const { id, type, purposes, settings, delivery, audiences } = toJsonSafe(entry) as ValidDestination;
   const fail = (path: PropertyKey[], message: string) => ({
     issues: [{ code: 'invalid_value', path: formatPath([...at, ...path]), message }],
   });
@@ -85,5 +85,5 @@ function parseDestination(
   }
   const settingsIssues = validate(settingsJson[type]!, settings, [...at, 'settings']);
   if (settingsIssues.length) return { issues: settingsIssues };
-  return { id, type, purposes, settings, ...(delivery ? { delivery } : {}) };
+  return { id, type, purposes, settings, ...(delivery ? { delivery } : {}), ...(audiences ? { audiences } : {}) };
 }

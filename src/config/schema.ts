@@ -54,8 +54,36 @@ export const consentConfigSchema = z.strictObject({
 export const identityConfigSchema = z.strictObject({
   sessionTimeoutMinutes: z.optional(z.int().check(z.minimum(1), z.maximum(1440))),
   idTtlDays: z.optional(z.int().check(z.minimum(1), z.maximum(3650))),
+  /** The event history kept on the device for audiences: at most this many events, this old. */
+  historyMaxEvents: z.optional(z.int().check(z.minimum(1), z.maximum(5000))),
+  historyMaxAgeDays: z.optional(z.int().check(z.minimum(1), z.maximum(395))),
   /** Traits sent only as SHA-256 of their trimmed, lowercased value (e.g. "email"). */
   hashTraits: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(100)))),
+});
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+/**
+ * One condition of an audience rule, over the visitor's own history or traits: either
+ * `event` (seen at least `minCount` times in the last `withinDays`, with `where` matching
+ * dot paths of its properties) or `trait` (`equals` a value, or `exists`). `negate` inverts.
+ */
+export const audienceConditionSchema = z.strictObject({
+  event: z.optional(z.string().check(z.minLength(1))),
+  where: z.optional(z.record(z.string().check(z.minLength(1)), scalar)),
+  minCount: z.optional(z.int().check(z.minimum(1), z.maximum(10_000))),
+  withinDays: z.optional(z.number().check(z.positive(), z.maximum(3650))),
+  trait: z.optional(z.string().check(z.minLength(1))),
+  equals: z.optional(scalar),
+  exists: z.optional(z.boolean()),
+  negate: z.optional(z.boolean()),
+});
+
+/** An on-device audience: member while every condition in `all` holds (and one of `any`, if given). */
+export const audienceSchema = z.strictObject({
+  id: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')),
+  all: z.optional(z.array(audienceConditionSchema)),
+  any: z.optional(z.array(audienceConditionSchema)),
 });
 
 /** How a destination's queue sends, retries and bounds itself; each key optional. */
@@ -78,6 +106,8 @@ export const destinationSchema = z.strictObject({
   purposes: z.array(purposeName).check(z.minLength(1, 'list at least one purpose ("necessary" for always-on)')),
   settings: z.optional(z.unknown()),
   delivery: z.optional(deliveryConfigSchema),
+  /** Send this destination the visitor's audiences (`context.audiences`) and their changes. */
+  audiences: z.optional(z.boolean()),
 });
 
 export const configSchema = z.strictObject({
@@ -87,6 +117,7 @@ export const configSchema = z.strictObject({
   consent: z.optional(consentConfigSchema),
   identity: z.optional(identityConfigSchema),
   delivery: z.optional(deliveryConfigSchema),
+  audiences: z.optional(z.array(audienceSchema)),
   destinations: z.optional(z.array(destinationSchema)),
 });
 
@@ -95,5 +126,7 @@ export type ConsentConfig = z.infer<typeof consentConfigSchema>;
 export type BannerConfig = z.infer<typeof bannerConfigSchema>;
 export type BannerTexts = z.infer<typeof bannerTextsSchema>;
 export type DestinationConfig = z.infer<typeof destinationSchema>;
+export type Audience = z.infer<typeof audienceSchema>;
+export type AudienceCondition = z.infer<typeof audienceConditionSchema>;
 export type DeliveryConfig = z.infer<typeof deliveryConfigSchema>;
 export type ConsentState = z.infer<typeof consentStateSchema>;

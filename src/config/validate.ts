@@ -27,7 +27,7 @@ export function validate(schema: JsonSchema, value: unknown, path: Path = []): C
 
   if (schema.anyOf) {
     if (!schema.anyOf.some((option) => validate(option, value, path).length === 0)) {
-      add(path, `expected ${schema.anyOf.map((o) => o.type ?? show(o.const)).join(' or ')}, got ${typeOf(value)}`, 'invalid_union');
+      add(path, `expected ${schema.anyOf.map((o) => (o.type === undefined ? show(o.const) : String(o.type))).join(' or ')}, got ${typeOf(value)}`, 'invalid_union');
     }
     return issues;
   }
@@ -39,8 +39,9 @@ export function validate(schema: JsonSchema, value: unknown, path: Path = []): C
     add(path, `expected ${schema.enum.map(show).join(' or ')}, got ${show(value)}`);
     return issues;
   }
-  if (schema.type && !matchesType(schema.type, value)) {
-    add(path, `expected ${schema.type}, got ${typeOf(value)}`, 'invalid_type');
+  const types = schema.type === undefined ? [] : typeof schema.type === 'string' ? [schema.type] : schema.type;
+  if (types.length && !types.some((type) => matchesType(type, value))) {
+    add(path, `expected ${types.join(' or ')}, got ${typeOf(value)}`, 'invalid_type');
     return issues;
   }
   const fail = (message: string): void => add(path, schema.message ?? message);
@@ -68,7 +69,7 @@ function validateObject(schema: JsonSchema, value: Record<string, unknown>, path
   const unknown: string[] = [];
   for (const name of schema.required ?? []) {
     if (!Object.prototype.hasOwnProperty.call(value, name)) {
-      const expected = properties[name]?.const !== undefined ? show(properties[name].const) : (properties[name]?.type ?? 'a value');
+      const expected = properties[name]?.const !== undefined ? show(properties[name].const) : String(properties[name]?.type ?? 'a value');
       issues.push({ code: 'invalid_type', path: formatPath([...path, name]), message: `missing: expected ${expected}` });
     }
   }

@@ -2,9 +2,11 @@
 // scripts/config-schemas.mjs. This file is a script (no imports), so the module declaration
 // below can name the schema type.
 
+type AcquaintJsonType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean';
+
 /** The subset of JSON Schema that z.toJSONSchema writes for the config, plus our `message`. */
 interface AcquaintJsonSchema {
-  type?: 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean';
+  type?: AcquaintJsonType | readonly AcquaintJsonType[];
   const?: unknown;
   enum?: readonly unknown[];
   properties?: Record<string, AcquaintJsonSchema>;

@@ -14,8 +14,12 @@ export interface RouteReports extends OutboxReports {
   initFailed(destination: string, error: unknown): void;
 }
 
+/** The data-layer event acquaint pushes when audience membership changes. */
+export const AUDIENCE_EVENT = 'acquaint.audiences';
+
 interface Route {
   id: string;
+  audiences: boolean;
   purposes: readonly string[];
   gate: Gate;
   outbox: Outbox;
@@ -33,9 +37,9 @@ const DELIVERY_DEFAULTS: Required<DeliveryConfig> = {
 };
 
 /** Wires each valid destination as gate → outbox → adapter; a destination whose init throws is left out alone. */
-export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, env: Env, persistence: Persistence, tabId: string, reports: RouteReports) {
+export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, env: Env, persistence: Persistence, tabId: string, reports: RouteReports, audiences: () => string[]) {
   const routes: Route[] = [];
-  for (const { id, type, purposes, settings, delivery } of loaded.destinations) {
+  for (const { id, type, purposes, settings, delivery, audiences: optedIn = false } of loaded.destinations) {
     const adapter = destinationTypes[type]!.create(id, purposes, env);
     try {
       adapter.init(settings as never);
@@ -54,7 +58,7 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, env:
     );
     const drop = (events: AcquaintEvent[], reason: DropReason) => reports.dropped(id, events.map((e) => e.messageId), reason);
     const gate = createGate({ purposes, limit: HOLD_LIMIT, pass: outbox.add, drop }, consent);
-    routes.push({ id, purposes, gate, outbox });
+    routes.push({ id, purposes, audiences: optedIn, gate, outbox });
   }
 
   // What to do with a record a gone tab left: send it if its destination may receive now.
@@ -67,7 +71,16 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, env:
 
   return {
     offer(event: AcquaintEvent): void {
-      for (const route of routes) route.gate.offer(event);
+      let withAudiences: AcquaintEvent | undefined;
+      for (const route of routes) {
+        // Audiences leave the page only for a destination that opted in.
+        if (!route.audiences) {
+          if (event.event !== AUDIENCE_EVENT) route.gate.offer(event);
+          continue;
+        }
+        withAudiences ??= { ...event, context: { ...event.context, audiences: audiences() } };
+        route.gate.offer(withAudiences);
+      }
     },
     consentChanged(state: ConsentChoices): void {
       for (const route of routes) {

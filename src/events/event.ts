@@ -24,6 +24,8 @@ export interface AcquaintEvent {
     page: PageContext;
     /** Ends after inactivity (identity.sessionTimeoutMinutes); RudderStack's field name. */
     sessionId: string;
+    /** The visitor's on-device audiences, only for destinations with `audiences: true`. */
+    audiences?: string[];
     consent: Record<string, ConsentState>;
     library: { name: 'acquaint'; version: string };
   };

@@ -4,6 +4,7 @@ import { readProfile, type Profile } from './profile';
 
 export const IDENTITY_DATABASE = 'acquaint-identity';
 const KEY = 'profile';
+const AUDIENCES = 'audiences';
 const LOCK = 'acquaint-identity';
 // Activity alone is saved at most this often; identity changes are saved at once.
 const ACTIVITY_SAVE_MS = 10_000;
@@ -18,6 +19,7 @@ export function createIdentityStore(env: Env, identity: Identity, debug: (messag
   let store: KeyValueStore | undefined;
   let enabling: Promise<void> | undefined;
   let savedAt = 0;
+  let storedAudiences: unknown;
   const channel = env.channel?.('acquaint-identity');
 
   const fail = (error: unknown): void => {
@@ -47,7 +49,9 @@ export function createIdentityStore(env: Env, identity: Identity, debug: (messag
           store = env.openStore?.(IDENTITY_DATABASE, 'profile');
           if (!store) throw new Error('IndexedDB is not available');
           const claim = async () => {
-            const stored = readProfile(new Map(await store!.entries()).get(KEY));
+            const entries = new Map(await store!.entries());
+            const stored = readProfile(entries.get(KEY));
+            storedAudiences = entries.get(AUDIENCES);
             if (stored) identity.adopt(stored, 'storage');
             save(identity.get());
           };
@@ -72,7 +76,16 @@ export function createIdentityStore(env: Env, identity: Identity, debug: (messag
       const cleared = store;
       store = undefined;
       enabling = undefined;
-      return cleared ? cleared.delMany([KEY]).catch(() => undefined) : Promise.resolve();
+      return cleared ? cleared.delMany([KEY, AUDIENCES]).catch(() => undefined) : Promise.resolve();
+    },
+    /** The audience state found in storage when it was enabled (untrusted). */
+    storedAudiences: (): unknown => storedAudiences,
+    saveAudiences(state: unknown): void {
+      store?.setMany([[AUDIENCES, state]]).catch(fail);
+    },
+    clearAudiences(): void {
+      storedAudiences = undefined;
+      store?.delMany([AUDIENCES]).catch(fail);
     },
   };
 }

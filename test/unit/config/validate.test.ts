@@ -22,6 +22,9 @@ describe('the generated JSON Schema', () => {
       { version: 1, consent: { banner: { lang: 'de-AT', texts: { title: 'Hallo' } } } },
       { version: 1, consent: { banner: { lang: 'not a tag' } } },
       { version: 1, debug: 'yes' },
+      { version: 1, audiences: [{ id: 'eco', all: [{ event: 'view_item', where: { 'a.b': 'eco', n: 2, ok: true }, minCount: 3 }] }] },
+      { version: 1, audiences: [{ id: 'eco', all: [{ event: 'view_item', where: { 'a.b': null } }] }] },
+      { version: 1, audiences: [{ id: 'bad id!', any: [] }] },
       { version: 2 },
     ];
     for (const sample of samples) {
