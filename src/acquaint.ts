@@ -8,11 +8,11 @@ import { routeCommand } from './datalayer/commands';
 import { adoptDataLayer } from './datalayer/datalayer';
 import { createModel } from './datalayer/model';
 import { createPersistence } from './delivery/persistence';
-import { AUDIENCE_EVENT, createRoutes, type Routes } from './destinations/routes';
+import { createRoutes, type Routes } from './destinations/routes';
 import type { Env } from './env';
 import { createEventBuilder } from './events/build';
 import { createIdentity } from './identity/identity';
-import { createAudiences, type Audiences } from './identity/audiences';
+import { createAudienceTracking } from './identity/audience-tracking';
 import { createTraitHashing } from './identity/hash';
 import { createIdentityStore } from './identity/store';
 import { toJsonSafe } from './lib/json';
@@ -80,21 +80,17 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
   const hashing = createTraitHashing(env.sha256, (event) => routes?.offer(event as AcquaintEvent));
 
   // On-device audiences: only while personalization is granted, and only on this device.
-  let audiences: Audiences | undefined;
-  const personal = (): boolean => consent.get().personalization === 'granted';
-  function updateAudiences(event?: AcquaintEvent): void {
-    if (!audiences || !personal()) return;
-    const now = env.now();
-    const name = event?.type === 'track' ? event.event! : event?.type;
-    const recorded = name !== undefined && !name.startsWith('acquaint.') && audiences.record(name, event!.properties, now);
-    const change = audiences.evaluate(identity.get().traits, now);
-    if (recorded || change) identityStore.saveAudiences(audiences.state);
-    if (change) dataLayer.push({ event: AUDIENCE_EVENT, audiences: change.members, entered: change.entered, left: change.left });
-  }
+  const audiences = createAudienceTracking({
+    now: env.now,
+    traits: () => identity.get().traits,
+    personal: () => consent.get().personalization === 'granted',
+    store: identityStore,
+    push: (message) => void dataLayer.push(message),
+  });
 
   function accept(event: AcquaintEvent): void {
     if (routes) {
-      updateAudiences(event);
+      audiences.update(event);
       return hashing.pass(event);
     }
     early.push(event);
@@ -112,10 +108,7 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
     changed(state) {
       routes?.consentChanged(state);
       persistIfAllowed();
-      if (audiences && state.personalization !== 'granted' && (audiences.members.length || audiences.state.history.length)) {
-        audiences.clear();
-        identityStore.clearAudiences();
-      }
+      if (state.personalization !== 'granted') audiences.clear();
       signals.changed();
       emitter.emit('consent', { ...state }); // a copy: listeners must not change what gates stamp
     },
@@ -161,12 +154,8 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
     signals.configure(loaded.config.consent);
     // A returning visitor who allowed storage: their stored identity first, then the events.
     if (consent.storageAllowed()) await identityStore.enable();
-    if (loaded.config.audiences?.length) {
-      const limits = { maxEvents: loaded.config.identity?.historyMaxEvents ?? 500, maxAgeMs: (loaded.config.identity?.historyMaxAgeDays ?? 90) * 86_400_000 };
-      audiences = createAudiences(loaded.config.audiences, limits);
-      if (personal()) audiences.restore(identityStore.storedAudiences());
-      else if (identityStore.storedAudiences() !== undefined) identityStore.clearAudiences();
-    }
+    const history = loaded.config.identity;
+    audiences.configure(loaded.config.audiences, { maxEvents: history?.historyMaxEvents ?? 500, maxAgeMs: (history?.historyMaxAgeDays ?? 90) * 86_400_000 });
     const { anonymousId, sessionId } = identity.get();
     for (const event of early) {
       if (event.anonymousId !== provisional.anonymousId) continue;
@@ -181,12 +170,12 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
       },
       failed: (destination, messageIds, { reason, ...failure }) => fail('send_failed', reason, { destination, messageIds, ...failure }),
       initFailed: (destination, error) => fail('destination_init_failed', String(error), { destination }),
-    }, () => audiences?.members ?? []);
+    }, audiences.members);
     const replay = loaded.config.autoPage === false ? early.filter((e) => e !== autoPage) : early;
     early = [];
-    updateAudiences(); // time may have moved members out since the last visit
+    audiences.update(); // time may have moved members out since the last visit
     for (const event of replay) {
-      updateAudiences(event);
+      audiences.update(event);
       hashing.pass(event);
     }
     persistIfAllowed();
@@ -236,7 +225,7 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
     reset: (): void => void identity.reset(),
     user() {
       const { anonymousId, userId, traits, sessionId } = identity.get();
-      return { anonymousId, userId, traits: { ...traits }, sessionId, audiences: audiences && personal() ? audiences.members : [] };
+      return { anonymousId, userId, traits: { ...traits }, sessionId, audiences: audiences.members() };
     },
     /** Erases every id, trait, queued event and the consent choice on this device. */
     async forget(): Promise<void> {
@@ -245,7 +234,7 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
       await Promise.all([persistence.clear(), identityStore.clear()]);
       for (const key of env.localStore?.keys() ?? []) if (key.startsWith('acquaint.')) env.localStore!.remove(key);
       identity.reset();
-      audiences?.clear();
+      audiences.clear();
       consent.forget();
       persistIfAllowed(); // only if the defaults themselves allow storage
     },

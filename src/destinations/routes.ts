@@ -8,14 +8,12 @@ import type { QueueRecord } from '../delivery/record';
 import type { Env } from '../env';
 import type { AcquaintEvent } from '../events/event';
 import type { DropReason } from '../events/reports';
+import { AUDIENCE_EVENT } from '../identity/audience-tracking';
 import { destinationTypes } from './registry';
 
 export interface RouteReports extends OutboxReports {
   initFailed(destination: string, error: unknown): void;
 }
-
-/** The data-layer event acquaint pushes when audience membership changes. */
-export const AUDIENCE_EVENT = 'acquaint.audiences';
 
 interface Route {
   id: string;
