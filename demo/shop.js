@@ -139,7 +139,8 @@ function renderProduct() {
   pushEcommerce('view_item', { currency: CURRENCY, value: p.price, items: [gaItem(p)] });
 }
 
-// Shows consent as the SDK sees it, and lets the visitor flip marketing (the ads destination).
+// Shows consent as the SDK sees it. The visitor answers acquaint's banner (tags.json asks for
+// it while nothing is chosen); "Cookie settings" opens its per-purpose layer again.
 async function setupConsentBar() {
   const state = $('#consent-state');
   const buttons = document.querySelectorAll('.consent-bar button');
@@ -152,15 +153,21 @@ async function setupConsentBar() {
     return;
   }
   const show = () => {
+    const current = acquaint.consent.get();
     state.replaceChildren('Consent: ');
-    Object.entries(acquaint.consent.get()).forEach(([purpose, value], i) => {
+    Object.entries(current).forEach(([purpose, value], i) => {
       state.append(i ? ' · ' : '', `${purpose} `, el('b', { textContent: value }));
     });
+    if (current.analytics === 'pending') state.append(' (events are held, nothing is sent until you choose)');
   };
   show();
   acquaint.on('consent', show);
-  $('#grant-marketing').addEventListener('click', () => acquaint.consent.update({ marketing: 'granted' }));
-  $('#deny-marketing').addEventListener('click', () => acquaint.consent.update({ marketing: 'denied' }));
+  const settings = (e) => {
+    e.preventDefault();
+    acquaint.consent.show('choose');
+  };
+  $('#cookie-settings').addEventListener('click', settings);
+  document.querySelectorAll('[data-cookie-settings]').forEach((link) => link.addEventListener('click', settings));
   $('#flush').addEventListener('click', async () => {
     await acquaint.flush();
     toast('Queued events sent');

@@ -150,7 +150,7 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
       idTtlMs: (loaded.config.identity?.idTtlDays ?? 395) * 86_400_000,
     });
     hashing.configure(loaded.config.identity?.hashTraits);
-    consent.configure(loaded.config.consent);
+    consent.configure(loaded.config.consent, signals.followsCmp(loaded.config.consent));
     signals.configure(loaded.config.consent);
     // A returning visitor who allowed storage: their stored identity first, then the events.
     if (consent.storageAllowed()) await identityStore.enable();

@@ -78,12 +78,13 @@ export function createConsent(options: ConsentOptions) {
   return {
     get: (): ConsentChoices => ({ ...state }),
     /** Config arrived: its defaults apply to every purpose the visitor has not chosen, and a stored choice for its version is restored. */
-    configure(config: ConsentConfig | undefined): void {
+    configure(config: ConsentConfig | undefined, followingCmp = false): void {
       configDefaults = defaultsFor(config, options.region);
       honorGpc = config?.honorGpc ?? true;
       storagePurposes = config?.storagePurposes ?? STORAGE_PURPOSES;
       version = config?.version ?? 1;
-      const previous = choicesFromRecord(options.record.read(), version);
+      // A CMP on the page is the source of truth: a choice stored earlier does not speak over it.
+      const previous = followingCmp ? undefined : choicesFromRecord(options.record.read(), version);
       stored = previous !== undefined;
       // A choice made on this page before the config arrived is newer than the stored one.
       for (const [purpose, value] of Object.entries(previous ?? {})) if (!(purpose in chosen)) chosen[purpose] = value;
@@ -97,6 +98,11 @@ export function createConsent(options: ConsentOptions) {
       Object.assign(chosen, accepted);
       chosenAt = options.now();
       persist();
+      refresh();
+    },
+    /** What a CMP on the page says: applied, never stored by acquaint (the CMP keeps its own record). */
+    follow(choices: ConsentChoices): void {
+      Object.assign(chosen, valid(choices, 'CMP'));
       refresh();
     },
     /** A default set by the page (Consent Mode `default`): over the config's, never over a choice. */

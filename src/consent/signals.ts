@@ -24,6 +24,8 @@ export function createConsentSignals(env: Env, consent: Consent, banner: ReturnT
 
   return {
     isOwn: (command: object): boolean => own.has(command),
+    /** Whether an IAB TCF CMP on the page will speak for the visitor. */
+    followsCmp: (config: ConsentConfig | undefined): boolean => Boolean(env.tcfapi && config?.tcf),
     pageSetDefault(): void {
       pageSetDefault = true;
     },
@@ -38,7 +40,7 @@ export function createConsentSignals(env: Env, consent: Consent, banner: ReturnT
       }
       // A certified CMP on the page speaks for the visitor; the banner then stays away.
       const tcf = env.tcfapi && config?.tcf;
-      if (tcf) followTcf(env.tcfapi!, tcf, consent.update, (message) => fail('tcf_failed', message));
+      if (tcf) followTcf(env.tcfapi!, tcf, consent.follow, (message) => fail('tcf_failed', message));
       if (banner.wanted && !tcf && !consent.hasChosen()) void banner.show();
     },
   };

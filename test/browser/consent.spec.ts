@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { consentPage, openAndReady } from './consent-helpers';
 import { UUID_V4, names, openReady, useCollector, waitForEvents } from './helpers';
 
 // Contract §4-§5: a destination receives an event only while every purpose it lists is
@@ -135,5 +136,77 @@ test.describe('consent', () => {
     expect(state).toMatchObject({ analytics: 'granted', marketing: 'denied' });
     const events = await waitForEvents(app, 2);
     expect(names(events)).toEqual(['page', 'pre_load']);
+  });
+
+  test('a destination listing two purposes holds its events until both are granted, then sends them in order with both granted on the wire', async ({ page }) => {
+    const { app } = collector;
+    const requests = batchRequests(page);
+    // consent-both.json: analytics and marketing pending; `collector` needs analytics, `ads` both.
+    await openAndReady(page, consentPage(app, '/consent-both.json'));
+    await page.evaluate(async () => {
+      window.acquaint!.track('first');
+      window.acquaint!.consent.update({ analytics: 'granted' });
+      window.acquaint!.track('second');
+      await window.acquaint!.flush();
+    });
+    expect(names(await waitForEvents(app, 4, 'collector'))).toEqual(['page', 'pre_load', 'first', 'second']);
+    expect(requests.filter((url) => url.includes('dest=ads'))).toEqual([]);
+
+    await page.evaluate(async () => {
+      window.acquaint!.consent.update({ marketing: 'granted' });
+      window.acquaint!.track('third');
+      await window.acquaint!.flush();
+    });
+    const ads = await waitForEvents(app, 5, 'ads');
+    expect(names(ads)).toEqual(['page', 'pre_load', 'first', 'second', 'third']);
+    for (const event of ads) expect(event.context.consent).toMatchObject({ analytics: 'granted', marketing: 'granted' });
+    // The same events, not copies: one messageId per event across both destinations.
+    const collected = app.events.filter((e) => e.receivedBy === 'collector');
+    expect(ads.slice(0, 4).map((e) => e.messageId)).toEqual(collected.slice(0, 4).map((e) => e.messageId));
+  });
+
+  test('a destination listing two purposes discards what it holds when one is denied, though the other is granted', async ({ page }) => {
+    const { app } = collector;
+    const requests = batchRequests(page);
+    await openAndReady(page, consentPage(app, '/consent-both.json'));
+    const dropped = await page.evaluate(async () => {
+      const reports: { destination?: string; messageIds: string[]; reason: string }[] = [];
+      window.acquaint!.on('dropped', (report) => reports.push(report));
+      window.acquaint!.track('held');
+      window.acquaint!.consent.update({ analytics: 'granted' });
+      window.acquaint!.consent.update({ marketing: 'denied' });
+      window.acquaint!.consent.update({ marketing: 'granted' });
+      await window.acquaint!.flush();
+      return reports;
+    });
+    expect(dropped.map((r) => [r.destination, r.reason, r.messageIds.length])).toEqual([['ads', 'consent_denied', 3]]);
+    expect(names(await waitForEvents(app, 3, 'collector'))).toEqual(['page', 'pre_load', 'held']);
+    expect(requests.filter((url) => url.includes('dest=ads'))).toEqual([]);
+  });
+
+  test('holds at most 1000 events per destination while pending: the oldest go first, reported as hold_overflow', async ({ page }) => {
+    const { app } = collector;
+    await openReady(page, app, '/consent-pending.html');
+    const dropped = await page.evaluate(async () => {
+      const reports: { destination?: string; messageIds: string[]; reason: string }[] = [];
+      window.acquaint!.on('dropped', (report) => reports.push(report));
+      // page view and pre_load are held already: 2 + 1003 = 1005, five over the bound.
+      for (let i = 0; i < 1003; i++) window.acquaint!.track(`held_${i}`);
+      await window.acquaint!.flush();
+      return reports;
+    });
+    expect(dropped.map((r) => r.reason)).toEqual(Array(5).fill('hold_overflow'));
+    expect(dropped.every((r) => r.destination === 'collector' && r.messageIds.length === 1)).toBe(true);
+    expect(app.requests).toBe(0);
+
+    await page.evaluate(async () => {
+      window.acquaint!.consent.update({ analytics: 'granted' });
+      await window.acquaint!.flush();
+    });
+    const events = await waitForEvents(app, 1000);
+    expect(events).toHaveLength(1000);
+    expect(names(events)).toEqual(Array.from({ length: 1000 }, (_, i) => `held_${i + 3}`));
+    const droppedIds = dropped.flatMap((r) => r.messageIds);
+    expect(events.some((e) => droppedIds.includes(e.messageId))).toBe(false);
   });
 });

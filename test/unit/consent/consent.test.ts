@@ -285,3 +285,14 @@ describe('followTcf', () => {
     expect(fail).toHaveBeenCalledWith(expect.stringContaining('cmp bug'));
   });
 });
+
+describe('following a CMP', () => {
+  it('applies what the CMP says without storing it, and ignores an earlier stored choice', () => {
+    const { consent, write } = setup(false, { choices: { analytics: 'granted' }, timestamp: 't', version: 1 });
+    consent.configure({ defaults: { analytics: 'pending' } }, true);
+    expect(consent.get().analytics).toBe('pending');
+    consent.follow({ analytics: 'denied' });
+    expect(consent.get().analytics).toBe('denied');
+    expect(write).not.toHaveBeenCalled();
+  });
+});
