@@ -161,6 +161,32 @@ export function createCollectorServer({ root, distDir = DEFAULT_DIST, port = 0, 
     });
   }
 
+  // The remedy for Safari deleting script-written storage after 7 days: the site's own server
+  // keeps the visitor's id in a first-party HttpOnly cookie and echoes it to acquaint, which
+  // posts here once storage is allowed (config identity.serverIdUrl).
+  function handleServerId(req, res) {
+    const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+    const chunks = [];
+    let size = 0;
+    req.on('data', (chunk) => {
+      size += chunk.length;
+      if (size <= 1024) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      let posted;
+      try {
+        posted = JSON.parse(Buffer.concat(chunks).toString('utf8')).anonymousId;
+      } catch {
+        posted = undefined;
+      }
+      const cookie = /(?:^|;\s*)acq_id=([^;]+)/.exec(req.headers.cookie || '')?.[1];
+      const id = cookie && UUID.test(cookie) ? cookie : typeof posted === 'string' && UUID.test(posted) ? posted : undefined;
+      if (!id) return send(res, 400, { ok: false, error: 'expected {"anonymousId": uuid}' });
+      // 400 days: the longest lifetime browsers allow a cookie.
+      send(res, 200, { anonymousId: id }, { 'Set-Cookie': `acq_id=${id}; Path=/; Max-Age=34560000; HttpOnly; SameSite=Lax` });
+    });
+  }
+
   function handleStream(req, res) {
     res.writeHead(200, { ...COMMON, 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
     // A (re)connecting client gets everything again, so tell it to start from an empty list.
@@ -222,6 +248,7 @@ export function createCollectorServer({ root, distDir = DEFAULT_DIST, port = 0, 
     }
     if (route === 'GET /collector/events') return handleStream(req, res);
     if (route === 'GET /collector/events.json') return send(res, 200, events);
+    if (route === 'POST /acquaint/id') return handleServerId(req, res);
     if (route === 'POST /collector/clear') {
       req.resume();
       batches.length = 0;

@@ -66,7 +66,7 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
   const persistIfAllowed = (): void => {
     if (!routes || !consent.storageAllowed()) return;
     if (!persistence.enabled) void routes.persist(consent.get());
-    if (!identityStore.enabled) void identityStore.enable();
+    if (!identityStore.enabled) void identityStore.enable(serverIdUrl);
   };
   const builder = createEventBuilder(env, () => {
     const profile = identity.touch();
@@ -74,6 +74,7 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
     return profile;
   });
   let routes: Routes | undefined;
+  let serverIdUrl: string | undefined;
   let early: AcquaintEvent[] = [];
 
   // Traits named in identity.hashTraits leave only as SHA-256, and nothing overtakes them.
@@ -153,7 +154,8 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
     consent.configure(loaded.config.consent, signals.followsCmp(loaded.config.consent));
     signals.configure(loaded.config.consent);
     // A returning visitor who allowed storage: their stored identity first, then the events.
-    if (consent.storageAllowed()) await identityStore.enable();
+    serverIdUrl = loaded.config.identity?.serverIdUrl;
+    if (consent.storageAllowed()) await identityStore.enable(serverIdUrl);
     const history = loaded.config.identity;
     audiences.configure(loaded.config.audiences, { maxEvents: history?.historyMaxEvents ?? 500, maxAgeMs: (history?.historyMaxAgeDays ?? 90) * 86_400_000 });
     const { anonymousId, sessionId } = identity.get();

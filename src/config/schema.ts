@@ -57,6 +57,8 @@ export const identityConfigSchema = z.strictObject({
   /** The event history kept on the device for audiences: at most this many events, this old. */
   historyMaxEvents: z.optional(z.int().check(z.minimum(1), z.maximum(5000))),
   historyMaxAgeDays: z.optional(z.int().check(z.minimum(1), z.maximum(395))),
+  /** The site's endpoint that keeps the id in a first-party HttpOnly cookie (Safari's 7-day limit). */
+  serverIdUrl: z.optional(z.string().check(z.regex(/^\/[^\s]*$/, 'must be a path on this site, like /acquaint/id'))),
   /** Traits sent only as SHA-256 of their trimmed, lowercased value (e.g. "email"). */
   hashTraits: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(100)))),
 });

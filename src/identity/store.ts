@@ -1,6 +1,7 @@
 import type { Env, KeyValueStore } from '../env';
 import type { Identity } from './identity';
 import { readProfile, type Profile } from './profile';
+import { syncServerId } from './server-id';
 
 export const IDENTITY_DATABASE = 'acquaint-identity';
 const KEY = 'profile';
@@ -43,7 +44,7 @@ export function createIdentityStore(env: Env, identity: Identity, debug: (messag
       return store !== undefined;
     },
     /** Storage is allowed: adopt what is stored (unless expired), then store ours. */
-    enable(): Promise<void> {
+    enable(serverIdUrl?: string): Promise<void> {
       enabling ??= (async () => {
         try {
           store = env.openStore?.(IDENTITY_DATABASE, 'profile');
@@ -53,6 +54,13 @@ export function createIdentityStore(env: Env, identity: Identity, debug: (messag
             const stored = readProfile(entries.get(KEY));
             storedAudiences = entries.get(AUDIENCES);
             if (stored) identity.adopt(stored, 'storage');
+            if (serverIdUrl) {
+              // Nothing stored (a first visit, or Safari wiped it): the server's cookie may know the
+              // visitor, so wait for it. Otherwise just keep the cookie fresh, in the background.
+              const sync = syncServerId(env, serverIdUrl, identity.get().anonymousId);
+              const echoed = stored ? undefined : await sync;
+              if (echoed) identity.adopt({ ...identity.get(), anonymousId: echoed }, 'storage');
+            }
             save(identity.get());
           };
           await (env.locks ? env.locks.request(LOCK, claim) : claim());

@@ -209,3 +209,42 @@ describe('trait hashing', () => {
     expect(sent()[0]!.traits).toEqual({ plan: 'pro' });
   });
 });
+
+describe('the server-kept id (Safari)', () => {
+  const SERVER_ID = '11111111-2222-4333-8444-555555555555';
+  const serverConfig = { ...config('granted', { serverIdUrl: '/acquaint/id' }) };
+  const server = (answer: unknown) =>
+    vi.fn((url: string, init: RequestInit) =>
+      Promise.resolve(url.endsWith('/acquaint/id') ? { ok: true, status: 200, headers: { get: () => null }, json: () => Promise.resolve(answer), init } : { ok: true, status: 200, headers: { get: () => null } }),
+    );
+
+  it('adopts the id the server echoes when nothing is stored (storage was wiped)', async () => {
+    const fetch = server({ anonymousId: SERVER_ID });
+    const { env } = fakeEnv({ now: () => Date.now(), openStore: memoryDatabases().open, fetch });
+    const acquaint = createAcquaint({ config: serverConfig, dataLayer: [{ event: 'first' }], env });
+    await acquaint.ready();
+    expect(acquaint.user().anonymousId).toBe(SERVER_ID);
+    expect(fetch).toHaveBeenCalledWith('/acquaint/id', expect.objectContaining({ method: 'POST', credentials: 'same-origin' }));
+  });
+
+  it('keeps the stored id over the server, and ignores an answer that is not an id', async () => {
+    const dbs = memoryDatabases();
+    const first = createAcquaint({ config: config(), env: fakeEnv({ now: () => Date.now(), openStore: dbs.open }).env });
+    await first.ready();
+    const stored = first.user().anonymousId;
+    const again = createAcquaint({ config: serverConfig, env: fakeEnv({ now: () => Date.now(), openStore: dbs.open, fetch: server({ anonymousId: SERVER_ID }) }).env });
+    await again.ready();
+    expect(again.user().anonymousId).toBe(stored);
+    const junk = createAcquaint({ config: serverConfig, env: fakeEnv({ now: () => Date.now(), openStore: memoryDatabases().open, fetch: server({ anonymousId: '<script>' }) }).env });
+    await junk.ready();
+    expect(junk.user().anonymousId).not.toBe('<script>');
+  });
+
+  it('never calls the server before storage is allowed', async () => {
+    const fetch = server({ anonymousId: SERVER_ID });
+    const { env } = fakeEnv({ now: () => Date.now(), openStore: memoryDatabases().open, fetch });
+    const acquaint = createAcquaint({ config: { ...serverConfig, consent: { defaults: { analytics: 'pending' } } }, env });
+    await acquaint.ready();
+    expect(fetch).not.toHaveBeenCalled();
+  });
+});
