@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 /** Budgets in bytes of gzip. Raise one only in the commit that needs it, and say why. */
 export const BUDGETS = {
-  'dist/acquaint.js': 15 * 1024,
+  'dist/acquaint.js': 15.5 * 1024,
   // The optional banner: 3.10 KB gzip measured with both layers, the shadow-root styles and English defaults.
   'dist/consent-ui.js': 3.4 * 1024,
 };
