@@ -192,8 +192,48 @@ function setupNewsletter() {
   });
 }
 
+// The visitor's profile as acquaint keeps it on this device: ids, session, audiences.
+async function setupProfile() {
+  if (!$('#profile')) return;
+  const acquaint = await whenAcquaint();
+  await acquaint.ready();
+  const short = (id) => (id ? `${id.slice(0, 8)}…` : 'none');
+  const render = () => {
+    const user = acquaint.user();
+    $('#p-anon').textContent = short(user.anonymousId);
+    $('#p-user').textContent = user.userId ?? 'not logged in';
+    $('#p-session').textContent = short(user.sessionId);
+    $('#p-audiences').textContent = user.audiences.length ? user.audiences.join(', ') : 'none yet';
+  };
+  render();
+  // The data layer is the page's event bus: re-render after every push, audiences included.
+  const push = dataLayer.push;
+  dataLayer.push = function (...items) {
+    const result = push.apply(this, items);
+    queueMicrotask(render);
+    return result;
+  };
+  acquaint.on('consent', render);
+  $('#login').addEventListener('click', () => {
+    acquaint.identify('ada-1815', { name: 'Ada', plan: 'member', email: 'ada@example.com' });
+    render();
+    toast('identify sent: the collector can join your anonymous clicks to Ada');
+  });
+  $('#logout').addEventListener('click', () => {
+    acquaint.reset();
+    render();
+    toast('reset: a new anonymous id');
+  });
+  $('#forget').addEventListener('click', async () => {
+    await acquaint.forget();
+    render();
+    toast('forgotten: ids, queue, profile and your consent choice are gone from this device');
+  });
+}
+
 cartCount();
 if (document.body.dataset.page === 'home') renderHome();
 if (document.body.dataset.page === 'product') renderProduct();
 setupNewsletter();
 setupConsentBar();
+setupProfile();

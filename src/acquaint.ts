@@ -149,6 +149,7 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
     identity.configure({
       sessionTimeoutMs: (loaded.config.identity?.sessionTimeoutMinutes ?? 30) * 60_000,
       idTtlMs: (loaded.config.identity?.idTtlDays ?? 395) * 86_400_000,
+      sessionEndsAtMidnight: loaded.config.identity?.sessionEndsAtMidnight === true,
     });
     hashing.configure(loaded.config.identity?.hashTraits);
     consent.configure(loaded.config.consent, signals.followsCmp(loaded.config.consent));

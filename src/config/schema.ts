@@ -54,6 +54,8 @@ export const consentConfigSchema = z.strictObject({
 export const identityConfigSchema = z.strictObject({
   sessionTimeoutMinutes: z.optional(z.int().check(z.minimum(1), z.maximum(1440))),
   idTtlDays: z.optional(z.int().check(z.minimum(1), z.maximum(3650))),
+  /** Also start a new session at midnight in the visitor's timezone. */
+  sessionEndsAtMidnight: z.optional(z.boolean()),
   /** The event history kept on the device for audiences: at most this many events, this old. */
   historyMaxEvents: z.optional(z.int().check(z.minimum(1), z.maximum(5000))),
   historyMaxAgeDays: z.optional(z.int().check(z.minimum(1), z.maximum(395))),

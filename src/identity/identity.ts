@@ -4,7 +4,11 @@ export interface IdentityOptions {
   sessionTimeoutMs: number;
   /** An identity unused this long is not adopted: the visitor starts afresh. */
   idTtlMs: number;
+  /** Also start a new session at local midnight (the visitor's timezone). */
+  sessionEndsAtMidnight?: boolean;
 }
+
+const localDay = (ms: number): string => new Date(ms).toDateString();
 
 export interface IdentityEnv {
   uuid(): string;
@@ -36,7 +40,8 @@ export function createIdentity(env: IdentityEnv, initial: IdentityOptions, chang
     /** The profile for an event happening now: starts a new session after inactivity. */
     touch(): Profile {
       const now = env.now();
-      if (now - profile.lastActivity > options.sessionTimeoutMs) profile = { ...profile, sessionId: env.uuid() };
+      const idle = now - profile.lastActivity > options.sessionTimeoutMs;
+      if (idle || (options.sessionEndsAtMidnight && localDay(now) !== localDay(profile.lastActivity))) profile = { ...profile, sessionId: env.uuid() };
       profile.lastActivity = now;
       return profile;
     },

@@ -248,3 +248,19 @@ describe('the server-kept id (Safari)', () => {
     expect(fetch).not.toHaveBeenCalled();
   });
 });
+
+describe('sessions at midnight', () => {
+  it('starts a new session at local midnight when configured, not otherwise', () => {
+    vi.setSystemTime(new Date(2026, 10, 23, 23, 50)); // local time
+    let n = 0;
+    const make = (sessionEndsAtMidnight: boolean) =>
+      createIdentity({ uuid: () => `id-${++n}`, now: () => Date.now() }, { sessionTimeoutMs: 30 * MINUTE, idTtlMs: DAY_MS, sessionEndsAtMidnight }, vi.fn());
+    const midnight = make(true);
+    const plain = make(false);
+    const [a, b] = [midnight.touch().sessionId, plain.touch().sessionId];
+    vi.advanceTimersByTime(15 * MINUTE); // 00:05 the next day
+    expect(midnight.touch().sessionId).not.toBe(a);
+    expect(plain.touch().sessionId).toBe(b);
+  });
+});
+const DAY_MS = 86_400_000;
