@@ -159,10 +159,11 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
     if (consent.storageAllowed()) await identityStore.enable(serverIdUrl);
     const history = loaded.config.identity;
     audiences.configure(loaded.config.audiences, { maxEvents: history?.historyMaxEvents ?? 500, maxAgeMs: (history?.historyMaxAgeDays ?? 90) * 86_400_000 });
-    const { anonymousId, sessionId } = identity.get();
+    const { anonymousId, userId, sessionId } = identity.get();
     for (const event of early) {
-      if (event.anonymousId !== provisional.anonymousId) continue;
+      if (event.anonymousId !== provisional.anonymousId || anonymousId === provisional.anonymousId) continue;
       event.anonymousId = anonymousId;
+      event.userId ??= userId;
       event.context.sessionId = sessionId;
     }
     routes = createRoutes(loaded, consent.get(), env, persistence, tabId, {

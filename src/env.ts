@@ -85,10 +85,12 @@ export function browserEnv(script?: HTMLScriptElement | null): Env {
       // A missing indexedDB (some private modes, sandboxed frames) throws synchronously in idb-keyval.
       if (typeof indexedDB === 'undefined' || !indexedDB) return undefined;
       const store = createStore(database, name);
+      // idb-keyval opens the database inside these calls and may throw synchronously
+      // (SecurityError in blocked storage): always answer with a promise instead.
       return {
-        entries: () => entries(store),
-        setMany: (items) => setMany(items, store),
-        delMany: (keys) => delMany(keys, store),
+        entries: () => Promise.resolve().then(() => entries(store)),
+        setMany: (items) => Promise.resolve().then(() => setMany(items, store)),
+        delMany: (keys) => Promise.resolve().then(() => delMany(keys, store)),
       };
     },
     locks: navigator.locks,
@@ -134,18 +136,37 @@ function localStore(): SyncStore | undefined {
 
 let banner: Promise<OpenBanner> | undefined;
 
+interface TrustedTypesLike {
+  createPolicy(name: string, rules: { createScriptURL(url: string): string }): { createScriptURL(url: string): unknown };
+}
+
+// Under `require-trusted-types-for 'script'` a plain string src is refused. The policy is
+// named "acquaint" (allow it with `trusted-types acquaint`); it passes only the one URL the
+// runtime computed from its own script tag and the config.
+let policy: { createScriptURL(url: string): unknown } | undefined;
+function trustedScriptUrl(src: string): unknown {
+  const trustedTypes = (window as Window & { trustedTypes?: TrustedTypesLike }).trustedTypes;
+  if (!trustedTypes) return src;
+  try {
+    policy ??= trustedTypes.createPolicy('acquaint', { createScriptURL: (url) => url });
+    return policy.createScriptURL(src);
+  } catch {
+    return src; // the policy is not allowed: the browser's own error says why
+  }
+}
+
 /** Adds consent-ui.js once; it announces its open function with a DOM event, not a global. */
 function loadBanner(src: string, nonce: string | undefined): Promise<OpenBanner> {
   banner ??= new Promise<OpenBanner>((resolve, reject) => {
     const announced = (event: Event) => resolve((event as CustomEvent<OpenBanner>).detail);
     document.addEventListener(BANNER_EVENT, announced, { once: true });
     const tag = document.createElement('script');
-    tag.src = src;
+    (tag as { src: unknown }).src = trustedScriptUrl(src);
     tag.async = true;
     if (nonce) tag.nonce = nonce;
     tag.onerror = () => {
       document.removeEventListener(BANNER_EVENT, announced);
-      banner = undefined;
+      banner = undefined; // a later show() tries again
       reject(new Error(`could not load ${src}`));
     };
     document.head.append(tag);

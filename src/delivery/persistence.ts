@@ -116,7 +116,8 @@ export function createPersistence(env: Env, tabId: string, debug: (message: stri
           const claim = () => claimOrphans(decide);
           return env.locks ? await env.locks.request(ADOPT_LOCK, claim) : await claim();
         } catch (error) {
-          fail(error);
+          store = undefined;
+          debug(`IndexedDB unavailable, queues stay in memory: ${String(error)}`);
           return { adopted: [], dropped: [] };
         }
       })();

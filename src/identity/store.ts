@@ -29,7 +29,11 @@ export function createIdentityStore(env: Env, identity: Identity, debug: (messag
     debug(`IndexedDB unavailable, identity stays in memory: ${String(error)}`);
   };
 
+  // Nothing is written until the stored profile has been read under the lock: a write before
+  // that could replace another tab's newer identity with this tab's provisional one.
+  let claimed = false;
   function save(profile: Profile): void {
+    if (!claimed) return;
     savedAt = env.now();
     store?.setMany([[KEY, { ...profile }]]).catch(fail);
   }
@@ -61,11 +65,13 @@ export function createIdentityStore(env: Env, identity: Identity, debug: (messag
               const echoed = stored ? undefined : await sync;
               if (echoed) identity.adopt({ ...identity.get(), anonymousId: echoed }, 'storage');
             }
+            claimed = true;
             save(identity.get());
           };
           await (env.locks ? env.locks.request(LOCK, claim) : claim());
         } catch (error) {
-          fail(error);
+          store = undefined;
+          debug(`IndexedDB unavailable, identity stays in memory: ${String(error)}`);
         }
       })();
       return enabling;
@@ -84,6 +90,7 @@ export function createIdentityStore(env: Env, identity: Identity, debug: (messag
       const cleared = store;
       store = undefined;
       enabling = undefined;
+      claimed = false;
       return cleared ? cleared.delMany([KEY, AUDIENCES]).catch(() => undefined) : Promise.resolve();
     },
     /** The audience state found in storage when it was enabled (untrusted). */

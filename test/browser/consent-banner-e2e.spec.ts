@@ -190,4 +190,17 @@ test.describe('consent banner through the runtime', () => {
       expect([...log.errors, ...log.pageErrors]).toEqual([]);
     });
   }
+
+  test('loads under Trusted Types through the "acquaint" policy, with no violation', async ({ page }) => {
+    const log = watchPage(page);
+    const violations: string[] = [];
+    await page.exposeFunction('reportViolation', (text: string) => void violations.push(text));
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { reportViolation(t: string): void }).reportViolation(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    await page.goto(`${collector.app.url}/consent-banner-tt.html`);
+    await expect(firstLayer(page)).toBeVisible();
+    expect(violations).toEqual([]);
+    expect(log.pageErrors).toEqual([]);
+  });
 });
