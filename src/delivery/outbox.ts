@@ -135,7 +135,9 @@ export function createOutbox(adapter: Adapter, options: OutboxOptions, env: Outb
       // A beacon to a collector that is failing, or from an offline browser, is as good as lost;
       // persisted records wait for the next page instead. In memory, a beacon is the last chance.
       if (persistence.enabled && (failures > 0 || !env.isOnline())) return;
-      const all = queue.all();
+      // A request already on its way may well arrive: with a persisted copy (rescued for the next
+      // page) it is not sent twice; in memory only, the beacon is its last chance.
+      const all = persistence.enabled ? queue.idle() : queue.all();
       for (let start = 0; start < all.length; ) {
         const count = fitBatch(all.slice(start, start + adapter.limits.maxEvents).map((r) => r.event), adapter.limits.maxEvents, UNLOAD_MAX_BYTES);
         const chunk = all.slice(start, (start += count));

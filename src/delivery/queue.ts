@@ -104,6 +104,10 @@ export function createQueue(limits: QueueLimits) {
     all(): QueueRecord[] {
       return records.slice();
     },
+    /** What no request is carrying right now. */
+    idle(): QueueRecord[] {
+      return records.filter((r) => !inFlight.has(r));
+    },
     /** The batch is done with: delivered or dropped. */
     remove(done: readonly QueueRecord[]): void {
       remove(new Set(done));
