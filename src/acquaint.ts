@@ -91,8 +91,9 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
 
   function accept(event: AcquaintEvent): void {
     if (routes) {
-      audiences.update(event);
-      return hashing.pass(event);
+      hashing.pass(event);
+      // After the event itself: a membership change it causes is pushed behind it.
+      return audiences.update(event);
     }
     early.push(event);
     if (early.length > EARLY_LIMIT) dropped(early.splice(0, 1), 'buffer_overflow');
@@ -179,8 +180,8 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
     early = [];
     audiences.update(); // time may have moved members out since the last visit
     for (const event of replay) {
-      audiences.update(event);
       hashing.pass(event);
+      audiences.update(event);
     }
     persistIfAllowed();
     env.onPageHide(() => routes?.unload());

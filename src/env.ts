@@ -1,7 +1,7 @@
 import type { AdapterEnv } from './destinations/adapter';
 import type { BuildEnv } from './events/build';
 import type { ConsoleLike } from './lib/log';
-import { createStore, delMany, entries, setMany } from 'idb-keyval';
+import { idbStore } from './lib/idb-store';
 import { uuidFrom } from './lib/uuid';
 import { BANNER_EVENT, type OpenBanner } from './consent-ui/types';
 
@@ -81,18 +81,7 @@ export function browserEnv(script?: HTMLScriptElement | null): Env {
     random: () => Math.random(),
     isOnline: () => navigator.onLine !== false,
     onOnline: (listener) => window.addEventListener('online', listener),
-    openStore(database, name) {
-      // A missing indexedDB (some private modes, sandboxed frames) throws synchronously in idb-keyval.
-      if (typeof indexedDB === 'undefined' || !indexedDB) return undefined;
-      const store = createStore(database, name);
-      // idb-keyval opens the database inside these calls and may throw synchronously
-      // (SecurityError in blocked storage): always answer with a promise instead.
-      return {
-        entries: () => Promise.resolve().then(() => entries(store)),
-        setMany: (items) => Promise.resolve().then(() => setMany(items, store)),
-        delMany: (keys) => Promise.resolve().then(() => delMany(keys, store)),
-      };
-    },
+    openStore: (database, name) => (typeof indexedDB === 'undefined' || !indexedDB ? undefined : idbStore(database, name)),
     locks: navigator.locks,
     localStore: localStore(),
     ...(region ? { region } : {}),

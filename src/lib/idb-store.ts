@@ -1,0 +1,16 @@
+import { createStore, delMany, entries, setMany } from 'idb-keyval';
+import type { KeyValueStore } from '../env';
+
+/**
+ * An idb-keyval store in its own database. idb-keyval opens the database inside each call and
+ * may throw synchronously there (SecurityError where storage is blocked): every method answers
+ * with a promise instead, so callers can always `.catch`.
+ */
+export function idbStore(database: string, name: string): KeyValueStore {
+  const store = createStore(database, name);
+  return {
+    entries: () => Promise.resolve().then(() => entries(store)),
+    setMany: (items) => Promise.resolve().then(() => setMany(items, store)),
+    delMany: (keys) => Promise.resolve().then(() => delMany(keys, store)),
+  };
+}
