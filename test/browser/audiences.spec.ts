@@ -16,7 +16,7 @@ const storedAudiences = (page: Page) =>
     () =>
       new Promise<unknown>((resolve, reject) => {
         const open = indexedDB.open('acquaint-identity');
-        open.onerror = () => reject(open.error);
+        open.onerror = () => reject(open.error ?? new Error('indexedDB.open failed'));
         open.onsuccess = () => {
           const get = open.result.transaction('profile').objectStore('profile').get('audiences');
           get.onsuccess = () => {
