@@ -141,7 +141,15 @@ export function createOutbox(adapter: Adapter, options: OutboxOptions, env: Outb
       for (let start = 0; start < all.length; ) {
         const count = fitBatch(all.slice(start, start + adapter.limits.maxEvents).map((r) => r.event), adapter.limits.maxEvents, UNLOAD_MAX_BYTES);
         const chunk = all.slice(start, (start += count));
-        void adapter.send(chunk.map((r) => r.event), { unloading: true }).then((result) => {
+        const events = chunk.map((r) => r.event);
+        if (adapter.beacon?.(events)) {
+          // Noted now, synchronously: a promise callback may never run on a page being torn down.
+          queue.remove(chunk);
+          persistence.handedOver(chunk);
+          reports.delivered(adapter.id, ids(chunk));
+          continue;
+        }
+        void adapter.send(events, { unloading: true }).then((result) => {
           if (!result.ok) return;
           queue.remove(chunk);
           persistence.handedOver(chunk);

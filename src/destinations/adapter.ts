@@ -16,6 +16,11 @@ export interface Adapter<Settings = unknown> {
   readonly limits: { maxEvents: number; maxBytes: number };
   init(settings: Settings): void;
   send(batch: readonly AcquaintEvent[], options: SendOptions): Promise<SendResult>;
+  /**
+   * Hands a batch to a transport that outlives the page (sendBeacon) and says at once whether
+   * it took it: on unload nothing asynchronous is sure to run any more.
+   */
+  beacon?(batch: readonly AcquaintEvent[]): boolean;
 }
 
 /** The platform pieces adapters may use, injected so they run anywhere. */

@@ -28,6 +28,10 @@ export const httpDestination: AdapterType<HttpSettings> = {
         url = new URL(settings.url, env.baseUrl()).href;
         timeoutMs = settings.timeoutMs ?? timeoutMs;
       },
+      beacon(batch) {
+        const body = batchBody(batch, new Date(env.now()).toISOString());
+        return body.length <= MAX_UNLOAD_BYTES && env.sendBeacon?.(url, body) === true;
+      },
       async send(batch, { unloading }): Promise<SendResult> {
         const body = batchBody(batch, new Date(env.now()).toISOString());
         const small = body.length <= MAX_UNLOAD_BYTES;

@@ -70,7 +70,6 @@ test.describe('delivery retries', () => {
     expect(events.filter((e) => e.duplicate)).toEqual([]);
     expect(app.attempts.map((a) => a.answer)).toEqual(['hang', 200]);
     expect(app.attempts[0]!.messageIds).toEqual(app.attempts[1]!.messageIds);
-    expect(app.attempts[1]!.at - app.attempts[0]!.at).toBeGreaterThanOrEqual(250);
     const error = await waitForReport(page, { type: 'error' });
     expect(error).toMatchObject({ code: 'send_failed', destination: 'collector', retry: true, messageIds: app.attempts[0]!.messageIds });
   });
