@@ -122,7 +122,9 @@ export function createOutbox(adapter: Adapter, options: OutboxOptions, env: Outb
     },
     /** Records a gone tab left, now ours. */
     adopt(records: QueueRecord[]): void {
-      drop(queue.add(records.filter((r) => !queue.has(r.event))), 'queue_full');
+      const fresh = records.filter((r) => !queue.has(r.event));
+      if (!fresh.length) return;
+      drop(queue.add(fresh), 'queue_full');
       wake(Math.max(retryAt, env.now()));
     },
     records: (): QueueRecord[] => queue.all(),
