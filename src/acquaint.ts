@@ -63,8 +63,14 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
   const tabId = env.uuid();
   const persistence = createPersistence(env, tabId, log.debug);
   // Nothing is written to the device before a storage purpose is granted (contract §5).
+  // Withdrawn, it takes back what was stored: queues and identity go on in memory only.
   const persistIfAllowed = (): void => {
-    if (!routes || !consent.storageAllowed()) return;
+    if (!routes) return;
+    if (!consent.storageAllowed()) {
+      if (persistence.enabled) void persistence.clear();
+      if (identityStore.enabled) void identityStore.clear();
+      return;
+    }
     if (!persistence.enabled) void routes.persist(consent.get());
     if (!identityStore.enabled) void identityStore.enable(serverIdUrl);
   };
@@ -153,7 +159,14 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
       sessionEndsAtMidnight: loaded.config.identity?.sessionEndsAtMidnight === true,
     });
     hashing.configure(loaded.config.identity?.hashTraits);
-    consent.configure(loaded.config.consent, signals.followsCmp(loaded.config.consent));
+    const followingCmp = signals.followsCmp(loaded.config.consent);
+    consent.configure(loaded.config.consent, followingCmp);
+    // A choice (or an erasure) made in another tab applies here too.
+    if (!followingCmp) {
+      env.onStorageChange?.((key, value) => {
+        if (key === CONSENT_KEY || key === null) consent.followStored(readJson(value));
+      });
+    }
     signals.configure(loaded.config.consent);
     // A returning visitor who allowed storage: their stored identity first, then the events.
     serverIdUrl = loaded.config.identity?.serverIdUrl;

@@ -24,6 +24,8 @@ export interface Env extends AdapterEnv, BuildEnv {
   region?: string;
   /** Synchronous storage (localStorage) for what must survive an unload; undefined where it throws. */
   localStore?: SyncStore;
+  /** Called when another tab changes a localStorage key (the `storage` event). */
+  onStorageChange?(listener: (key: string | null, value: string | null) => void): void;
   /** The page's IAB TCF v2 CMP API, if one is there. */
   tcfapi?: TcfApi;
   /** Loads dist/consent-ui.js and resolves with its open function. */
@@ -84,6 +86,7 @@ export function browserEnv(script?: HTMLScriptElement | null): Env {
     openStore: (database, name) => (typeof indexedDB === 'undefined' || !indexedDB ? undefined : idbStore(database, name)),
     locks: navigator.locks,
     localStore: localStore(),
+    onStorageChange: (listener) => window.addEventListener('storage', (event) => listener(event.key, event.newValue)),
     ...(region ? { region } : {}),
     ...(nonce ? { nonce } : {}),
     ...(typeof tcfapi === 'function' ? { tcfapi: tcfapi as TcfApi } : {}),

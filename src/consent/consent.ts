@@ -100,6 +100,16 @@ export function createConsent(options: ConsentOptions) {
       persist();
       refresh();
     },
+    /** Another tab of the site changed the stored choice (or erased it): follow it, store nothing. */
+    followStored(stored: unknown): void {
+      if (version === undefined) return;
+      const choices = choicesFromRecord(stored, version);
+      for (const purpose of Object.keys(chosen)) delete chosen[purpose];
+      Object.assign(chosen, choices);
+      stored = choices !== undefined;
+      chosenAt = undefined;
+      refresh();
+    },
     /** What a CMP on the page says: applied, never stored by acquaint (the CMP keeps its own record). */
     follow(choices: ConsentChoices): void {
       Object.assign(chosen, valid(choices, 'CMP'));

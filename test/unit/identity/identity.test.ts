@@ -264,3 +264,31 @@ describe('sessions at midnight', () => {
   });
 });
 const DAY_MS = 86_400_000;
+
+describe('consent across tabs and withdrawal', () => {
+  it('follows a choice made in another tab, and erases what it stored when storage is withdrawn', async () => {
+    const dbs = memoryDatabases();
+    const local = memoryLocalStore();
+    const listeners: ((key: string | null, value: string | null) => void)[] = [];
+    const { env } = fakeEnv({ now: () => Date.now(), openStore: dbs.open, localStore: local, onStorageChange: (l) => void listeners.push(l) });
+    const acquaint = createAcquaint({ config: config('pending'), env });
+    await acquaint.ready();
+    // Another tab stores the visitor's grant.
+    const record = JSON.stringify({ choices: { analytics: 'granted' }, timestamp: new Date().toISOString(), version: 1 });
+    local.set('acquaint.consent', record);
+    listeners.forEach((l) => l('acquaint.consent', record));
+    expect(acquaint.consent.get().analytics).toBe('granted');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(dbs.open('acquaint-identity').data.get('profile')).toBeDefined();
+    // The visitor withdraws here: what was stored goes.
+    acquaint.consent.update({ analytics: 'denied' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(dbs.open('acquaint-identity').data.size).toBe(0);
+    acquaint.track('after');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(dbs.open('acquaint-queue').data.size).toBe(0);
+    // Another tab erases everything (forget): the defaults apply again here.
+    listeners.forEach((l) => l('acquaint.consent', null));
+    expect(acquaint.consent.get().analytics).toBe('pending');
+  });
+});
