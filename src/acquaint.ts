@@ -2,6 +2,7 @@ import { parseConfig, type LoadedConfig } from './config/load';
 import { formatIssues } from './config/report';
 import { createBanner } from './consent/banner';
 import { createConsent } from './consent/consent';
+import { consentRecordStore } from './consent/record';
 import { fromConsentMode } from './consent/gcm';
 import { createConsentSignals } from './consent/signals';
 import { routeCommand } from './datalayer/commands';
@@ -11,7 +12,7 @@ import { createPersistence } from './delivery/persistence';
 import { createRoutes, type Routes } from './destinations/routes';
 import type { Env } from './env';
 import { createEventBuilder } from './events/build';
-import { createIdentity } from './identity/identity';
+import { createIdentity, identityOptions, restamp } from './identity/identity';
 import { createAudienceTracking } from './identity/audience-tracking';
 import { createTraitHashing } from './identity/hash';
 import { createIdentityStore } from './identity/store';
@@ -32,16 +33,6 @@ export interface AcquaintOptions {
 
 // Events accepted before the config arrives wait here (bounded: the config may never come).
 const EARLY_LIMIT = 1000;
-const CONSENT_KEY = 'acquaint.consent';
-const IDENTITY_DEFAULTS = { sessionTimeoutMs: 30 * 60_000, idTtlMs: 395 * 86_400_000 };
-
-const readJson = (text: string | null | undefined): unknown => {
-  try {
-    return text ? (JSON.parse(text) as unknown) : undefined;
-  } catch {
-    return undefined;
-  }
-};
 
 /** Creates one acquaint instance: data layer, consent, destinations. Touches no globals. */
 export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions) {
@@ -56,7 +47,7 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
     emitter.emit('dropped', { messageIds: events.map((e) => e.messageId), reason, ...(destination ? { destination } : {}) });
   };
 
-  const identity = createIdentity(env, IDENTITY_DEFAULTS, (profile) => identityStore.changed(profile));
+  const identity = createIdentity(env, identityOptions(undefined), (profile) => identityStore.changed(profile));
   const identityStore = createIdentityStore(env, identity, log.debug);
   // Events made before a stored identity is read carry this one; they get the stored one.
   const provisional = identity.get();
@@ -64,7 +55,7 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
   const persistence = createPersistence(env, tabId, log.debug);
   // Nothing is written to the device before a storage purpose is granted (contract §5).
   // Withdrawn, it takes back what was stored: queues and identity go on in memory only.
-  const persistIfAllowed = (): void => {
+  const syncStorage = (): void => {
     if (!routes) return;
     if (!consent.storageAllowed()) {
       if (persistence.enabled) void persistence.clear();
@@ -105,17 +96,15 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
     if (early.length > EARLY_LIMIT) dropped(early.splice(0, 1), 'buffer_overflow');
   }
 
+  const consentRecord = consentRecordStore(env);
   const consent = createConsent({
     gpc: env.gpc,
     ...(env.region ? { region: env.region } : {}),
     now: env.now,
-    record: {
-      read: () => readJson(env.localStore?.get(CONSENT_KEY)),
-      write: (record) => env.localStore?.set(CONSENT_KEY, JSON.stringify(record)),
-    },
+    record: consentRecord,
     changed(state) {
       routes?.consentChanged(state);
-      persistIfAllowed();
+      syncStorage();
       if (state.personalization !== 'granted') audiences.clear();
       signals.changed();
       emitter.emit('consent', { ...state }); // a copy: listeners must not change what gates stamp
@@ -153,33 +142,19 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
       emitter.emit('error', { code: 'invalid_config', message: 'invalid config', issues: loaded.issues });
     }
     log.setDebug(loaded.config.debug === true);
-    identity.configure({
-      sessionTimeoutMs: (loaded.config.identity?.sessionTimeoutMinutes ?? 30) * 60_000,
-      idTtlMs: (loaded.config.identity?.idTtlDays ?? 395) * 86_400_000,
-      sessionEndsAtMidnight: loaded.config.identity?.sessionEndsAtMidnight === true,
-    });
+    identity.configure(identityOptions(loaded.config.identity));
     hashing.configure(loaded.config.identity?.hashTraits);
     const followingCmp = signals.followsCmp(loaded.config.consent);
     consent.configure(loaded.config.consent, followingCmp);
     // A choice (or an erasure) made in another tab applies here too.
-    if (!followingCmp) {
-      env.onStorageChange?.((key, value) => {
-        if (key === CONSENT_KEY || key === null) consent.followStored(readJson(value));
-      });
-    }
+    if (!followingCmp) consentRecord.onChange(consent.followStored);
     signals.configure(loaded.config.consent);
     // A returning visitor who allowed storage: their stored identity first, then the events.
     serverIdUrl = loaded.config.identity?.serverIdUrl;
     if (consent.storageAllowed()) await identityStore.enable(serverIdUrl);
     const history = loaded.config.identity;
     audiences.configure(loaded.config.audiences, { maxEvents: history?.historyMaxEvents ?? 500, maxAgeMs: (history?.historyMaxAgeDays ?? 90) * 86_400_000 });
-    const { anonymousId, userId, sessionId } = identity.get();
-    for (const event of early) {
-      if (event.anonymousId !== provisional.anonymousId || anonymousId === provisional.anonymousId) continue;
-      event.anonymousId = anonymousId;
-      event.userId ??= userId;
-      event.context.sessionId = sessionId;
-    }
+    restamp(early, provisional, identity.get());
     routes = createRoutes(loaded, consent.get(), env, persistence, tabId, {
       delivered: (destination, messageIds) => emitter.emit('delivered', { destination, messageIds }),
       dropped(destination, messageIds, reason) {
@@ -196,7 +171,7 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
       hashing.pass(event);
       audiences.update(event);
     }
-    persistIfAllowed();
+    syncStorage();
     env.onPageHide(() => routes?.unload());
     env.onOnline(() => routes?.resume());
   }
@@ -254,7 +229,7 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
       identity.reset();
       audiences.clear();
       consent.forget();
-      persistIfAllowed(); // only if the defaults themselves allow storage
+      syncStorage(); // only if the defaults themselves allow storage
     },
     consent: {
       get: consent.get,

@@ -1,3 +1,4 @@
+import type { Env } from '../env';
 import { isPlainObject, isUnsafeKey } from '../lib/is';
 import type { ConsentChoices } from './consent';
 
@@ -16,4 +17,28 @@ export function choicesFromRecord(stored: unknown, version: string | number): Co
     if (!isUnsafeKey(purpose) && (state === 'granted' || state === 'denied' || state === 'pending')) choices[purpose] = state;
   }
   return choices;
+}
+
+const KEY = 'acquaint.consent';
+
+const readJson = (text: string | null | undefined): unknown => {
+  try {
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Where the visitor's choice is kept: localStorage `acquaint.consent`, shared by the site's tabs. */
+export function consentRecordStore(env: Pick<Env, 'localStore' | 'onStorageChange'>) {
+  return {
+    read: (): unknown => readJson(env.localStore?.get(KEY)),
+    write: (record: ConsentRecord): void => env.localStore?.set(KEY, JSON.stringify(record)),
+    /** Another tab stored a choice, or erased it (then `stored` is undefined). */
+    onChange(listener: (stored: unknown) => void): void {
+      env.onStorageChange?.((key, value) => {
+        if (key === KEY || key === null) listener(readJson(value));
+      });
+    },
+  };
 }

@@ -134,29 +134,23 @@ export function createOutbox(adapter: Adapter, options: OutboxOptions, env: Outb
     resume: (): void => void run(true),
     /** The page is going away: hand everything to the transport that outlives it. */
     unload(): void {
-      // A beacon to a collector that is failing, or from an offline browser, is as good as lost;
-      // persisted records wait for the next page instead. In memory, a beacon is the last chance.
+      // With a persisted copy (rescued for the next page), records to a failing collector, from
+      // an offline browser, or already on their way in a request, wait for the next page rather
+      // than be lost or sent twice. In memory only, the beacon is their last chance.
       if (persistence.enabled && (failures > 0 || !env.isOnline())) return;
-      // A request already on its way may well arrive: with a persisted copy (rescued for the next
-      // page) it is not sent twice; in memory only, the beacon is its last chance.
       const all = persistence.enabled ? queue.idle() : queue.all();
+      const handedOver = (chunk: QueueRecord[]): void => {
+        queue.remove(chunk);
+        persistence.handedOver(chunk);
+        reports.delivered(adapter.id, ids(chunk));
+      };
       for (let start = 0; start < all.length; ) {
         const count = fitBatch(all.slice(start, start + adapter.limits.maxEvents).map((r) => r.event), adapter.limits.maxEvents, UNLOAD_MAX_BYTES);
         const chunk = all.slice(start, (start += count));
         const events = chunk.map((r) => r.event);
-        if (adapter.beacon?.(events)) {
-          // Noted now, synchronously: a promise callback may never run on a page being torn down.
-          queue.remove(chunk);
-          persistence.handedOver(chunk);
-          reports.delivered(adapter.id, ids(chunk));
-          continue;
-        }
-        void adapter.send(events, { unloading: true }).then((result) => {
-          if (!result.ok) return;
-          queue.remove(chunk);
-          persistence.handedOver(chunk);
-          reports.delivered(adapter.id, ids(chunk));
-        });
+        // Noted synchronously: a promise callback may never run on a page being torn down.
+        if (adapter.beacon?.(events)) handedOver(chunk);
+        else void adapter.send(events, { unloading: true }).then((result) => result.ok && handedOver(chunk));
       }
     },
     /** Consent for this destination was withdrawn: nothing queued leaves any more. */

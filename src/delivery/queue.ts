@@ -23,6 +23,7 @@ export function createQueue(limits: QueueLimits) {
   const records: QueueRecord[] = [];
   const sizes = new WeakMap<QueueRecord, number>();
   const inFlight = new Set<QueueRecord>();
+  const messageIds = new Set<string>();
   let bytes = 0;
   let unmeasured = false;
 
@@ -38,6 +39,7 @@ export function createQueue(limits: QueueLimits) {
       if (gone.has(record)) {
         bytes -= sizes.get(record) ?? 0;
         inFlight.delete(record);
+        messageIds.delete(record.event.messageId);
       } else records[kept++] = record;
     }
     records.length = kept;
@@ -72,6 +74,7 @@ export function createQueue(limits: QueueLimits) {
         const last = records[records.length - 1];
         if (last && byTime(record, last) < 0) ordered = false;
         records.push(record);
+        messageIds.add(record.event.messageId);
         unmeasured = true;
       }
       if (!ordered) records.sort(byTime);
@@ -82,6 +85,7 @@ export function createQueue(limits: QueueLimits) {
         if (index < 0) break;
         const [record] = records.splice(index, 1);
         bytes -= sizes.get(record!) ?? 0;
+        messageIds.delete(record!.event.messageId);
         evicted.push(record!);
       }
       return evicted;
@@ -126,7 +130,7 @@ export function createQueue(limits: QueueLimits) {
       return [...old];
     },
     has(event: AcquaintEvent): boolean {
-      return records.some((r) => r.event.messageId === event.messageId);
+      return messageIds.has(event.messageId);
     },
   };
 }

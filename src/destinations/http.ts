@@ -35,7 +35,6 @@ export const httpDestination: AdapterType<HttpSettings> = {
       async send(batch, { unloading }): Promise<SendResult> {
         const body = batchBody(batch, new Date(env.now()).toISOString());
         const small = body.length <= MAX_UNLOAD_BYTES;
-        if (unloading && small && env.sendBeacon?.(url, body)) return { ok: true };
         const abort = new AbortController();
         const timer = unloading ? undefined : env.setTimeout(() => abort.abort(), timeoutMs);
         try {
@@ -43,7 +42,8 @@ export const httpDestination: AdapterType<HttpSettings> = {
             method: 'POST',
             body,
             headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
-            // keepalive shares one 64 KB budget across all in-flight requests: only for the last send.
+            // Unloading after a refused beacon: keepalive shares one 64 KB budget across all
+            // in-flight requests, so only for this last send.
             keepalive: unloading && small,
             signal: abort.signal,
           });

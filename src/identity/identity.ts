@@ -1,3 +1,5 @@
+import type { Config } from '../config/schema';
+import type { AcquaintEvent } from '../events/event';
 import type { Profile } from './profile';
 
 export interface IdentityOptions {
@@ -75,3 +77,26 @@ export function createIdentity(env: IdentityEnv, initial: IdentityOptions, chang
 }
 
 export type Identity = ReturnType<typeof createIdentity>;
+
+/** The identity options a config asks for, with the defaults. */
+export function identityOptions(config: Config['identity']): IdentityOptions {
+  return {
+    sessionTimeoutMs: (config?.sessionTimeoutMinutes ?? 30) * 60_000,
+    idTtlMs: (config?.idTtlDays ?? 395) * 86_400_000,
+    sessionEndsAtMidnight: config?.sessionEndsAtMidnight === true,
+  };
+}
+
+/**
+ * Events made before the stored identity was read carry the provisional one: they belong to
+ * the restored visitor (and, if none was identified on this page, to its userId).
+ */
+export function restamp(events: readonly AcquaintEvent[], provisional: Profile, current: Profile): void {
+  if (current.anonymousId === provisional.anonymousId) return;
+  for (const event of events) {
+    if (event.anonymousId !== provisional.anonymousId) continue;
+    event.anonymousId = current.anonymousId;
+    event.userId ??= current.userId;
+    event.context.sessionId = current.sessionId;
+  }
+}

@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import type { Env, KeyValueStore, SyncStore } from '../../src/env';
+import type { Env, KeyValueStore, LocksLike, SyncStore } from '../../src/env';
 
 /** A fetch answer with the given status and headers. */
 export const answer = (status: number, headers: Record<string, string> = {}) => ({
@@ -20,6 +20,35 @@ export function memoryStore(): KeyValueStore & { data: Map<IDBValidKey, unknown>
 }
 
 /** An Env whose network, clock and ids are scripted by the test. */
+/**
+ * Web Locks for "tabs" in one test: requests for a name wait their turn, a lock is held while
+ * its callback's promise is pending, and `release` ends a holder as a closing tab would.
+ */
+export function fakeLocks(): LocksLike & { release(name: string): void } {
+  const held = new Map<string, () => void>();
+  const tails = new Map<string, Promise<void>>();
+  return {
+    async request<T>(name: string, callback: () => Promise<T>) {
+      const previous = tails.get(name) ?? Promise.resolve();
+      let free!: () => void;
+      tails.set(name, previous.then(() => new Promise<void>((resolve) => (free = resolve))));
+      await previous;
+      const release = () => {
+        held.delete(name);
+        free();
+      };
+      held.set(name, release);
+      try {
+        return await callback();
+      } finally {
+        if (held.get(name) === release) release();
+      }
+    },
+    query: () => Promise.resolve({ held: [...held.keys()].map((name) => ({ name })) }),
+    release: (name) => held.get(name)?.(),
+  };
+}
+
 /** One in-memory store per database name, as IndexedDB keeps them apart. */
 export function memoryDatabases() {
   const databases = new Map<string, ReturnType<typeof memoryStore>>();

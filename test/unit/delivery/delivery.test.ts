@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAcquaint } from '../../../src/acquaint';
-import type { LocksLike } from '../../../src/env';
-import { answer, fakeEnv, memoryLocalStore, memoryStore } from '../fake-env';
+import { answer, fakeEnv, fakeLocks, memoryLocalStore, memoryStore } from '../fake-env';
 
 const config = (delivery: Record<string, unknown> = {}, analytics = 'granted') => ({
   version: 1,
@@ -22,25 +21,6 @@ function scripted(...statuses: (number | [number, Record<string, string>] | 'net
     return Promise.resolve(Array.isArray(next) ? answer(...next) : answer(next));
   });
   return { fetch, calls };
-}
-
-/** Web Locks for tabs in one test: a lock is held while its callback's promise is pending. */
-function fakeLocks(): LocksLike & { release(name: string): void } {
-  const held = new Map<string, () => void>();
-  return {
-    async request<T>(name: string, callback: () => Promise<T>) {
-      while (held.has(name)) await new Promise((r) => setTimeout(r, 1));
-      let release!: () => void;
-      held.set(name, (release = () => held.delete(name)));
-      try {
-        return await callback();
-      } finally {
-        release();
-      }
-    },
-    query: () => Promise.resolve({ held: [...held.keys()].map((name) => ({ name })) }),
-    release: (name) => held.get(name)?.(),
-  };
 }
 
 beforeEach(() => void vi.useFakeTimers({ now: Date.parse('2026-11-23T10:00:00Z') }));

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAcquaint } from '../../../src/acquaint';
 import { createIdentity } from '../../../src/identity/identity';
-import type { LocksLike } from '../../../src/env';
-import { fakeEnv, memoryDatabases, memoryLocalStore } from '../fake-env';
+import { fakeEnv, fakeLocks, memoryDatabases, memoryLocalStore } from '../fake-env';
 
 const MINUTE = 60_000;
 const config = (analytics = 'granted', identity: Record<string, unknown> = {}) => ({
@@ -12,19 +11,6 @@ const config = (analytics = 'granted', identity: Record<string, unknown> = {}) =
   consent: { defaults: { analytics } },
   destinations: [{ id: 'collector', type: 'http', purposes: ['analytics'], settings: { url: '/v1/batch' } }],
 });
-
-/** Web Locks that serialise requests by name, like the browser's. */
-function fakeLocks(): LocksLike {
-  const queues = new Map<string, Promise<unknown>>();
-  return {
-    request<T>(name: string, callback: () => Promise<T>) {
-      const run = (queues.get(name) ?? Promise.resolve()).then(callback);
-      queues.set(name, run.catch(() => undefined));
-      return run;
-    },
-    query: () => Promise.resolve({ held: [] }),
-  };
-}
 
 beforeEach(() => void vi.useFakeTimers({ now: Date.parse('2026-11-23T10:00:00Z') }));
 afterEach(() => void vi.useRealTimers());
