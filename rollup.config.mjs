@@ -13,6 +13,9 @@ const define = { __VERSION__: JSON.stringify(version) };
 
 const transpile = (minify) => esbuild({ target: 'es2020', define, minify, legalComments: 'none' });
 
+// The built-in vendor tags: each its own file next to acquaint.js, loaded when first allowed.
+const TAGS = ['script', 'ga4', 'meta-pixel'];
+
 export default [
   {
     input: 'src/runtime.ts',
@@ -37,4 +40,9 @@ export default [
     output: { file: 'dist/consent-ui.js', format: 'iife', sourcemap: true },
     plugins: [transpile(true), reportSizes(['dist/consent-ui.js'])],
   },
+  ...TAGS.map((tag) => ({
+    input: `src/chunks/${tag}.ts`,
+    output: { file: `dist/acquaint-${tag}.js`, format: 'iife', sourcemap: true },
+    plugins: [transpile(true), reportSizes([`dist/acquaint-${tag}.js`])],
+  })),
 ];

@@ -7,6 +7,8 @@ import { dirname, extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const DEFAULT_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
+// Stand-ins for vendor tags (gtag.js, fbevents.js) that record calls and send nothing: /vendor/*.
+const VENDOR = resolve(dirname(fileURLToPath(import.meta.url)), 'vendor');
 const MAX_BODY = 1024 * 1024;
 
 const TYPES = {
@@ -210,6 +212,8 @@ export function createCollectorServer({ root, distDir = DEFAULT_DIST, port = 0, 
     let file;
     if (decoded === '/acquaint.js' || decoded.startsWith('/dist/')) {
       file = await findFile(inside(dist, decoded === '/acquaint.js' ? decoded : decoded.slice('/dist'.length)));
+    } else if (decoded.startsWith('/vendor/')) {
+      file = await findFile(inside(VENDOR, decoded.slice('/vendor'.length)));
     } else {
       file = await findFile(inside(rootDir, decoded));
       // Files the runtime loads next to itself (consent-ui.js, source maps) live in dist too.

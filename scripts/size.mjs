@@ -6,9 +6,15 @@ import { fileURLToPath } from 'node:url';
 
 /** Budgets in bytes of gzip. Raise one only in the commit that needs it, and say why. */
 export const BUDGETS = {
-  'dist/acquaint.js': 15.5 * 1024,
+  // 19.28 KB with the destination rules (filter, allow-list, redact, hash, caps, block), adapter
+  // registration and single-page page views; the vendor tags themselves are separate files.
+  'dist/acquaint.js': 19.5 * 1024,
   // The optional banner: 3.10 KB gzip measured with both layers, the shadow-root styles and English defaults.
   'dist/consent-ui.js': 3.4 * 1024,
+  // The built-in vendor tags, each loaded only when a destination of its type is allowed.
+  'dist/acquaint-script.js': 1.5 * 1024,
+  'dist/acquaint-ga4.js': 1.5 * 1024,
+  'dist/acquaint-meta-pixel.js': 2 * 1024,
 };
 // Strings that must never ship in a page script, runtime or banner (CSP-unsafe code, HTML injection, classic zod).
 const FORBIDDEN = ['new Function', 'eval(', 'innerHTML', 'Invalid input: expected'];

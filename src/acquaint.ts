@@ -9,9 +9,13 @@ import { routeCommand } from './datalayer/commands';
 import { adoptDataLayer } from './datalayer/datalayer';
 import { createModel } from './datalayer/model';
 import { createPersistence } from './delivery/persistence';
+import type { AdapterType } from './destinations/adapter';
+import { createCaps } from './destinations/caps';
+import { createRegistry } from './destinations/registry';
 import { createRoutes, type Routes } from './destinations/routes';
 import type { Env } from './env';
 import { createEventBuilder } from './events/build';
+import { followHistory } from './events/navigation';
 import { createIdentity, identityOptions, restamp } from './identity/identity';
 import { createAudienceTracking } from './identity/audience-tracking';
 import { createTraitHashing } from './identity/hash';
@@ -29,13 +33,15 @@ export interface AcquaintOptions {
   /** A GTM-style array to adopt; pushes made to it before are processed first, in order. */
   dataLayer?: unknown[];
   env: Env;
+  /** Destination types of your own (or the built-in tags, bundled): the same as `register` for each. */
+  adapters?: AdapterType[];
 }
 
 // Events accepted before the config arrives wait here (bounded: the config may never come).
 const EARLY_LIMIT = 1000;
 
 /** Creates one acquaint instance: data layer, consent, destinations. Touches no globals. */
-export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions) {
+export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: AcquaintOptions) {
   const log = createLog(env.console);
   const emitter = createEmitter<AcquaintEvents>((error, type) => log.error(`acquaint: an on('${String(type)}') listener threw: ${String(error)}`));
   const fail = (code: string, message: string, extra?: Partial<AcquaintEvents['error']>): void => {
@@ -72,6 +78,17 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
   });
   let routes: Routes | undefined;
   let serverIdUrl: string | undefined;
+  const registry = createRegistry(env.loadAdapter);
+  const register = (adapterType: AdapterType): void => {
+    const problem = registry.register(adapterType);
+    if (problem) {
+      log.error(`acquaint: ${problem}`);
+      fail('invalid_adapter', problem);
+    }
+  };
+  adapters.forEach(register);
+  // Frequency caps are counted on the device, kept with the profile.
+  const caps = createCaps({ read: () => identityStore.stored('caps'), write: (counts) => identityStore.save('caps', counts) }, env.now);
   let early: AcquaintEvent[] = [];
 
   // Traits named in identity.hashTraits leave only as SHA-256, and nothing overtakes them.
@@ -142,6 +159,7 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
       emitter.emit('error', { code: 'invalid_config', message: 'invalid config', issues: loaded.issues });
     }
     log.setDebug(loaded.config.debug === true);
+    for (const note of loaded.notes) if (!registry.get(note.type)) log.warnOnce(`acquaint: ${note.message} → at ${note.path}`);
     identity.configure(identityOptions(loaded.config.identity));
     hashing.configure(loaded.config.identity?.hashTraits);
     const followingCmp = signals.followsCmp(loaded.config.consent);
@@ -155,15 +173,19 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
     const history = loaded.config.identity;
     audiences.configure(loaded.config.audiences, { maxEvents: history?.historyMaxEvents ?? 500, maxAgeMs: (history?.historyMaxAgeDays ?? 90) * 86_400_000 });
     restamp(early, provisional, identity.get());
-    routes = createRoutes(loaded, consent.get(), env, persistence, tabId, {
-      delivered: (destination, messageIds) => emitter.emit('delivered', { destination, messageIds }),
-      dropped(destination, messageIds, reason) {
+    const reports = {
+      delivered: (destination: string, messageIds: string[]) => emitter.emit('delivered', { destination, messageIds }),
+      dropped(destination: string, messageIds: string[], reason: DropReason) {
         log.debug(`dropped ${messageIds.length} event(s) for ${destination}: ${reason}`);
         emitter.emit('dropped', { destination, messageIds, reason });
       },
-      failed: (destination, messageIds, { reason, ...failure }) => fail('send_failed', reason, { destination, messageIds, ...failure }),
-      initFailed: (destination, error) => fail('destination_init_failed', String(error), { destination }),
-    }, audiences.members);
+      failed: (destination: string, messageIds: string[], { reason, ...failure }: { reason: string; status?: number; retry: boolean; retryInMs?: number }) =>
+        fail('send_failed', reason, { destination, messageIds, ...failure }),
+      initFailed: (destination: string, error: unknown) => fail('destination_init_failed', String(error), { destination }),
+      loadFailed: (destination: string, error: unknown) => fail('destination_load_failed', error instanceof Error ? error.message : String(error), { destination }),
+      ruled: () => undefined,
+    };
+    routes = createRoutes(loaded, consent.get(), { env, persistence, tabId, registry, caps, reports, audiences: audiences.members });
     const replay = loaded.config.autoPage === false ? early.filter((e) => e !== autoPage) : early;
     early = [];
     audiences.update(); // time may have moved members out since the last visit
@@ -172,6 +194,12 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
       audiences.update(event);
     }
     syncStorage();
+    if (loaded.config.autoPage === 'history') {
+      followHistory(env, (previousUrl) => {
+        accept(builder.page({}, previousUrl));
+        routes?.navigated(consent.get());
+      });
+    }
     env.onPageHide(() => routes?.unload());
     env.onOnline(() => routes?.resume());
   }
@@ -207,6 +235,8 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
       return emitter.on(type, listener);
     },
     flush: (): Promise<void> => ready.then(() => routes?.flush()),
+    /** Adds a destination type; config entries of that `type` are wired to it, before or after the config loads. */
+    register,
     /** The known user: sets userId, merges traits, and sends an identify event joining both ids. */
     identify(userId: string, traits?: Record<string, unknown>): void {
       if ((typeof userId !== 'string' || !userId) && typeof userId !== 'number') return fail('invalid_identify', 'identify(userId, traits): userId must be a non-empty string');
@@ -228,6 +258,7 @@ export function createAcquaint({ config, dataLayer = [], env }: AcquaintOptions)
       for (const key of env.localStore?.keys() ?? []) if (key.startsWith('acquaint.')) env.localStore!.remove(key);
       identity.reset();
       audiences.clear();
+      caps.clear();
       consent.forget();
       syncStorage(); // only if the defaults themselves allow storage
     },

@@ -30,6 +30,10 @@ export interface Env extends AdapterEnv, BuildEnv {
   tcfapi?: TcfApi;
   /** Loads dist/consent-ui.js and resolves with its open function. */
   loadBanner?(src?: string): Promise<OpenBanner>;
+  /** Loads dist/acquaint-<type>.js, a built-in destination type that registers itself. */
+  loadAdapter?(type: string): Promise<void>;
+  /** Called after `history.pushState` and on `popstate` (single-page apps). */
+  onNavigate?(listener: () => void): void;
   /** The CSP nonce of acquaint's script tag, passed on to what it adds. */
   nonce?: string;
   /** SHA-256 as hex, where SubtleCrypto exists (secure contexts). */
@@ -63,7 +67,7 @@ export interface LocksLike {
  * everything else gets them through this object.
  */
 export function browserEnv(script?: HTMLScriptElement | null): Env {
-  const { location, document, navigator } = window;
+  const { location, document, navigator, history } = window;
   const nonce = script?.nonce || undefined;
   const region = script?.getAttribute('data-region')?.trim().toUpperCase() || undefined;
   const tcfapi = (window as Window & { __tcfapi?: unknown }).__tcfapi;
@@ -93,6 +97,27 @@ export function browserEnv(script?: HTMLScriptElement | null): Env {
     channel: typeof BroadcastChannel === 'function' ? broadcast : undefined,
     sha256: window.crypto?.subtle ? sha256 : undefined,
     loadBanner: (src) => loadBanner(new URL(src ?? 'consent-ui.js', script?.src || location.href).href, nonce),
+    loadAdapter: (type) => addScript(new URL(`acquaint-${type}.js`, script?.src || location.href).href, { nonce }),
+    loadScript(src, options = {}) {
+      const url = new URL(src, location.href);
+      if (url.protocol !== 'https:' && url.origin !== location.origin) return Promise.reject(new Error(`refused to load ${src}: only https or same-origin scripts`));
+      // SRI on a cross-origin script needs a CORS fetch.
+      const crossorigin = options.crossorigin ?? (options.integrity ? 'anonymous' : undefined);
+      return addScript(url.href, { nonce, integrity: options.integrity, crossorigin });
+    },
+    global: (name) => (window as unknown as Record<string, unknown>)[name],
+    defineGlobal(name, value) {
+      const globals = window as unknown as Record<string, unknown>;
+      return (globals[name] ??= value);
+    },
+    onNavigate(listener) {
+      const push = history.pushState;
+      history.pushState = function (this: History, ...args: Parameters<History['pushState']>) {
+        push.apply(this, args);
+        listener();
+      };
+      window.addEventListener('popstate', listener);
+    },
     onPageHide(listener) {
       window.addEventListener('pagehide', listener);
       document.addEventListener('visibilitychange', () => {
@@ -147,21 +172,38 @@ function trustedScriptUrl(src: string): unknown {
   }
 }
 
+interface ScriptOptions {
+  nonce?: string | undefined;
+  integrity?: string | undefined;
+  crossorigin?: string | undefined;
+}
+
+/** Adds a script tag (nonce passed on, Trusted Types respected); resolves on load. */
+function addScript(src: string, { nonce, integrity, crossorigin }: ScriptOptions): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const tag = document.createElement('script');
+    (tag as { src: unknown }).src = trustedScriptUrl(src);
+    tag.async = true;
+    if (nonce) tag.nonce = nonce;
+    if (integrity) tag.integrity = integrity;
+    if (crossorigin) tag.crossOrigin = crossorigin;
+    tag.onload = () => resolve();
+    // The browser does not say why: unreachable, blocked, or (with integrity) a hash mismatch.
+    tag.onerror = () => reject(new Error(`could not load ${src}${integrity ? ' (unreachable, blocked, or not matching its integrity)' : ''}`));
+    document.head.append(tag);
+  });
+}
+
 /** Adds consent-ui.js once; it announces its open function with a DOM event, not a global. */
 function loadBanner(src: string, nonce: string | undefined): Promise<OpenBanner> {
   banner ??= new Promise<OpenBanner>((resolve, reject) => {
     const announced = (event: Event) => resolve((event as CustomEvent<OpenBanner>).detail);
     document.addEventListener(BANNER_EVENT, announced, { once: true });
-    const tag = document.createElement('script');
-    (tag as { src: unknown }).src = trustedScriptUrl(src);
-    tag.async = true;
-    if (nonce) tag.nonce = nonce;
-    tag.onerror = () => {
+    addScript(src, { nonce }).catch((error: Error) => {
       document.removeEventListener(BANNER_EVENT, announced);
       banner = undefined; // a later show() tries again
-      reject(new Error(`could not load ${src}`));
-    };
-    document.head.append(tag);
+      reject(error);
+    });
   });
   return banner;
 }

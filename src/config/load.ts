@@ -1,5 +1,5 @@
 import { config as configJson, destination as destinationJson, settings as settingsJson } from 'virtual:config-schemas';
-import { destinationTypes } from '../destinations/registry';
+import { BUILT_IN_TYPES } from '../destinations/registry';
 import { isPlainObject } from '../lib/is';
 import { toJsonSafe } from '../lib/json';
 import { BUILT_IN_PURPOSES } from './purposes';
@@ -16,6 +16,8 @@ export interface LoadedConfig {
   config: Omit<Config, 'destinations'>;
   destinations: ValidDestination[];
   issues: ConfigIssue[];
+  /** Not errors: a destination `type` that is not built in waits for `acquaint.register`. */
+  notes: (ConfigIssue & { type: string })[];
 }
 
 const sections = configJson.properties;
@@ -30,7 +32,8 @@ export function parseConfig(input: unknown): LoadedConfig {
   const issues: ConfigIssue[] = [];
   const config: Record<string, unknown> = { version: 1 };
   const destinations: ValidDestination[] = [];
-  const rejected = (): LoadedConfig => ({ config: { version: 1 }, destinations, issues });
+  const notes: LoadedConfig['notes'] = [];
+  const rejected = (): LoadedConfig => ({ config: { version: 1 }, destinations, issues, notes });
   if (!isPlainObject(input)) {
     issues.push({ code: 'invalid_type', path: '(root)', message: 'expected a JSON object' });
     return rejected();
@@ -55,11 +58,19 @@ export function parseConfig(input: unknown): LoadedConfig {
   } else if (list) {
     list.forEach((entry, index) => {
       const destination = parseDestination(entry, index, declared, destinations);
-      if ('issues' in destination) issues.push(...destination.issues);
-      else destinations.push(destination);
+      if ('issues' in destination) return void issues.push(...destination.issues);
+      destinations.push(destination);
+      if (!BUILT_IN_TYPES.includes(destination.type)) {
+        notes.push({
+          code: 'custom_type',
+          type: destination.type,
+          path: formatPath(['destinations', index, 'type']),
+          message: `"${destination.type}" is not a built-in type (${BUILT_IN_TYPES.join(', ')}): its events wait for acquaint.register({ type: "${destination.type}", create })`,
+        });
+      }
     });
   }
-  return { config: config as LoadedConfig['config'], destinations, issues };
+  return { config: config as LoadedConfig['config'], destinations, issues, notes };
 }
 
 function parseDestination(
@@ -71,19 +82,18 @@ function parseDestination(
   const at = ['destinations', index];
   const envelopeIssues = validate(destinationJson, entry, at);
   if (envelopeIssues.length) return { issues: envelopeIssues };
-  const { id, type, purposes, settings, delivery, audiences } = toJsonSafe(entry) as ValidDestination;
+  const parsed = toJsonSafe(entry) as ValidDestination;
+  const { id, type, purposes, settings } = parsed;
   const fail = (path: PropertyKey[], message: string) => ({
     issues: [{ code: 'invalid_value', path: formatPath([...at, ...path]), message }],
   });
   if (accepted.some((d) => d.id === id)) return fail(['id'], `duplicate destination id "${id}"`);
-  if (!hasOwn(destinationTypes, type) || !hasOwn(settingsJson, type)) {
-    return fail(['type'], `unknown destination type "${type}" (known: ${Object.keys(destinationTypes).join(', ')})`);
-  }
   const undeclared = purposes.findIndex((p) => !declared.has(p));
   if (undeclared >= 0) {
     return fail(['purposes', undeclared], `unknown purpose "${purposes[undeclared]}": declare it in consent.defaults`);
   }
-  const settingsIssues = validate(settingsJson[type]!, settings, [...at, 'settings']);
+  // A registered type checks its own settings when it arrives (its adapter's init).
+  const settingsIssues = hasOwn(settingsJson, type) ? validate(settingsJson[type]!, settings, [...at, 'settings']) : [];
   if (settingsIssues.length) return { issues: settingsIssues };
-  return { id, type, purposes, settings, ...(delivery ? { delivery } : {}), ...(audiences ? { audiences } : {}) };
+  return parsed;
 }

@@ -100,6 +100,24 @@ export const deliveryConfigSchema = z.strictObject({
   maxRetryDelayMs: z.optional(z.int().check(z.minimum(1), z.maximum(86_400_000))),
 });
 
+const pattern = z.string().check(z.minLength(1), z.maxLength(200));
+const fieldPath = z.string().check(
+  z.regex(/^(properties|traits|context)(\.[^.\s]+)*$/, 'must be a dot path under properties, traits or context, like "properties.value"'),
+);
+
+/** Event names (`page`, `identify`, or a track event's name); `*` matches any run of characters. */
+export const eventRulesSchema = z.union([
+  z.array(pattern),
+  z.strictObject({ include: z.optional(z.array(pattern)), exclude: z.optional(z.array(pattern)) }),
+]);
+
+/** At most `max` events matching `event` per visitor per `session`, `day` (local) or ever (`visitor`). */
+export const capSchema = z.strictObject({
+  event: pattern,
+  max: z.int().check(z.minimum(1), z.maximum(100_000)),
+  per: z.enum(['session', 'day', 'visitor']),
+});
+
 /**
  * The envelope every destination shares; `settings` is checked by the adapter's own
  * schema (see destinations/registry.ts), so one bad destination can be disabled alone.
@@ -112,12 +130,25 @@ export const destinationSchema = z.strictObject({
   delivery: z.optional(deliveryConfigSchema),
   /** Send this destination the visitor's audiences (`context.audiences`) and their changes. */
   audiences: z.optional(z.boolean()),
+  /** Which events it receives: a list to include, or `{include, exclude}`. */
+  events: z.optional(eventRulesSchema),
+  /** Data minimisation: only these paths of properties, traits and context leave; a parent path keeps its subtree. */
+  fields: z.optional(z.array(fieldPath)),
+  /** Strip emails, phone and card numbers from string values and URLs (default true); `{allow}` exempts paths. */
+  redact: z.optional(z.union([z.boolean(), z.strictObject({ allow: z.array(fieldPath) })])),
+  /** Paths sent only as the SHA-256 of their normalised value (trimmed, lowercased; phones as digits). */
+  hash: z.optional(z.array(fieldPath)),
+  /** Frequency caps, counted on the device. */
+  caps: z.optional(z.array(capSchema)),
+  /** Page paths (or full URLs) on which this destination receives nothing and loads nothing; `*` is a wildcard. */
+  block: z.optional(z.array(pattern)),
 });
 
 export const configSchema = z.strictObject({
   version: z.literal(1),
   debug: z.optional(z.boolean()),
-  autoPage: z.optional(z.boolean()),
+  /** A page view on load (default true); `"history"` also on every `pushState`/`popstate` (single-page apps). */
+  autoPage: z.optional(z.union([z.boolean(), z.literal('history')])),
   consent: z.optional(consentConfigSchema),
   identity: z.optional(identityConfigSchema),
   delivery: z.optional(deliveryConfigSchema),
@@ -133,4 +164,6 @@ export type DestinationConfig = z.infer<typeof destinationSchema>;
 export type Audience = z.infer<typeof audienceSchema>;
 export type AudienceCondition = z.infer<typeof audienceConditionSchema>;
 export type DeliveryConfig = z.infer<typeof deliveryConfigSchema>;
+export type Cap = z.infer<typeof capSchema>;
+export type EventRules = z.infer<typeof eventRulesSchema>;
 export type ConsentState = z.infer<typeof consentStateSchema>;

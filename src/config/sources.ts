@@ -1,4 +1,7 @@
+import { ga4SettingsSchema } from '../destinations/ga4-settings';
 import { httpSettingsSchema } from '../destinations/http-settings';
+import { metaPixelSettingsSchema } from '../destinations/meta-pixel-settings';
+import { scriptSettingsSchema } from '../destinations/script-settings';
 import { configSchema, destinationSchema } from './schema';
 
 /**
@@ -8,6 +11,6 @@ import { configSchema, destinationSchema } from './schema';
 export const schemas = {
   config: configSchema,
   destination: destinationSchema,
-  /** Destination type → its settings schema; the same names as destinations/registry.ts. */
-  settings: { http: httpSettingsSchema },
+  /** Built-in destination type → its settings schema; the same names as destinations/registry.ts. */
+  settings: { http: httpSettingsSchema, script: scriptSettingsSchema, ga4: ga4SettingsSchema, 'meta-pixel': metaPixelSettingsSchema },
 };

@@ -27,6 +27,9 @@ export function validate(schema: JsonSchema, value: unknown, path: Path = []): C
 
   if (schema.anyOf) {
     if (!schema.anyOf.some((option) => validate(option, value, path).length === 0)) {
+      // One option of the value's own type: its problems say more than "expected a or b".
+      const alike = schema.anyOf.filter((option) => typeof option.type === 'string' && matchesType(option.type, value));
+      if (alike.length === 1) return validate(alike[0]!, value, path);
       add(path, `expected ${schema.anyOf.map((o) => (o.type === undefined ? show(o.const) : String(o.type))).join(' or ')}, got ${typeOf(value)}`, 'invalid_union');
     }
     return issues;

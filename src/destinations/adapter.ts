@@ -1,3 +1,4 @@
+import type { ConsentChoices } from '../consent/consent';
 import type { AcquaintEvent } from '../events/event';
 
 export interface SendOptions {
@@ -14,6 +15,7 @@ export interface Adapter<Settings = unknown> {
   readonly purposes: readonly string[];
   /** Batch limits this destination can take in one `send`. */
   readonly limits: { maxEvents: number; maxBytes: number };
+  /** Checks the settings (throw an Error naming the field to refuse them) and keeps them. */
   init(settings: Settings): void;
   send(batch: readonly AcquaintEvent[], options: SendOptions): Promise<SendResult>;
   /**
@@ -21,6 +23,13 @@ export interface Adapter<Settings = unknown> {
    * it took it: on unload nothing asynchronous is sure to run any more.
    */
   beacon?(batch: readonly AcquaintEvent[]): boolean;
+  /**
+   * Called once the route is wired and on every consent change or navigation: `allowed` is
+   * true while every purpose is granted and the page is not blocked. A vendor tag loads on
+   * the first `allowed` (never before) and may pass the consent state on; a rejection is
+   * reported through `on('error')`.
+   */
+  permit?(allowed: boolean, consent: ConsentChoices): void | Promise<void>;
 }
 
 /** The platform pieces adapters may use, injected so they run anywhere. */
@@ -32,12 +41,25 @@ export interface AdapterEnv {
   clearTimeout(handle: unknown): void;
   /** The page's URL, to resolve relative endpoints against. */
   baseUrl(): string;
+  /**
+   * Adds a vendor `<script>`: https or same-origin only, with the optional SRI `integrity` and
+   * the CSP nonce of acquaint's own tag. Resolves on load, rejects on an error or an SRI mismatch.
+   */
+  loadScript?(src: string, options?: { integrity?: string; crossorigin?: string }): Promise<void>;
+  /** Reads a page global (a vendor's function) by name. */
+  global?(name: string): unknown;
+  /** Sets a page global (a vendor's command queue) unless one is there; returns what is there. */
+  defineGlobal?(name: string, value: unknown): unknown;
+  /** SHA-256 as hex, where SubtleCrypto exists. */
+  sha256?(text: string): Promise<string>;
 }
 
 /**
- * A destination type: a factory. Its settings schema is a zod schema in the adapter's
- * `*-settings.ts`, listed in config/sources.ts and checked before `init` is called.
+ * A destination type: a factory under a `type` name. Built-in settings schemas are zod schemas
+ * in `*-settings.ts`, listed in config/sources.ts and checked before `init`; a registered
+ * type checks its own settings in `init`.
  */
-export interface AdapterType<Settings> {
+export interface AdapterType<Settings = never> {
+  readonly type: string;
   create(id: string, purposes: readonly string[], env: AdapterEnv): Adapter<Settings>;
 }

@@ -17,6 +17,7 @@ export function batchBody(batch: readonly AcquaintEvent[], sentAt: string): stri
  * `text/plain` so a cross-origin collector gets no CORS preflight and sendBeacon can carry it.
  */
 export const httpDestination: AdapterType<HttpSettings> = {
+  type: 'http',
   create(id: string, purposes: readonly string[], env: AdapterEnv) {
     let url = '';
     let timeoutMs = 10_000;

@@ -9,18 +9,38 @@ import type { Env } from '../env';
 import type { AcquaintEvent } from '../events/event';
 import type { DropReason } from '../events/reports';
 import { AUDIENCE_EVENT } from '../identity/audience-tracking';
-import { destinationTypes } from './registry';
+import type { Adapter } from './adapter';
+import type { Caps } from './caps';
+import { lateAdapter } from './late';
+import type { Registry } from './registry';
+import { createRules, type RuleResult, type Rules } from './rules';
 
 export interface RouteReports extends OutboxReports {
   initFailed(destination: string, error: unknown): void;
+  /** A vendor tag (or a built-in tag's file) did not load. */
+  loadFailed(destination: string, error: unknown): void;
+  /** What a destination's rules made of an event released to it. */
+  ruled(destination: string, event: AcquaintEvent, result: RuleResult): void;
 }
 
 interface Route {
   id: string;
   audiences: boolean;
   purposes: readonly string[];
+  adapter: Adapter;
+  rules: Rules;
   gate: Gate;
   outbox: Outbox;
+}
+
+export interface RouteDeps {
+  env: Env;
+  persistence: Persistence;
+  tabId: string;
+  registry: Registry;
+  caps: Caps;
+  reports: RouteReports;
+  audiences(): string[];
 }
 
 // Events held per destination while a purpose is pending (contract §5: bounded).
@@ -34,17 +54,31 @@ const DELIVERY_DEFAULTS: Required<DeliveryConfig> = {
   maxRetryDelayMs: 60_000,
 };
 
-/** Wires each valid destination as gate → outbox → adapter; a destination whose init throws is left out alone. */
-export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, env: Env, persistence: Persistence, tabId: string, reports: RouteReports, audiences: () => string[]) {
+// The adapter of a destination: made now if its type is here, else when it arrives.
+function adapterFor({ id, type, purposes, settings }: LoadedConfig['destinations'][number], { registry, env, reports }: RouteDeps): Adapter | undefined {
+  const known = registry.get(type);
+  if (!known) return lateAdapter(id, purposes, settings, () => registry.when(type), env);
+  const adapter = known.create(id, purposes, env);
+  try {
+    adapter.init(settings as never);
+    return adapter;
+  } catch (error) {
+    reports.initFailed(id, error);
+    return undefined;
+  }
+}
+
+/**
+ * Wires each valid destination as gate → rules → outbox → adapter (DESIGN.md's flow); a
+ * destination whose init throws is left out alone.
+ */
+export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, deps: RouteDeps) {
+  const { env, persistence, tabId, reports } = deps;
   const routes: Route[] = [];
-  for (const { id, type, purposes, settings, delivery, audiences: optedIn = false } of loaded.destinations) {
-    const adapter = destinationTypes[type]!.create(id, purposes, env);
-    try {
-      adapter.init(settings as never);
-    } catch (error) {
-      reports.initFailed(id, error);
-      continue;
-    }
+  for (const destination of loaded.destinations) {
+    const { id, purposes, delivery, audiences: optedIn = false } = destination;
+    const adapter = adapterFor(destination, deps);
+    if (!adapter) continue;
     const options = { ...DELIVERY_DEFAULTS, ...loaded.config.delivery, ...delivery };
     const outbox = createOutbox(
       adapter,
@@ -55,8 +89,21 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, env:
       reports,
     );
     const drop = (events: AcquaintEvent[], reason: DropReason) => reports.dropped(id, events.map((e) => e.messageId), reason);
-    const gate = createGate({ purposes, limit: HOLD_LIMIT, pass: outbox.add, drop }, consent);
-    routes.push({ id, purposes, audiences: optedIn, gate, outbox });
+    const rules = createRules(id, destination, deps.caps, env.sha256);
+    const gate = createGate({ purposes, limit: HOLD_LIMIT, pass: ordered(rules, (event, result) => {
+      reports.ruled(id, event, result);
+      if ('event' in result) outbox.add(result.event);
+      else if (result.skip !== 'filtered') drop([event], result.skip); // filtered: the destination never wanted it
+    }, (event) => drop([event], 'rejected')), drop }, consent);
+    const route = { id, purposes, audiences: optedIn, adapter, rules, gate, outbox };
+    routes.push(route);
+    permit(route, consent);
+  }
+
+  // A vendor tag loads once its destination is allowed on this page, and hears of consent changes.
+  function permit(route: Route, state: ConsentChoices): void {
+    const allowed = allGranted(route.purposes, state) && !route.rules.blocks(env.page());
+    Promise.resolve(route.adapter.permit?.(allowed, state)).catch((error: unknown) => reports.loadFailed(route.id, error));
   }
 
   // What to do with a record a gone tab left: send it if its destination may receive now.
@@ -70,6 +117,7 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, env:
   return {
     offer(event: AcquaintEvent): void {
       let withAudiences: AcquaintEvent | undefined;
+      const { audiences } = deps;
       for (const route of routes) {
         // Audiences leave the page only for a destination that opted in.
         if (!route.audiences) {
@@ -85,7 +133,12 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, env:
         route.gate.consentChanged(state);
         // Withdrawn consent also stops what was queued under it.
         if (anyDenied(route.purposes, state)) route.outbox.purge('consent_denied');
+        permit(route, state);
       }
+    },
+    /** A single-page app moved: a `block` pattern may now apply, or no longer. */
+    navigated(state: ConsentChoices): void {
+      for (const route of routes) permit(route, state);
     },
     /** Storage is allowed: persist the queues and take over what gone tabs left. */
     async persist(state: ConsentChoices): Promise<void> {
@@ -114,6 +167,24 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, env:
     resume(): void {
       for (const route of routes) route.outbox.resume();
     },
+  };
+}
+
+/**
+ * Applies rules in arrival order: hashing is asynchronous, so while one event is being
+ * hashed, the ones after it wait rather than overtake it.
+ */
+function ordered(rules: Rules, settle: (event: AcquaintEvent, result: RuleResult) => void, failed: (event: AcquaintEvent) => void) {
+  let tail: Promise<void> | undefined;
+  let pending = 0;
+  return (event: AcquaintEvent): void => {
+    const result = rules.apply(event);
+    if (!pending && !(result instanceof Promise)) return settle(event, result);
+    pending++;
+    tail = Promise.all([tail, result]).then(
+      ([, done]) => settle(event, done),
+      () => failed(event),
+    ).finally(() => void pending--);
   };
 }
 

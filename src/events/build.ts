@@ -45,8 +45,10 @@ export function createEventBuilder(env: BuildEnv, identity: () => Identity) {
     identify(traits: Record<string, unknown>): AcquaintEvent {
       return { ...build('identify', {}, {}), traits: toJsonSafe(traits) as Record<string, unknown> };
     },
-    page(properties: Record<string, unknown>): AcquaintEvent {
+    /** A page view; a single-page app's views name the previous view's URL as `referrer`. */
+    page(properties: Record<string, unknown>, previousUrl?: string): AcquaintEvent {
       const event = build('page', typeof properties.name === 'string' ? { name: properties.name } : {}, {});
+      if (previousUrl !== undefined) event.context.page.referrer = previousUrl;
       const { url, path, referrer, title } = event.context.page;
       event.properties = { url, path, referrer, title, ...(toJsonSafe(properties) as Record<string, unknown>) };
       return event;

@@ -27,6 +27,9 @@ export type DropReason =
   | 'expired'
   | 'rejected'
   | 'destination_removed'
-  | 'forgotten';
+  | 'forgotten'
+  /** Destination rules: the page matched its `block` list, or a frequency cap was reached. */
+  | 'blocked'
+  | 'capped';
 
 export const REPORT_TYPES: ReadonlyArray<keyof AcquaintEvents> = ['delivered', 'dropped', 'error', 'consent'];

@@ -22,8 +22,8 @@ export function createAudienceTracking(deps: AudienceTrackingDeps) {
     configure(list: readonly Audience[] | undefined, limits: HistoryLimits): void {
       if (!list?.length) return;
       audiences = createAudiences(list, limits);
-      if (deps.personal()) audiences.restore(deps.store.storedAudiences());
-      else if (deps.store.storedAudiences() !== undefined) deps.store.clearAudiences();
+      if (deps.personal()) audiences.restore(deps.store.stored('audiences'));
+      else if (deps.store.stored('audiences') !== undefined) deps.store.remove('audiences');
     },
     /** An accepted event (or none: time alone may move members out). */
     update(event?: AcquaintEvent): void {
@@ -32,14 +32,14 @@ export function createAudienceTracking(deps: AudienceTrackingDeps) {
       const name = event?.type === 'track' ? event.event! : event?.type;
       const recorded = name !== undefined && !name.startsWith('acquaint.') && audiences.record(name, event!.properties, now);
       const change = audiences.evaluate(deps.traits(), now);
-      if (recorded || change) deps.store.saveAudiences(audiences.state);
+      if (recorded || change) deps.store.save('audiences', audiences.state);
       if (change) deps.push({ event: AUDIENCE_EVENT, audiences: change.members, entered: change.entered, left: change.left });
     },
     /** Personalization withdrawn or erased: history and membership go. */
     clear(): void {
       if (!audiences || (!audiences.members.length && !audiences.state.history.length)) return;
       audiences.clear();
-      deps.store.clearAudiences();
+      deps.store.remove('audiences');
     },
     members: (): string[] => (audiences && deps.personal() ? audiences.members : []),
   };

@@ -5,7 +5,9 @@ import { syncServerId } from './server-id';
 
 export const IDENTITY_DATABASE = 'acquaint-identity';
 const KEY = 'profile';
-const AUDIENCES = 'audiences';
+/** What else lives with the profile: audience state, frequency-cap counts. */
+export type ProfileExtra = 'audiences' | 'caps';
+const EXTRAS: ProfileExtra[] = ['audiences', 'caps'];
 const LOCK = 'acquaint-identity';
 // Activity alone is saved at most this often; identity changes are saved at once.
 const ACTIVITY_SAVE_MS = 10_000;
@@ -20,7 +22,7 @@ export function createIdentityStore(env: Env, identity: Identity, debug: (messag
   let store: KeyValueStore | undefined;
   let enabling: Promise<void> | undefined;
   let savedAt = 0;
-  let storedAudiences: unknown;
+  let stored = new Map<IDBValidKey, unknown>();
   const channel = env.channel?.('acquaint-identity');
 
   const fail = (error: unknown): void => {
@@ -54,15 +56,14 @@ export function createIdentityStore(env: Env, identity: Identity, debug: (messag
           store = env.openStore?.(IDENTITY_DATABASE, 'profile');
           if (!store) throw new Error('IndexedDB is not available');
           const claim = async () => {
-            const entries = new Map(await store!.entries());
-            const stored = readProfile(entries.get(KEY));
-            storedAudiences = entries.get(AUDIENCES);
-            if (stored) identity.adopt(stored, 'storage');
+            stored = new Map(await store!.entries());
+            const profile = readProfile(stored.get(KEY));
+            if (profile) identity.adopt(profile, 'storage');
             if (serverIdUrl) {
               // Nothing stored (a first visit, or Safari wiped it): the server's cookie may know the
               // visitor, so wait for it. Otherwise just keep the cookie fresh, in the background.
               const sync = syncServerId(env, serverIdUrl, identity.get().anonymousId);
-              const echoed = stored ? undefined : await sync;
+              const echoed = profile ? undefined : await sync;
               if (echoed) identity.adopt({ ...identity.get(), anonymousId: echoed }, 'storage');
             }
             claimed = true;
@@ -91,16 +92,17 @@ export function createIdentityStore(env: Env, identity: Identity, debug: (messag
       store = undefined;
       enabling = undefined;
       claimed = false;
-      return cleared ? cleared.delMany([KEY, AUDIENCES]).catch(() => undefined) : Promise.resolve();
+      stored = new Map();
+      return cleared ? cleared.delMany([KEY, ...EXTRAS]).catch(() => undefined) : Promise.resolve();
     },
-    /** The audience state found in storage when it was enabled (untrusted). */
-    storedAudiences: (): unknown => storedAudiences,
-    saveAudiences(state: unknown): void {
-      store?.setMany([[AUDIENCES, state]]).catch(fail);
+    /** What was stored under `key` when storage was enabled (untrusted); undefined before. */
+    stored: (key: ProfileExtra): unknown => stored.get(key),
+    save(key: ProfileExtra, value: unknown): void {
+      store?.setMany([[key, value]]).catch(fail);
     },
-    clearAudiences(): void {
-      storedAudiences = undefined;
-      store?.delMany([AUDIENCES]).catch(fail);
+    remove(key: ProfileExtra): void {
+      stored.delete(key);
+      store?.delMany([key]).catch(fail);
     },
   };
 }

@@ -20,13 +20,47 @@ describe('parseConfig', () => {
   it('disables only the bad destination and names its field', () => {
     const loaded = parseConfig({
       version: 1,
-      destinations: [http('bad', 'javascript:alert(1)'), http('good', '/v1/batch'), { id: 'x', type: 'nope', purposes: ['analytics'] }],
+      destinations: [http('bad', 'javascript:alert(1)'), http('good', '/v1/batch'), { id: 'g', type: 'ga4', purposes: ['analytics'], settings: { measurementId: 'UA-1' } }],
     });
     expect(loaded.destinations.map((d) => d.id)).toEqual(['good']);
     expect(formatIssues(loaded.issues)).toMatchInlineSnapshot(`
       "acquaint: invalid config (2 problems)
       ✖ must be an http(s) URL or a path like /v1/batch → at destinations[0].settings.url
-      ✖ unknown destination type "nope" (known: http) → at destinations[2].type"
+      ✖ must be a GA4 measurement id like "G-ABC123XYZ" → at destinations[2].settings.measurementId"
+    `);
+  });
+
+  it('accepts a type that is not built in, with a note that it waits for register', () => {
+    const loaded = parseConfig({ version: 1, destinations: [{ id: 'crm', type: 'my-crm', purposes: ['analytics'], settings: { anything: 1 } }] });
+    expect(loaded.issues).toEqual([]);
+    expect(loaded.destinations.map((d) => [d.id, d.settings])).toEqual([['crm', { anything: 1 }]]);
+    expect(loaded.notes).toMatchInlineSnapshot(`
+      [
+        {
+          "code": "custom_type",
+          "message": ""my-crm" is not a built-in type (http, script, ga4, meta-pixel): its events wait for acquaint.register({ type: "my-crm", create })",
+          "path": "destinations[0].type",
+          "type": "my-crm",
+        },
+      ]
+    `);
+  });
+
+  it('checks destination rules and names the field', () => {
+    const loaded = parseConfig({
+      version: 1,
+      destinations: [
+        { ...http('a', '/x'), events: { include: ['purchase'], only: [] }, fields: ['user.email'], caps: [{ event: 'x', max: 0, per: 'week' }] },
+        { ...http('b', '/y'), events: ['page', 'add_to_*'], fields: ['properties.value', 'context.page.*'], redact: { allow: ['traits.email'] }, hash: ['traits.phone'], caps: [{ event: 'add_to_cart', max: 3, per: 'day' }], block: ['/health/*'] },
+      ],
+    });
+    expect(loaded.destinations.map((d) => d.id)).toEqual(['b']);
+    expect(formatIssues(loaded.issues)).toMatchInlineSnapshot(`
+      "acquaint: invalid config (4 problems)
+      ✖ unknown key "only" → at destinations[0].events
+      ✖ must be a dot path under properties, traits or context, like "properties.value" → at destinations[0].fields[0]
+      ✖ too small: at least 1 → at destinations[0].caps[0].max
+      ✖ expected "session" or "day" or "visitor", got "week" → at destinations[0].caps[0].per"
     `);
   });
 

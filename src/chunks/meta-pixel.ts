@@ -1,0 +1,4 @@
+import { metaPixelDestination } from '../destinations/meta-pixel';
+import { registerOnPage } from './register';
+
+registerOnPage(metaPixelDestination);

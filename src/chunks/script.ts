@@ -1,0 +1,4 @@
+import { scriptDestination } from '../destinations/script';
+import { registerOnPage } from './register';
+
+registerOnPage(scriptDestination);

@@ -1,0 +1,40 @@
+import type { AcquaintEvent } from '../events/event';
+import { isPlainObject } from '../lib/is';
+import { valueAt } from './match';
+
+const HASHED = /^[0-9a-f]{64}$/;
+const PHONE_LIKE = /^\+?[\d ().-]{7,}$/;
+
+/** As ad platforms expect before hashing: trimmed, lowercased; a phone number as its digits. */
+export function normaliseForHash(value: unknown): string {
+  const text = String(value).trim().toLowerCase();
+  return PHONE_LIKE.test(text) ? text.replace(/\D/g, '') : text;
+}
+
+// A copy of `root` with `value` at `path` (or the key removed for undefined); the rest shared.
+function setAt(root: Record<string, unknown>, path: readonly string[], value: unknown): Record<string, unknown> {
+  const [key, ...rest] = path as [string, ...string[]];
+  const out = { ...root };
+  if (!rest.length) {
+    if (value === undefined) delete out[key];
+    else out[key] = value;
+  } else if (isPlainObject(root[key])) {
+    out[key] = setAt(root[key], rest, value);
+  }
+  return out;
+}
+
+/**
+ * The event with each named path replaced by the SHA-256 of its normalised value. Without
+ * SubtleCrypto the field is left out: it never leaves in the clear. Already hashed values stay.
+ */
+export async function hashFields(event: AcquaintEvent, paths: readonly string[], sha256: ((text: string) => Promise<string>) | undefined): Promise<AcquaintEvent> {
+  let out = event as unknown as Record<string, unknown>;
+  for (const path of paths) {
+    const segments = path.split('.');
+    const value = valueAt(out, segments);
+    if (value === undefined || value === null || (typeof value === 'string' && HASHED.test(value))) continue;
+    out = setAt(out, segments, sha256 ? await sha256(normaliseForHash(value)) : undefined);
+  }
+  return out as unknown as AcquaintEvent;
+}

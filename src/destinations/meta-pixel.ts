@@ -1,0 +1,105 @@
+import type { AcquaintEvent } from '../events/event';
+import { isPlainObject } from '../lib/is';
+import { normaliseForHash } from './hash-fields';
+import type { MetaPixelSettings } from './meta-pixel-settings';
+import { callGlobal, vendorTagType } from './vendor-tag';
+
+const FBEVENTS_JS = 'https://connect.facebook.net/en_US/fbevents.js';
+const HASHED = /^[0-9a-f]{64}$/;
+
+/** acquaint names (GA4-style and Segment-spec) → Meta standard events. */
+const STANDARD: Record<string, string> = {
+  page: 'PageView',
+  view_item: 'ViewContent',
+  'Product Viewed': 'ViewContent',
+  add_to_cart: 'AddToCart',
+  'Product Added': 'AddToCart',
+  add_to_wishlist: 'AddToWishlist',
+  begin_checkout: 'InitiateCheckout',
+  'Checkout Started': 'InitiateCheckout',
+  add_payment_info: 'AddPaymentInfo',
+  purchase: 'Purchase',
+  'Order Completed': 'Purchase',
+  sign_up: 'CompleteRegistration',
+  generate_lead: 'Lead',
+  search: 'Search',
+  'Products Searched': 'Search',
+};
+const STANDARD_NAMES = new Set(Object.values(STANDARD));
+
+type Item = Record<string, unknown>;
+const itemId = (item: Item): unknown => item.item_id ?? item.product_id ?? item.id ?? item.sku;
+
+/** Meta's parameters from GA4-style `ecommerce` or flat Segment-style properties. */
+export function pixelParameters(properties: Record<string, unknown>): Record<string, unknown> {
+  const source = isPlainObject(properties.ecommerce) ? { ...properties, ...properties.ecommerce } : properties;
+  const items = (Array.isArray(source.items) ? source.items : Array.isArray(source.products) ? source.products : []).filter(isPlainObject);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(source)) if (key !== 'ecommerce' && (typeof value !== 'object' || value === null)) out[key] = value;
+  if (source.search_term !== undefined) out.search_string = source.search_term;
+  if (items.length) {
+    out.content_ids = items.map(itemId);
+    out.contents = items.map((item) => ({ id: itemId(item), quantity: item.quantity ?? 1 }));
+    out.content_type = 'product';
+    out.num_items = items.length;
+  }
+  return out;
+}
+
+/**
+ * The `meta-pixel` destination: Meta Pixel through fbevents.js. Automatic collection is off
+ * unless asked for; every event carries its messageId as `eventID` (deduplication with the
+ * Conversions API); the user is matched only by SHA-256 of `external_id` and `em`, never in the clear.
+ */
+export const metaPixelDestination = vendorTagType<MetaPixelSettings>('meta-pixel', (settings, _id, env) => {
+  const pixel = settings.pixelId;
+  const fbq = (...args: unknown[]): void => callGlobal(env, 'fbq', args);
+  let matched = '';
+
+  // The user data for advanced matching, hashed; undefined when there is nothing (or no SubtleCrypto).
+  async function matching(event: AcquaintEvent): Promise<Record<string, string> | undefined> {
+    if (settings.advancedMatching === false || !env.sha256) return undefined;
+    const out: Record<string, string> = {};
+    const hash = async (value: unknown) => (typeof value === 'string' && HASHED.test(value) ? value : env.sha256!(normaliseForHash(value)));
+    if (event.userId) out.external_id = await hash(event.userId);
+    const email = event.traits?.email;
+    if (typeof email === 'string' && email) out.em = await hash(email);
+    return Object.keys(out).length ? out : undefined;
+  }
+
+  return {
+    src: settings.src ?? FBEVENTS_JS,
+    integrity: settings.integrity,
+    crossorigin: settings.crossorigin,
+    prepare() {
+      // The command queue Meta's own snippet defines, so calls made before the load are kept.
+      const queue: unknown[] = [];
+      const stub = Object.assign(
+        function (...args: unknown[]) {
+          if (typeof stub.callMethod === 'function') stub.callMethod(...args);
+          else queue.push(args);
+        },
+        { queue, loaded: true, version: '2.0', callMethod: undefined as undefined | ((...args: unknown[]) => void) },
+      );
+      const defined = env.defineGlobal?.('fbq', Object.assign(stub, { push: stub }));
+      env.defineGlobal?.('_fbq', defined);
+      if (settings.autoConfig !== true) fbq('set', 'autoConfig', false, pixel);
+      fbq('consent', 'grant');
+      fbq('init', pixel);
+    },
+    consentChanged: (_consent, allowed) => fbq('consent', allowed ? 'grant' : 'revoke'),
+    async deliver(event) {
+      const user = await matching(event);
+      const key = user ? JSON.stringify(user) : '';
+      if (user && key !== matched) {
+        matched = key;
+        fbq('init', pixel, user);
+      }
+      if (event.type === 'identify') return;
+      const name = event.type === 'page' ? 'page' : (event.event ?? '');
+      const mapped = settings.eventNames?.[name] ?? STANDARD[name] ?? name;
+      const parameters = event.type === 'page' ? {} : pixelParameters(event.properties);
+      fbq(STANDARD_NAMES.has(mapped) ? 'track' : 'trackCustom', mapped, parameters, { eventID: event.messageId });
+    },
+  };
+});

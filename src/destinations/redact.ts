@@ -1,0 +1,82 @@
+import type { AcquaintEvent } from '../events/event';
+import { isPlainObject } from '../lib/is';
+
+// Built-in detectors. Emails also URL-encoded (`%40`), as they appear in query strings.
+const EMAIL = /[\w.+-]+(?:@|%40)[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}/g;
+// 13-19 digits, single spaces or dashes between: kept only if the Luhn checksum holds.
+const CARD = /\d(?:[ -]?\d){12,18}/g;
+// 9-15 digits with a leading + or separators; ISO dates (8 digits) and plain ids stay.
+const PHONE = /\+?\(?\d[\d ().-]{7,22}\d/g;
+
+function luhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let digit = Number(digits[digits.length - 1 - i]);
+    if (i % 2) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
+    sum += digit;
+  }
+  return sum % 10 === 0;
+}
+
+const digitsOf = (text: string): string => text.replace(/\D/g, '');
+
+/** `text` with every email, card-like and phone number replaced by `[email]`, `[card]`, `[phone]`. */
+export function redactText(text: string): string {
+  return text
+    .replace(CARD, (match) => (luhn(digitsOf(match)) ? '[card]' : match))
+    .replace(EMAIL, '[email]')
+    .replace(PHONE, (match) => {
+      const count = digitsOf(match).length;
+      return count >= 9 && count <= 15 && (match[0] === '+' || /[ ().-]/.test(match)) ? '[phone]' : match;
+    });
+}
+
+interface Walk {
+  allowed: ReadonlySet<string>;
+  count: number;
+}
+
+// Copy-on-write: untouched subtrees are shared, so a clean event costs no copies.
+function redactValue(value: unknown, path: string, walk: Walk): unknown {
+  if (walk.allowed.has(path)) return value;
+  if (typeof value === 'string') {
+    let text = value;
+    if (text.includes('%')) {
+      try {
+        text = decodeURIComponent(text);
+      } catch {
+        // not URL-encoded after all: check it as it is
+      }
+    }
+    const redacted = redactText(text);
+    if (redacted === text) return value;
+    walk.count++;
+    return text === value ? redacted : encodeURI(redacted);
+  }
+  if (Array.isArray(value)) {
+    const out = value.map((item) => redactValue(item, path, walk));
+    return out.some((item, index) => item !== value[index]) ? out : value;
+  }
+  if (!isPlainObject(value)) return value;
+  let out: Record<string, unknown> | undefined;
+  for (const key of Object.keys(value)) {
+    const next = redactValue(value[key], `${path}.${key}`, walk);
+    if (next !== value[key]) (out ??= { ...value })[key] = next;
+  }
+  return out ?? value;
+}
+
+/**
+ * The event with PII stripped from the string values of its properties, traits and page
+ * context, except at the `allowed` paths; `count` says how many values changed.
+ */
+export function redactEvent(event: AcquaintEvent, allowed: ReadonlySet<string>): { event: AcquaintEvent; count: number } {
+  const walk: Walk = { allowed, count: 0 };
+  const properties = redactValue(event.properties, 'properties', walk) as AcquaintEvent['properties'];
+  const traits = event.traits && (redactValue(event.traits, 'traits', walk) as AcquaintEvent['traits']);
+  const page = redactValue(event.context.page, 'context.page', walk) as AcquaintEvent['context']['page'];
+  if (!walk.count) return { event, count: 0 };
+  const out: AcquaintEvent = { ...event, properties, context: { ...event.context, page } };
+  if (traits) out.traits = traits;
+  return { event: out, count: walk.count };
+}
