@@ -54,17 +54,21 @@ export function pixelParameters(properties: Record<string, unknown>): Record<str
 export const metaPixelDestination = vendorTagType<MetaPixelSettings>('meta-pixel', (settings, _id, env) => {
   const pixel = settings.pixelId;
   const fbq = (...args: unknown[]): void => callGlobal(env, 'fbq', args);
-  let matched = '';
+  let matched = '{}';
 
-  // The user data for advanced matching, hashed; undefined when there is nothing (or no SubtleCrypto).
-  async function matching(event: AcquaintEvent): Promise<Record<string, string> | undefined> {
-    if (settings.advancedMatching === false || !env.sha256) return undefined;
-    const out: Record<string, string> = {};
-    const hash = async (value: unknown) => (typeof value === 'string' && HASHED.test(value) ? value : env.sha256!(normaliseForHash(value)));
-    if (event.userId) out.external_id = await hash(event.userId);
+  // Advanced matching: what is known of the user, hashed; it starts again when the userId changes.
+  let user: Record<string, string> = {};
+  let userId: string | null = null;
+  async function matching(event: AcquaintEvent): Promise<Record<string, string>> {
+    if (settings.advancedMatching === false || !env.sha256) return user;
+    const hash = async (value: string) => (HASHED.test(value) ? value : env.sha256!(normaliseForHash(value)));
+    if (event.userId !== userId) {
+      userId = event.userId;
+      user = userId ? { external_id: await hash(userId) } : {};
+    }
     const email = event.traits?.email;
-    if (typeof email === 'string' && email) out.em = await hash(email);
-    return Object.keys(out).length ? out : undefined;
+    if (typeof email === 'string' && email) user = { ...user, em: await hash(email) };
+    return user;
   }
 
   return {
@@ -89,11 +93,11 @@ export const metaPixelDestination = vendorTagType<MetaPixelSettings>('meta-pixel
     },
     consentChanged: (_consent, allowed) => fbq('consent', allowed ? 'grant' : 'revoke'),
     async deliver(event) {
-      const user = await matching(event);
-      const key = user ? JSON.stringify(user) : '';
-      if (user && key !== matched) {
+      const known = await matching(event);
+      const key = JSON.stringify(known);
+      if (key !== matched) {
         matched = key;
-        fbq('init', pixel, user);
+        fbq('init', pixel, known);
       }
       if (event.type === 'identify') return;
       const name = event.type === 'page' ? 'page' : (event.event ?? '');

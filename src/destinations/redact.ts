@@ -3,10 +3,11 @@ import { isPlainObject } from '../lib/is';
 
 // Built-in detectors. Emails also URL-encoded (`%40`), as they appear in query strings.
 const EMAIL = /[\w.+-]+(?:@|%40)[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}/g;
+// Numbers are matched whole: not when glued to letters or other digits (ids, UUIDs, versions).
 // 13-19 digits, single spaces or dashes between: kept only if the Luhn checksum holds.
-const CARD = /\d(?:[ -]?\d){12,18}/g;
+const CARD = /(?<![\w.-])\d(?:[ -]?\d){12,18}(?![\w-])/g;
 // 9-15 digits with a leading + or separators; ISO dates (8 digits) and plain ids stay.
-const PHONE = /\+?\(?\d[\d ().-]{7,22}\d/g;
+const PHONE = /(?<![\w.-])\+?\(?\d[\d ().-]{7,22}\d(?![\w-])/g;
 
 function luhn(digits: string): boolean {
   let sum = 0;

@@ -49,7 +49,11 @@ export function vendorTagType<Settings>(type: string, describe: (settings: Setti
           loading = env.loadScript(tag!.src, { ...(tag!.integrity ? { integrity: tag!.integrity } : {}), ...(tag!.crossorigin ? { crossorigin: tag!.crossorigin } : {}) }).then(
             () => {
               loaded = true;
-              tag!.loaded?.();
+              try {
+                tag!.loaded?.();
+              } catch {
+                // a vendor global that is missing fails each send too, where it is reported
+              }
             },
             (error: unknown) => {
               loading = undefined; // the next send or grant tries again
