@@ -37,8 +37,11 @@ async function generate() {
     delete json.$schema;
     return json;
   };
+  const config = toJson(schemas.config);
+  // load.ts checks each destination on its own against `destination`: no second copy.
+  delete config.properties.destinations;
   const settings = Object.fromEntries(Object.entries(schemas.settings).map(([type, schema]) => [type, toJson(schema)]));
-  return `export const config = ${JSON.stringify(toJson(schemas.config))};\nexport const destination = ${JSON.stringify(toJson(schemas.destination))};\nexport const settings = ${JSON.stringify(settings)};\n`;
+  return `export const config = ${JSON.stringify(config)};\nexport const destination = ${JSON.stringify(toJson(schemas.destination))};\nexport const settings = ${JSON.stringify(settings)};\n`;
 }
 
 export function configSchemas() {

@@ -16,6 +16,8 @@ import { createRoutes, type Routes } from './destinations/routes';
 import type { Env } from './env';
 import { createEventBuilder } from './events/build';
 import { followHistory } from './events/navigation';
+import { createReporter } from './events/reporter';
+import { createTrace, type Trace, type TracedEvent } from './events/trace';
 import { createIdentity, identityOptions, restamp } from './identity/identity';
 import { createAudienceTracking } from './identity/audience-tracking';
 import { createTraitHashing } from './identity/hash';
@@ -44,14 +46,10 @@ const EARLY_LIMIT = 1000;
 export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: AcquaintOptions) {
   const log = createLog(env.console);
   const emitter = createEmitter<AcquaintEvents>((error, type) => log.error(`acquaint: an on('${String(type)}') listener threw: ${String(error)}`));
-  const fail = (code: string, message: string, extra?: Partial<AcquaintEvents['error']>): void => {
-    log.debug(`${code}: ${message}`);
-    emitter.emit('error', { code, message, ...extra });
-  };
-  const dropped = (events: AcquaintEvent[], reason: DropReason, destination?: string): void => {
-    log.debug(`dropped ${events.length} event(s)${destination ? ` for ${destination}` : ''}: ${reason}`);
-    emitter.emit('dropped', { messageIds: events.map((e) => e.messageId), reason, ...(destination ? { destination } : {}) });
-  };
+  let trace: Trace | undefined;
+  const reporter = createReporter(emitter, log, () => trace);
+  const { fail } = reporter;
+  const dropped = (events: AcquaintEvent[], reason: DropReason): void => reporter.dropped(events.map((e) => e.messageId), reason);
 
   const identity = createIdentity(env, identityOptions(undefined), (profile) => identityStore.changed(profile));
   const identityStore = createIdentityStore(env, identity, log.debug);
@@ -158,7 +156,8 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
       log.error(formatIssues(loaded.issues));
       emitter.emit('error', { code: 'invalid_config', message: 'invalid config', issues: loaded.issues });
     }
-    log.setDebug(loaded.config.debug === true);
+    log.setDebug(loaded.config.debug === true || env.debug === true);
+    if (loaded.config.debug || env.debug) trace ??= createTrace(env.console);
     for (const note of loaded.notes) if (!registry.get(note.type)) log.warnOnce(`acquaint: ${note.message} → at ${note.path}`);
     identity.configure(identityOptions(loaded.config.identity));
     hashing.configure(loaded.config.identity?.hashTraits);
@@ -173,19 +172,7 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
     const history = loaded.config.identity;
     audiences.configure(loaded.config.audiences, { maxEvents: history?.historyMaxEvents ?? 500, maxAgeMs: (history?.historyMaxAgeDays ?? 90) * 86_400_000 });
     restamp(early, provisional, identity.get());
-    const reports = {
-      delivered: (destination: string, messageIds: string[]) => emitter.emit('delivered', { destination, messageIds }),
-      dropped(destination: string, messageIds: string[], reason: DropReason) {
-        log.debug(`dropped ${messageIds.length} event(s) for ${destination}: ${reason}`);
-        emitter.emit('dropped', { destination, messageIds, reason });
-      },
-      failed: (destination: string, messageIds: string[], { reason, ...failure }: { reason: string; status?: number; retry: boolean; retryInMs?: number }) =>
-        fail('send_failed', reason, { destination, messageIds, ...failure }),
-      initFailed: (destination: string, error: unknown) => fail('destination_init_failed', String(error), { destination }),
-      loadFailed: (destination: string, error: unknown) => fail('destination_load_failed', error instanceof Error ? error.message : String(error), { destination }),
-      ruled: () => undefined,
-    };
-    routes = createRoutes(loaded, consent.get(), { env, persistence, tabId, registry, caps, reports, audiences: audiences.members });
+    routes = createRoutes(loaded, consent.get(), { env, persistence, tabId, registry, caps, reports: reporter.routes, audiences: audiences.members, trace: () => trace });
     const replay = loaded.config.autoPage === false ? early.filter((e) => e !== autoPage) : early;
     early = [];
     audiences.update(); // time may have moved members out since the last visit
@@ -235,6 +222,17 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
       return emitter.on(type, listener);
     },
     flush: (): Promise<void> => ready.then(() => routes?.flush()),
+    /**
+     * Debug mode as data: every recent event and where it went at each destination, and why
+     * not. `debug(true)` turns debug mode on from now (as `?acquaint_debug=1` does from load).
+     */
+    debug(enable?: boolean): { enabled: boolean; events: TracedEvent[] } {
+      if (enable === true) {
+        trace ??= createTrace(env.console);
+        log.setDebug(true);
+      }
+      return { enabled: trace !== undefined, events: trace?.events() ?? [] };
+    },
     /** Adds a destination type; config entries of that `type` are wired to it, before or after the config loads. */
     register,
     /** The known user: sets userId, merges traits, and sends an identify event joining both ids. */

@@ -34,6 +34,8 @@ export interface Env extends AdapterEnv, BuildEnv {
   loadAdapter?(type: string): Promise<void>;
   /** Called after `history.pushState` and on `popstate` (single-page apps). */
   onNavigate?(listener: () => void): void;
+  /** Debug mode from the page: `?acquaint_debug=1` in its URL or `data-debug` on the tag. */
+  debug?: boolean;
   /** The CSP nonce of acquaint's script tag, passed on to what it adds. */
   nonce?: string;
   /** SHA-256 as hex, where SubtleCrypto exists (secure contexts). */
@@ -92,6 +94,7 @@ export function browserEnv(script?: HTMLScriptElement | null): Env {
     localStore: localStore(),
     onStorageChange: (listener) => window.addEventListener('storage', (event) => listener(event.key, event.newValue)),
     ...(region ? { region } : {}),
+    ...(script?.hasAttribute('data-debug') || /[?&]acquaint_debug=1(&|$)/.test(location.search) ? { debug: true } : {}),
     ...(nonce ? { nonce } : {}),
     ...(typeof tcfapi === 'function' ? { tcfapi: tcfapi as TcfApi } : {}),
     channel: typeof BroadcastChannel === 'function' ? broadcast : undefined,

@@ -2,12 +2,14 @@ import type { LoadedConfig } from '../config/load';
 import type { DeliveryConfig } from '../config/schema';
 import { allGranted, anyDenied, createGate, type Gate } from '../consent/gate';
 import type { ConsentChoices } from '../consent/consent';
-import { createOutbox, type Outbox, type OutboxReports } from '../delivery/outbox';
+import { createOutbox, type Outbox } from '../delivery/outbox';
 import type { Orphan, Persistence } from '../delivery/persistence';
 import type { QueueRecord } from '../delivery/record';
 import type { Env } from '../env';
 import type { AcquaintEvent } from '../events/event';
 import type { DropReason } from '../events/reports';
+import type { RouteReports } from '../events/reporter';
+import type { Trace } from '../events/trace';
 import { AUDIENCE_EVENT } from '../identity/audience-tracking';
 import type { Adapter } from './adapter';
 import type { Caps } from './caps';
@@ -15,13 +17,6 @@ import { lateAdapter } from './late';
 import type { Registry } from './registry';
 import { createRules, type RuleResult, type Rules } from './rules';
 
-export interface RouteReports extends OutboxReports {
-  initFailed(destination: string, error: unknown): void;
-  /** A vendor tag (or a built-in tag's file) did not load. */
-  loadFailed(destination: string, error: unknown): void;
-  /** What a destination's rules made of an event released to it. */
-  ruled(destination: string, event: AcquaintEvent, result: RuleResult): void;
-}
 
 interface Route {
   id: string;
@@ -41,6 +36,8 @@ export interface RouteDeps {
   caps: Caps;
   reports: RouteReports;
   audiences(): string[];
+  /** Debug mode's trace, when it is on. */
+  trace(): Trace | undefined;
 }
 
 // Events held per destination while a purpose is pending (contract §5: bounded).
@@ -75,6 +72,7 @@ function adapterFor({ id, type, purposes, settings }: LoadedConfig['destinations
 export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, deps: RouteDeps) {
   const { env, persistence, tabId, reports } = deps;
   const routes: Route[] = [];
+  let current = consent;
   for (const destination of loaded.destinations) {
     const { id, purposes, delivery, audiences: optedIn = false } = destination;
     const adapter = adapterFor(destination, deps);
@@ -100,6 +98,13 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, deps
     permit(route, consent);
   }
 
+  // Debug mode: why an event waits at a destination's gate (a denied one reports its drop).
+  function traceGate(route: Route, event: AcquaintEvent): void {
+    if (route.purposes.some((p) => current[p] === 'denied')) return;
+    const pending = route.purposes.filter((p) => current[p] !== 'granted');
+    if (pending.length) reports.held(route.id, event, pending);
+  }
+
   // A vendor tag loads once its destination is allowed on this page, and hears of consent changes.
   function permit(route: Route, state: ConsentChoices): void {
     const allowed = allGranted(route.purposes, state) && !route.rules.blocks(env.page());
@@ -118,7 +123,10 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, deps
     offer(event: AcquaintEvent): void {
       let withAudiences: AcquaintEvent | undefined;
       const { audiences } = deps;
+      const trace = deps.trace();
+      trace?.begin(event);
       for (const route of routes) {
+        if (trace) traceGate(route, event);
         // Audiences leave the page only for a destination that opted in.
         if (!route.audiences) {
           if (event.event !== AUDIENCE_EVENT) route.gate.offer(event);
@@ -127,8 +135,10 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, deps
         withAudiences ??= { ...event, context: { ...event.context, audiences: audiences() } };
         route.gate.offer(withAudiences);
       }
+      trace?.end();
     },
     consentChanged(state: ConsentChoices): void {
+      current = state;
       for (const route of routes) {
         route.gate.consentChanged(state);
         // Withdrawn consent also stops what was queued under it.

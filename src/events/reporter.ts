@@ -1,0 +1,62 @@
+import type { RuleResult } from '../destinations/rules';
+import type { Emitter } from '../lib/emitter';
+import type { Log } from '../lib/log';
+import type { AcquaintEvent } from './event';
+import type { AcquaintEvents, DropReason } from './reports';
+import type { Trace, TraceStatus } from './trace';
+
+type Failure = { reason: string; status?: number; retry: boolean; retryInMs?: number };
+
+// Skipped by a rule: the rule's own trace step says so; on('dropped') still reports it.
+const RULED: readonly DropReason[] = ['blocked', 'capped'];
+
+/**
+ * Turns what the boxes report into `on(…)` events, debug lines and, in debug mode, trace
+ * steps: one place that knows how an outcome is told to the page.
+ */
+export function createReporter(emitter: Emitter<AcquaintEvents>, log: Log, trace: () => Trace | undefined) {
+  const steps = (messageIds: readonly string[], destination: string, status: TraceStatus, detail?: string): void => {
+    const t = trace();
+    if (t) for (const id of messageIds) t.step(id, { destination, status, ...(detail ? { detail } : {}) });
+  };
+  const fail = (code: string, message: string, extra?: Partial<AcquaintEvents['error']>): void => {
+    log.debug(`${code}: ${message}`);
+    emitter.emit('error', { code, message, ...extra });
+  };
+  const dropped = (messageIds: string[], reason: DropReason, destination?: string): void => {
+    log.debug(`dropped ${messageIds.length} event(s)${destination ? ` for ${destination}` : ''}: ${reason}`);
+    if (destination && !RULED.includes(reason)) steps(messageIds, destination, 'dropped', reason);
+    emitter.emit('dropped', { messageIds, reason, ...(destination ? { destination } : {}) });
+  };
+
+  return {
+    fail,
+    dropped,
+    /** What routes/ and delivery/ report, per destination. */
+    routes: {
+      delivered(destination: string, messageIds: string[]): void {
+        steps(messageIds, destination, 'delivered');
+        emitter.emit('delivered', { destination, messageIds });
+      },
+      dropped: (destination: string, messageIds: string[], reason: DropReason) => dropped(messageIds, reason, destination),
+      failed(destination: string, messageIds: string[], { reason, ...failure }: Failure): void {
+        if (failure.retry) steps(messageIds, destination, 'retrying', `${reason}; next try in ${failure.retryInMs ?? 0} ms`);
+        fail('send_failed', reason, { destination, messageIds, ...failure });
+      },
+      initFailed: (destination: string, error: unknown) => fail('destination_init_failed', String(error), { destination }),
+      loadFailed: (destination: string, error: unknown) => fail('destination_load_failed', error instanceof Error ? error.message : String(error), { destination }),
+      ruled(destination: string, event: AcquaintEvent, result: RuleResult): void {
+        if (!trace()) return;
+        if ('skip' in result) return steps([event.messageId], destination, result.skip);
+        const changed = [result.redacted && `${result.redacted} value(s) redacted`, result.hashed && `${result.hashed} field(s) hashed`].filter(Boolean).join(', ');
+        steps([event.messageId], destination, changed ? 'redacted' : 'queued', changed);
+      },
+      /** Waiting at the consent gate while these purposes are pending. */
+      held(destination: string, event: AcquaintEvent, pending: string[]): void {
+        steps([event.messageId], destination, 'held', `${pending.join(', ')} pending`);
+      },
+    },
+  };
+}
+
+export type RouteReports = ReturnType<typeof createReporter>['routes'];
