@@ -183,9 +183,10 @@ function setupNewsletter() {
     try {
       const acquaint = await whenAcquaint();
       await acquaint.ready();
-      // The address itself is deliberately not sent: it is personal data and not needed here.
-      acquaint.track('newsletter_signup', { method: 'footer_form', list: 'weekly_tips' });
-      form.replaceChildren(el('p', { textContent: 'Thanks for subscribing! (newsletter_signup sent via acquaint.track)' }));
+      // The address goes in on purpose, the way it slips into real tracking plans: the
+      // collector's default redaction sends it as "[email]" (see the panel and the collector).
+      acquaint.track('newsletter_signup', { method: 'footer_form', list: 'weekly_tips', email: new FormData(form).get('email') });
+      form.replaceChildren(el('p', { textContent: 'Thanks for subscribing! (newsletter_signup sent via acquaint.track; your address leaves as [email])' }));
     } catch (err) {
       toast(err.message);
     }
@@ -210,7 +211,10 @@ async function setupProfile() {
   const push = dataLayer.push;
   dataLayer.push = function (...items) {
     const result = push.apply(this, items);
-    queueMicrotask(render);
+    queueMicrotask(() => {
+      render();
+      document.dispatchEvent(new Event('demo:pushed'));
+    });
     return result;
   };
   acquaint.on('consent', render);
@@ -231,9 +235,37 @@ async function setupProfile() {
   });
 }
 
+// Debug mode as a panel: every recent event and what each destination made of it (the data
+// of acquaint.debug(); the page's tag carries data-debug). GA4 and Meta are local stand-ins
+// (demo/vendor/) that record the calls and send nothing.
+async function setupRouting() {
+  const acquaint = await whenAcquaint();
+  await acquaint.ready();
+  const list = el('ol', { className: 'routing-list' });
+  $('#profile').after(el('aside', { className: 'profile routing', ariaLabel: 'Where your events went' },
+    el('h2', { textContent: 'Where your events went' }),
+    list,
+    el('small', { textContent: 'Per destination: held (waiting for consent), filtered (not in its events list), blocked (a page it must not see), capped (frequency cap), redacted (PII stripped or hashed on the way), queued, delivered, dropped. Hover a step for why.' })));
+  const render = () => {
+    const events = acquaint.debug().events.slice(-12).reverse();
+    list.replaceChildren(...events.map((event) => {
+      const byDestination = new Map();
+      for (const step of event.steps) byDestination.set(step.destination, [...(byDestination.get(step.destination) ?? []), step]);
+      return el('li', {},
+        el('code', { textContent: event.name }),
+        ...[...byDestination].map(([destination, steps]) => el('span', { className: `route ${steps.at(-1).status}` },
+          `${destination}: `,
+          ...steps.flatMap((step, i) => [i ? ' → ' : '', el('b', { textContent: step.status, title: step.detail ?? '' })]))));
+    }));
+  };
+  render();
+  for (const type of ['delivered', 'dropped', 'consent']) acquaint.on(type, () => queueMicrotask(render));
+  document.addEventListener('demo:pushed', render);
+}
+
 cartCount();
 if (document.body.dataset.page === 'home') renderHome();
 if (document.body.dataset.page === 'product') renderProduct();
 setupNewsletter();
 setupConsentBar();
-setupProfile();
+setupProfile().then(setupRouting);
