@@ -45,8 +45,27 @@ export function reportSizes(files) {
   return { name: 'report-sizes', writeBundle: () => void check(files) };
 }
 
+// The README's size table (file | what | gzip today | budget) must say what the build and
+// the budgets say: its budgets exactly, its "today" figures within 0.15 KB.
+function checkReadme() {
+  const problems = [];
+  const readme = readFileSync(new URL('README.md', `file://${root}`), 'utf8');
+  const rows = new Map([...readme.matchAll(/^\| `(dist\/[^`]+)` \|[^|]*\| ([\d.]+) KB \| ([\d.]+) KB \|$/gm)].map((m) => [m[1], { today: Number(m[2]), budget: Number(m[3]) }]));
+  for (const [file, budget] of Object.entries(BUDGETS)) {
+    const row = rows.get(file);
+    if (!row) {
+      problems.push(`README.md: the size table has no row for ${file}`);
+      continue;
+    }
+    if (Math.abs(row.budget * 1024 - budget) > 1) problems.push(`README.md says ${file}'s budget is ${row.budget} KB; scripts/size.mjs says ${kb(budget)}`);
+    const gzip = measure(file).gzip / 1024;
+    if (Math.abs(row.today - gzip) > 0.15) problems.push(`README.md says ${file} is ${row.today} KB gzip; the build is ${gzip.toFixed(2)} KB`);
+  }
+  return problems;
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const problems = check(Object.keys(BUDGETS));
+  const problems = [...check(Object.keys(BUDGETS)), ...checkReadme()];
   for (const problem of problems) console.error(`✖ ${problem}`);
   process.exit(problems.length ? 1 : 0);
 }

@@ -10,11 +10,8 @@ let app: CollectorServer;
 test.beforeAll(async () => void (app = await createCollectorServer({ root: DEMO, distDir: DIST })));
 test.afterAll(() => app.close());
 
-declare global {
-  interface Window {
-    __vendorCalls?: { vendor: string; args: unknown[] }[];
-  }
-}
+// window.__vendorCalls (what the stand-ins record) is declared in vendor-helpers.ts.
+import './vendor-helpers';
 
 const chips = (panel: import('@playwright/test').Locator, event: string) => panel.locator('li', { has: panel.page().locator('code', { hasText: new RegExp(`^${event}$`) }) }).first().locator('.route');
 
