@@ -40,6 +40,13 @@ export default [
     output: { file: 'dist/consent-ui.js', format: 'iife', sourcemap: true },
     plugins: [transpile(true), reportSizes(['dist/consent-ui.js'])],
   },
+  {
+    // `npx acquaint validate tags.json`: the config checked with the zod schema itself, in Node.
+    input: 'src/cli.ts',
+    output: { file: 'dist/cli.mjs', format: 'es', banner: '#!/usr/bin/env node' },
+    external: [/^zod/, /^idb-keyval/, /^node:/],
+    plugins: [configSchemas(), transpile(false)],
+  },
   ...TAGS.map((tag) => ({
     input: `src/chunks/${tag}.ts`,
     output: { file: `dist/acquaint-${tag}.js`, format: 'iife', sourcemap: true },

@@ -1,0 +1,61 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/cli/main';
+
+async function run(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const files: Record<string, string> = {
+    'bad.json': JSON.stringify({
+      version: 1,
+      autopage: true,
+      consent: { defaults: { analytics: 'maybe' }, honorGPC: true },
+      destinations: [
+        { id: 'ga4', type: 'ga4', purposes: ['analytics'], settings: { measurementID: 'G-1' } },
+        { id: 'meta', type: 'http', purposes: ['ads'], settings: { url: '/v1' }, caps: [{ event: 'x', max: 1, per: 'week' }] },
+        { id: 'crm', type: 'my-crm', purposes: ['analytics'] },
+      ],
+    }),
+    'broken.json': '{ "version": 1,',
+  };
+  const code = await runCli(args, {
+    readFile: (path) => (path in files ? Promise.resolve(files[path]!) : readFile(path, 'utf8')),
+    out: (line) => void out.push(line),
+    err: (line) => void err.push(line),
+  });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('acquaint validate', () => {
+  it('accepts the demo config (exit 0)', async () => {
+    expect(await run('validate', 'demo/tags.json')).toEqual({ code: 0, out: '✔ demo/tags.json is a valid acquaint config', err: '' });
+  });
+
+  it('prints every problem with its JSON path and a hint, notes a custom type, and exits 1', async () => {
+    const { code, out, err } = await run('validate', 'bad.json');
+    expect(code).toBe(1);
+    expect(out).toContain('• "my-crm" is not a built-in type');
+    expect(err).toMatchInlineSnapshot(`
+      "bad.json: 6 problems
+      ✖ Invalid option: expected one of "granted"|"denied"|"pending" → at consent.defaults.analytics
+          hint: use one of "granted", "denied", "pending"
+      ✖ unknown key "honorGPC" → at consent.honorGPC
+          hint: did you mean "honorGpc"?
+      ✖ Invalid option: expected one of "session"|"day"|"visitor" → at destinations[1].caps[0].per
+          hint: use one of "session", "day", "visitor"
+      ✖ unknown key "autopage" → at autopage
+          hint: did you mean "autoPage"?
+      ✖ Invalid input: expected string, received undefined → at destinations[0].settings.measurementId
+          hint: add it (string)
+      ✖ unknown key "measurementID" → at destinations[0].settings.measurementID
+          hint: did you mean "measurementId"?"
+    `);
+  });
+
+  it('names unreadable and invalid JSON files, and shows usage without a file', async () => {
+    const { code, err } = await run('validate', 'broken.json', 'missing.json');
+    expect(code).toBe(1);
+    expect(err).toMatch(/not valid JSON[^]*missing\.json: cannot read it/);
+    expect(await run('validate')).toEqual({ code: 2, out: '', err: 'usage: acquaint validate <config.json>…' });
+  });
+});
