@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { plausible } from '../../../docs/examples/plausible';
 import { createAcquaint } from '../../../src/acquaint';
-import type { AdapterType } from '../../../src/destinations/adapter';
 import { answer, fakeEnv } from '../fake-env';
 
 // docs/writing-an-adapter.md shows docs/examples/plausible.ts; this runs it as a site would
