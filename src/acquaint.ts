@@ -3,26 +3,24 @@ import { formatIssues } from './config/report';
 import { createBanner } from './consent/banner';
 import { createConsent } from './consent/consent';
 import { consentRecordStore } from './consent/record';
-import { fromConsentMode } from './consent/gcm';
 import { createConsentSignals } from './consent/signals';
 import { routeCommand } from './datalayer/commands';
 import { adoptDataLayer } from './datalayer/datalayer';
 import { createModel } from './datalayer/model';
 import { createPersistence } from './delivery/persistence';
 import type { AdapterType } from './destinations/adapter';
-import { createCaps } from './destinations/caps';
-import { createRegistry } from './destinations/registry';
-import { createRoutes, type Routes } from './destinations/routes';
+import { createDestinations } from './destinations/destinations';
+import type { Routes } from './destinations/routes';
 import type { Env } from './env';
 import { createEventBuilder } from './events/build';
 import { followHistory } from './events/navigation';
 import { createReporter } from './events/reporter';
-import { createTrace, type Trace, type TracedEvent } from './events/trace';
+import { createDebugMode } from './events/trace';
+import { identityApi } from './identity/api';
 import { createIdentity, identityOptions, restamp } from './identity/identity';
 import { createAudienceTracking } from './identity/audience-tracking';
 import { createTraitHashing } from './identity/hash';
 import { createIdentityStore } from './identity/store';
-import { toJsonSafe } from './lib/json';
 import type { AcquaintEvent } from './events/event';
 import { REPORT_TYPES, type AcquaintEvents, type DropReason } from './events/reports';
 import { createEmitter } from './lib/emitter';
@@ -46,8 +44,8 @@ const EARLY_LIMIT = 1000;
 export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: AcquaintOptions) {
   const log = createLog(env.console);
   const emitter = createEmitter<AcquaintEvents>((error, type) => log.error(`acquaint: an on('${String(type)}') listener threw: ${String(error)}`));
-  let trace: Trace | undefined;
-  const reporter = createReporter(emitter, log, () => trace);
+  const debugMode = createDebugMode(env.console, log.setDebug);
+  const reporter = createReporter(emitter, log, debugMode.trace);
   const { fail } = reporter;
   const dropped = (events: AcquaintEvent[], reason: DropReason): void => reporter.dropped(events.map((e) => e.messageId), reason);
 
@@ -67,7 +65,7 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
       return;
     }
     if (!persistence.enabled) void routes.persist(consent.get());
-    if (!identityStore.enabled) void identityStore.enable(serverIdUrl);
+    if (!identityStore.enabled) void identityStore.enable(serverIdUrl).then(destinations.storageEnabled);
   };
   const builder = createEventBuilder(env, () => {
     const profile = identity.touch();
@@ -76,17 +74,8 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
   });
   let routes: Routes | undefined;
   let serverIdUrl: string | undefined;
-  const registry = createRegistry(env.loadAdapter);
-  const register = (adapterType: AdapterType): void => {
-    const problem = registry.register(adapterType);
-    if (problem) {
-      log.error(`acquaint: ${problem}`);
-      fail('invalid_adapter', problem);
-    }
-  };
-  adapters.forEach(register);
-  // Frequency caps are counted on the device, kept with the profile.
-  const caps = createCaps({ read: () => identityStore.stored('caps'), write: (counts) => identityStore.save('caps', counts) }, env.now);
+  const destinations = createDestinations({ env, persistence, tabId, identityStore, reports: reporter.routes, log, fail, trace: debugMode.trace });
+  adapters.forEach(destinations.register);
   let early: AcquaintEvent[] = [];
 
   // Traits named in identity.hashTraits leave only as SHA-256, and nothing overtakes them.
@@ -138,10 +127,7 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
     command: (args, raw) => {
       if (signals.isOwn(raw)) return;
       routeCommand(args, {
-        consent(mode, params) {
-          if (mode === 'default') signals.pageSetDefault();
-          (mode === 'default' ? consent.setDefaults : consent.update)(fromConsentMode(params));
-        },
+        consent: signals.fromPage,
         set: (values) => model.merge(values),
         event: (name, params) => accept(builder.track(name, params)),
         debug: log.debug,
@@ -156,9 +142,7 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
       log.error(formatIssues(loaded.issues));
       emitter.emit('error', { code: 'invalid_config', message: 'invalid config', issues: loaded.issues });
     }
-    log.setDebug(loaded.config.debug === true || env.debug === true);
-    if (loaded.config.debug || env.debug) trace ??= createTrace(env.console);
-    for (const note of loaded.notes) if (!registry.get(note.type)) log.warnOnce(`acquaint: ${note.message} → at ${note.path}`);
+    if (loaded.config.debug || env.debug) debugMode.enable();
     identity.configure(identityOptions(loaded.config.identity));
     hashing.configure(loaded.config.identity?.hashTraits);
     const followingCmp = signals.followsCmp(loaded.config.consent);
@@ -168,11 +152,11 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
     signals.configure(loaded.config.consent);
     // A returning visitor who allowed storage: their stored identity first, then the events.
     serverIdUrl = loaded.config.identity?.serverIdUrl;
-    if (consent.storageAllowed()) await identityStore.enable(serverIdUrl);
+    if (consent.storageAllowed()) await identityStore.enable(serverIdUrl).then(destinations.storageEnabled);
     const history = loaded.config.identity;
     audiences.configure(loaded.config.audiences, { maxEvents: history?.historyMaxEvents ?? 500, maxAgeMs: (history?.historyMaxAgeDays ?? 90) * 86_400_000 });
     restamp(early, provisional, identity.get());
-    routes = createRoutes(loaded, consent.get(), { env, persistence, tabId, registry, caps, reports: reporter.routes, audiences: audiences.members, trace: () => trace });
+    routes = destinations.start(loaded, consent.get(), audiences.members);
     const replay = loaded.config.autoPage === false ? early.filter((e) => e !== autoPage) : early;
     early = [];
     audiences.update(); // time may have moved members out since the last visit
@@ -187,8 +171,6 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
         routes?.navigated(consent.get());
       });
     }
-    env.onPageHide(() => routes?.unload());
-    env.onOnline(() => routes?.resume());
   }
 
   const ready = Promise.resolve(config)
@@ -222,41 +204,18 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
       return emitter.on(type, listener);
     },
     flush: (): Promise<void> => ready.then(() => routes?.flush()),
-    /**
-     * Debug mode as data: every recent event and where it went at each destination, and why
-     * not. `debug(true)` turns debug mode on from now (as `?acquaint_debug=1` does from load).
-     */
-    debug(enable?: boolean): { enabled: boolean; events: TracedEvent[] } {
-      if (enable === true) {
-        trace ??= createTrace(env.console);
-        log.setDebug(true);
-      }
-      return { enabled: trace !== undefined, events: trace?.events() ?? [] };
-    },
-    /** Adds a destination type; config entries of that `type` are wired to it, before or after the config loads. */
-    register,
-    /** The known user: sets userId, merges traits, and sends an identify event joining both ids. */
-    identify(userId: string, traits?: Record<string, unknown>): void {
-      if ((typeof userId !== 'string' || !userId) && typeof userId !== 'number') return fail('invalid_identify', 'identify(userId, traits): userId must be a non-empty string');
-      if (traits !== undefined && !isPlainObject(traits)) return fail('invalid_identify', 'identify(userId, traits): traits must be a plain object');
-      const profile = identity.identify(String(userId), (toJsonSafe(traits ?? {}) as Record<string, unknown>));
-      accept(builder.identify(profile.traits));
-    },
-    /** Logout: a new anonymousId, no userId, no traits. */
-    reset: (): void => void identity.reset(),
-    user() {
-      const { anonymousId, userId, traits, sessionId } = identity.get();
-      return { anonymousId, userId, traits: { ...traits }, sessionId, audiences: audiences.members() };
-    },
+    /** Debug mode as data: every recent event and where it went at each destination, and why not. */
+    debug: debugMode.report,
+    register: destinations.register,
+    ...identityApi({ identity, builder, accept, audiences: audiences.members, fail }),
     /** Erases every id, trait, queued event and the consent choice on this device. */
     async forget(): Promise<void> {
       await ready;
-      routes?.forget();
+      destinations.forget();
       await Promise.all([persistence.clear(), identityStore.clear()]);
       for (const key of env.localStore?.keys() ?? []) if (key.startsWith('acquaint.')) env.localStore!.remove(key);
       identity.reset();
       audiences.clear();
-      caps.clear();
       consent.forget();
       syncStorage(); // only if the defaults themselves allow storage
     },

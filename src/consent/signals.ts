@@ -3,7 +3,7 @@ import { gtagArguments } from '../datalayer/commands';
 import type { Env } from '../env';
 import type { createBanner } from './banner';
 import type { Consent } from './consent';
-import { toConsentMode } from './gcm';
+import { fromConsentMode, toConsentMode } from './gcm';
 import { followTcf } from './tcf';
 
 /**
@@ -26,8 +26,10 @@ export function createConsentSignals(env: Env, consent: Consent, banner: ReturnT
     isOwn: (command: object): boolean => own.has(command),
     /** Whether an IAB TCF CMP on the page will speak for the visitor. */
     followsCmp: (config: ConsentConfig | undefined): boolean => Boolean(env.tcfapi && config?.tcf),
-    pageSetDefault(): void {
-      pageSetDefault = true;
+    /** The page's own `gtag('consent', 'default' | 'update', {...})`, onto the purposes. */
+    fromPage(mode: 'default' | 'update', params: Record<string, unknown>): void {
+      if (mode === 'default') pageSetDefault = true;
+      (mode === 'default' ? consent.setDefaults : consent.update)(fromConsentMode(params));
     },
     changed(): void {
       if (mirroring) mirror('update');

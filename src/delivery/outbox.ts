@@ -73,6 +73,7 @@ export function createOutbox(adapter: Adapter, options: OutboxOptions, env: Outb
     // The byte bound is for a backlog that is not leaving; a burst that is being sent may pass it.
     if (failures > 0 || !env.isOnline()) drop(queue.trim(), 'queue_full');
     if (!env.isOnline()) return; // resumed by the `online` event
+    if (adapter.waiting?.()) return; // resumed when its type arrives
     if (!force && env.now() < retryAt) return wake(retryAt);
     for (;;) {
       const batch = queue.take(adapter.limits.maxEvents, adapter.limits.maxBytes);

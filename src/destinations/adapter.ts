@@ -30,6 +30,8 @@ export interface Adapter<Settings = unknown> {
    * reported through `on('error')`.
    */
   permit?(allowed: boolean, consent: ConsentChoices): void | Promise<void>;
+  /** True while it cannot take events yet (its type is still to arrive): the queue keeps them and waits. */
+  waiting?(): boolean;
 }
 
 /** The platform pieces adapters may use, injected so they run anywhere. */

@@ -68,6 +68,11 @@ export function createCaps(store: CapStore, now: () => number) {
         return true;
       };
     },
+    /** Storage was just allowed: what this page counted so far is kept from now on. */
+    persist(): void {
+      if (!adopted) adopt();
+      if (Object.keys(counts).length) store.write(counts);
+    },
     /** Erasure: counting starts again. */
     clear(): void {
       counts = {};

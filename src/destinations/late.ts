@@ -10,7 +10,7 @@ const LIMITS = { maxEvents: 500, maxBytes: 500_000 };
  * the adapter is made when its type arrives, which `arrive` starts only once the destination
  * is first allowed, so nothing is fetched before consent.
  */
-export function lateAdapter(id: string, purposes: readonly string[], settings: unknown, arrive: () => Promise<AdapterType>, env: AdapterEnv): Adapter {
+export function lateAdapter(id: string, purposes: readonly string[], settings: unknown, arrive: () => Promise<AdapterType>, env: AdapterEnv, arrived: () => void): Adapter {
   let real: Adapter | undefined;
   let refused: string | undefined;
   let arriving: Promise<Adapter> | undefined;
@@ -27,6 +27,7 @@ export function lateAdapter(id: string, purposes: readonly string[], settings: u
           throw new Error(refused);
         }
         real = adapter;
+        arrived();
         return adapter;
       },
       (error: unknown) => {
@@ -51,6 +52,8 @@ export function lateAdapter(id: string, purposes: readonly string[], settings: u
       }
     },
     beacon: (batch) => real?.beacon?.(batch) ?? false,
+    // A site's own type may never register: its events wait in the queue rather than hold up flush().
+    waiting: () => !real && !refused,
     async permit(allowed, consent) {
       permitted = [allowed, consent];
       if (!allowed && !real) return;

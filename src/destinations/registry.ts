@@ -11,6 +11,12 @@ export const CHUNKED_TYPES: readonly string[] = ['script', 'ga4', 'meta-pixel'];
 /** Every built-in type name; config/sources.ts lists the same names with their settings schemas. */
 export const BUILT_IN_TYPES: readonly string[] = [...BUNDLED.map((t) => t.type), ...CHUNKED_TYPES];
 
+/**
+ * Paths a built-in type only ever sends hashed (Meta's advanced matching): the rules hash them
+ * before redaction could blank them, whatever the destination's own `hash` says.
+ */
+export const HASHED_BY_TYPE: Readonly<Record<string, readonly string[]>> = { 'meta-pixel': ['traits.email'] };
+
 const TYPE_NAME = /^[a-z][a-z0-9-]{0,39}$/;
 
 /**

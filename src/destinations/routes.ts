@@ -14,7 +14,7 @@ import { AUDIENCE_EVENT } from '../identity/audience-tracking';
 import type { Adapter } from './adapter';
 import type { Caps } from './caps';
 import { lateAdapter } from './late';
-import type { Registry } from './registry';
+import { HASHED_BY_TYPE, type Registry } from './registry';
 import { createRules, type RuleResult, type Rules } from './rules';
 
 
@@ -52,9 +52,9 @@ const DELIVERY_DEFAULTS: Required<DeliveryConfig> = {
 };
 
 // The adapter of a destination: made now if its type is here, else when it arrives.
-function adapterFor({ id, type, purposes, settings }: LoadedConfig['destinations'][number], { registry, env, reports }: RouteDeps): Adapter | undefined {
+function adapterFor({ id, type, purposes, settings }: LoadedConfig['destinations'][number], { registry, env, reports }: RouteDeps, arrived: () => void): Adapter | undefined {
   const known = registry.get(type);
-  if (!known) return lateAdapter(id, purposes, settings, () => registry.when(type), env);
+  if (!known) return lateAdapter(id, purposes, settings, () => registry.when(type), env, arrived);
   const adapter = known.create(id, purposes, env);
   try {
     adapter.init(settings as never);
@@ -75,7 +75,7 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, deps
   let current = consent;
   for (const destination of loaded.destinations) {
     const { id, purposes, delivery, audiences: optedIn = false } = destination;
-    const adapter = adapterFor(destination, deps);
+    const adapter = adapterFor(destination, deps, () => outbox.resume());
     if (!adapter) continue;
     const options = { ...DELIVERY_DEFAULTS, ...loaded.config.delivery, ...delivery };
     const outbox = createOutbox(
@@ -87,7 +87,8 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, deps
       reports,
     );
     const drop = (events: AcquaintEvent[], reason: DropReason) => reports.dropped(id, events.map((e) => e.messageId), reason);
-    const rules = createRules(id, destination, deps.caps, env.sha256);
+    const hash = [...(destination.hash ?? []), ...(HASHED_BY_TYPE[destination.type] ?? [])];
+    const rules = createRules(id, { ...destination, hash }, deps.caps, env.sha256);
     const gate = createGate({ purposes, limit: HOLD_LIMIT, pass: ordered(rules, (event, result) => {
       reports.ruled(id, event, result);
       if ('event' in result) outbox.add(result.event);

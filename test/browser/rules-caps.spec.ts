@@ -101,14 +101,8 @@ test.describe('destination rules: caps', () => {
     ]);
   });
 
-  // BUG (src/acquaint.ts consent `changed` + src/destinations/caps.ts): when the grant of a
-  // storage purpose releases held events, routes.consentChanged() runs the rules (and counts
-  // the caps, writing them with identityStore.save) *before* syncStorage() enables the identity
-  // store, so that write is lost (`r?.setMany` with no store yet). Nothing rewrites the counts
-  // until another capped event passes, so after a reload the cap starts again from 0 and the
-  // visitor gets max + 1 (or more) events. Expected: counts made while storage was being
-  // enabled are persisted too.
-  test.fixme('caps counted for the events the grant itself released also hold across a reload', async ({ page }) => {
+  // The grant releases (and counts) held events before storage opens; the counts are saved then.
+  test('caps counted for the events the grant itself released also hold across a reload', async ({ page }) => {
     const { app } = collector;
     await open(page, [http('capped', { caps: CAPS })], 'pending');
     await page.evaluate(() => {

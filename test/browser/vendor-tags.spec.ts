@@ -199,12 +199,8 @@ test.describe('vendor tags: ga4 and meta-pixel', () => {
     expect(await page.evaluate(() => (window.reports ?? []).filter((r) => r.type === 'dropped' && r.destination === 'meta').map((r) => r.reason))).toEqual(['consent_denied']);
   });
 
-  // BUG (src/destinations/rules.ts + meta-pixel.ts): `redact` defaults to true for every
-  // destination, so the meta-pixel adapter receives identify traits with email already replaced
-  // by "[email]" and sends `em: sha256("[email]")` — the same value for every visitor — instead
-  // of sha256("ada@example.com"). Advanced matching by email is silently broken unless the site
-  // adds `redact: { allow: ["traits.email"] }` (next test).
-  test.fixme('advanced matching sends only SHA-256 of the userId and the normalised email, never the address itself', async ({ page }) => {
+  // traits.email is hashed for meta-pixel by the rules before the default redaction sees it.
+  test('advanced matching sends only SHA-256 of the userId and the normalised email, never the address itself', async ({ page }) => {
     await checkAdvancedMatching(page, CONFIG);
   });
 
