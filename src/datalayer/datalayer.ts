@@ -40,7 +40,14 @@ export function adoptDataLayer(array: unknown[], model: Model, handlers: DataLay
     }
     if (!isPlainObject(item)) return handlers.debug(`ignored a push of ${describeValue(item)}: push objects, functions or gtag() arguments`);
     model.merge(item);
-    if (typeof item.event === 'string' && item.event) handlers.event(item);
+    if (typeof item.event !== 'string' || !item.event) return;
+    handlers.event(item);
+    // GTM calls eventCallback once the event's tags ran; here the event is queued (or held for
+    // consent) by now, and queues survive the navigation such callbacks usually start.
+    const callback = item.eventCallback;
+    if (typeof callback === 'function') {
+      void Promise.resolve().then(() => (callback as () => void)()).catch(handlers.error);
+    }
   }
 
   function drain(): void {

@@ -142,3 +142,24 @@ describe('adoptDataLayer', () => {
     expect(seen).toEqual([]);
   });
 });
+
+describe('eventCallback', () => {
+  it('is called once, after the event was handed on, and a throwing one is reported', async () => {
+    const order: string[] = [];
+    const errors: unknown[] = [];
+    const array: unknown[] = [];
+    adoptDataLayer(array, createModel(() => undefined), {
+      event: (message) => void order.push(`event ${String(message.event)}`),
+      command: () => undefined,
+      error: (error) => void errors.push(error),
+      debug: () => undefined,
+    });
+    array.push({ event: 'purchase', eventCallback: () => order.push('callback') });
+    array.push({ event: 'boom', eventCallback: () => { throw new Error('x'); } });
+    expect(order).toEqual(['event purchase', 'event boom']);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(order).toEqual(['event purchase', 'event boom', 'callback']);
+    expect(errors).toHaveLength(1);
+  });
+});
