@@ -1,15 +1,9 @@
 import type { AcquaintEvent } from '../events/event';
 import { isPlainObject } from '../lib/is';
+import { normaliseForHash } from '../lib/normalise';
 import { valueAt } from './match';
 
 const HASHED = /^[0-9a-f]{64}$/;
-const PHONE_LIKE = /^\+?[\d ().-]{7,}$/;
-
-/** As ad platforms expect before hashing: trimmed, lowercased; a phone number as its digits. */
-export function normaliseForHash(value: unknown): string {
-  const text = String(value).trim().toLowerCase();
-  return PHONE_LIKE.test(text) ? text.replace(/\D/g, '') : text;
-}
 
 // A copy of `root` with `value` at `path` (or the key removed for undefined); the rest shared.
 function setAt(root: Record<string, unknown>, path: readonly string[], value: unknown): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import type { AcquaintEvent } from '../events/event';
 import { isPlainObject } from '../lib/is';
-import { normaliseForHash } from './hash-fields';
+import { normaliseForHash } from '../lib/normalise';
 import type { MetaPixelSettings } from './meta-pixel-settings';
 import { callGlobal, vendorTagType } from './vendor-tag';
 

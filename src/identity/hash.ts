@@ -1,8 +1,7 @@
+import { normaliseForHash } from '../lib/normalise';
+
 /** SHA-256 of a string, as lowercase hex (SubtleCrypto; secure contexts only). */
 export type Digest = (text: string) => Promise<string>;
-
-// Trimmed and lowercased, as ad platforms expect of emails and the like before hashing.
-const normalise = (value: unknown): string => String(value).trim().toLowerCase();
 
 /**
  * The traits with each of `keys` replaced by its SHA-256, for the wire. Without a digest
@@ -12,7 +11,7 @@ export async function hashTraits(traits: Record<string, unknown>, keys: readonly
   const out = { ...traits };
   for (const key of keys) {
     if (!Object.prototype.hasOwnProperty.call(out, key) || out[key] === null || out[key] === undefined) continue;
-    if (digest) out[key] = await digest(normalise(out[key]));
+    if (digest) out[key] = await digest(normaliseForHash(out[key]));
     else delete out[key];
   }
   return out;

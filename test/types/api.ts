@@ -1,5 +1,5 @@
 // Public-API type tests: checked by `tsc --noEmit` (npm run test:typecheck), never run.
-import { createAcquaint, browserEnv, type Acquaint, type AcquaintEvent, type Config, type Adapter } from '../../src/index';
+import { createAcquaint, browserEnv, ga4Destination, type Acquaint, type AcquaintEvent, type Config, type Adapter, type AdapterType, type TracedEvent } from '../../src/index';
 
 type IsExact<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const assert = <T extends true>(_: T): void => undefined;
@@ -33,3 +33,14 @@ const adapter: Adapter<{ url: string }> = {
   send: (batch) => Promise.resolve(batch.length ? { ok: true } : { ok: false, reason: 'empty', retry: false }),
 };
 void adapter;
+
+// A site's own type, registered on an instance or given to createAcquaint; the built-ins fit too.
+const crm: AdapterType<{ key: string }> = { type: 'my-crm', create: (id, purposes) => ({ ...adapter, id, purposes, init: ({ key }) => void key }) };
+acquaint.register(crm);
+acquaint.register(ga4Destination);
+createAcquaint({ config: {}, env: browserEnv(), adapters: [crm, ga4Destination] });
+// @ts-expect-error a type needs create
+acquaint.register({ type: 'x' });
+acquaint.on('dropped', ({ reason }) => reason === 'capped' || reason === 'blocked');
+assert<IsExact<ReturnType<Acquaint['debug']>, { enabled: boolean; events: TracedEvent[] }>>(true);
+assert<IsExact<Config['autoPage'], boolean | 'history' | undefined>>(true);
