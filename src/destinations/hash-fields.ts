@@ -19,16 +19,19 @@ function setAt(root: Record<string, unknown>, path: readonly string[], value: un
 }
 
 /**
- * The event with each named path replaced by the SHA-256 of its normalised value. Without
- * SubtleCrypto the field is left out: it never leaves in the clear. Already hashed values stay.
+ * The event with each named path replaced by the SHA-256 of its normalised value, and how many
+ * were. Without SubtleCrypto the field is left out: it never leaves in the clear. Already
+ * hashed values stay.
  */
-export async function hashFields(event: AcquaintEvent, paths: readonly string[], sha256: ((text: string) => Promise<string>) | undefined): Promise<AcquaintEvent> {
+export async function hashFields(event: AcquaintEvent, paths: readonly string[], sha256: ((text: string) => Promise<string>) | undefined): Promise<{ event: AcquaintEvent; count: number }> {
   let out = event as unknown as Record<string, unknown>;
+  let count = 0;
   for (const path of paths) {
     const segments = path.split('.');
     const value = valueAt(out, segments);
     if (value === undefined || value === null || (typeof value === 'string' && HASHED.test(value))) continue;
     out = setAt(out, segments, sha256 ? await sha256(normaliseForHash(value)) : undefined);
+    count++;
   }
-  return out as unknown as AcquaintEvent;
+  return { event: out as unknown as AcquaintEvent, count };
 }

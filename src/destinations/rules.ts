@@ -57,7 +57,7 @@ export function createRules(destination: string, config: RulesConfig, caps: Caps
       if (capped && !capped(name, event.context.sessionId)) return { skip: 'capped' };
       const minimal = fields ? pickFields(event, fields) : event;
       if (!hash?.length) return finish(minimal, 0);
-      return hashFields(minimal, hash, sha256).then((hashed) => finish(hashed, hash.length));
+      return hashFields(minimal, hash, sha256).then(({ event: hashed, count }) => finish(hashed, count));
     },
   };
 }
