@@ -6,9 +6,10 @@ import { fileURLToPath } from 'node:url';
 
 /** Budgets in bytes of gzip. Raise one only in the commit that needs it, and say why. */
 export const BUDGETS = {
-  // 20.08 KB with the destination rules (filter, allow-list, redact, hash, caps, block), adapter
-  // registration, single-page page views and debug mode; the vendor tags are separate files.
-  'dist/acquaint.js': 20.5 * 1024,
+  // 20.53 KB with the destination rules (filter, allow-list, redact with a memory of recent
+  // values, hash, caps, block), adapter registration, single-page page views and debug mode;
+  // the vendor tags are separate files.
+  'dist/acquaint.js': 20.75 * 1024,
   // The optional banner: 3.10 KB gzip measured with both layers, the shadow-root styles and English defaults.
   'dist/consent-ui.js': 3.4 * 1024,
   // The built-in vendor tags, each loaded only when a destination of its type is allowed.

@@ -37,26 +37,34 @@ export function redactText(text: string): string {
 }
 
 interface Walk {
-  allowed: ReadonlySet<string>;
+  /** Exempt paths; undefined when there are none, so no path strings are built. */
+  allowed: ReadonlySet<string> | undefined;
   count: number;
+  clean: (text: string) => string;
+}
+
+// A string value with PII stripped: URL-encoded text is checked decoded and comes back encoded.
+function redactString(value: string): string {
+  let text = value;
+  if (text.includes('%')) {
+    try {
+      text = decodeURIComponent(text);
+    } catch {
+      return redactText(value); // not URL-encoded after all: check it as it is
+    }
+  }
+  const redacted = redactText(text);
+  if (redacted === text) return value;
+  return text === value ? redacted : encodeURI(redacted);
 }
 
 // Copy-on-write: untouched subtrees are shared, so a clean event costs no copies.
 function redactValue(value: unknown, path: string, walk: Walk): unknown {
-  if (walk.allowed.has(path)) return value;
+  if (walk.allowed?.has(path)) return value;
   if (typeof value === 'string') {
-    let text = value;
-    if (text.includes('%')) {
-      try {
-        text = decodeURIComponent(text);
-      } catch {
-        // not URL-encoded after all: check it as it is
-      }
-    }
-    const redacted = redactText(text);
-    if (redacted === text) return value;
-    walk.count++;
-    return text === value ? redacted : encodeURI(redacted);
+    const redacted = walk.clean(value);
+    if (redacted !== value) walk.count++;
+    return redacted;
   }
   if (Array.isArray(value)) {
     const out = value.map((item) => redactValue(item, path, walk));
@@ -65,18 +73,37 @@ function redactValue(value: unknown, path: string, walk: Walk): unknown {
   if (!isPlainObject(value)) return value;
   let out: Record<string, unknown> | undefined;
   for (const key of Object.keys(value)) {
-    const next = redactValue(value[key], `${path}.${key}`, walk);
+    const next = redactValue(value[key], walk.allowed ? `${path}.${key}` : path, walk);
     if (next !== value[key]) (out ??= { ...value })[key] = next;
   }
   return out ?? value;
+}
+
+// Values repeat from event to event (the page URL and title, ids, currencies): remembered
+// per destination, up to this many, so the detectors run once per distinct value.
+const REMEMBER = 256;
+
+/** A redactor with its own memory of recent values; `allowed` paths keep their values. */
+export function createRedactor(allowed: ReadonlySet<string>) {
+  const seen = new Map<string, string>();
+  const clean = (text: string): string => {
+    let out = seen.get(text);
+    if (out === undefined) {
+      if (seen.size >= REMEMBER) seen.clear();
+      seen.set(text, (out = redactString(text)));
+    }
+    return out;
+  };
+  const exempt = allowed.size ? allowed : undefined;
+  return (event: AcquaintEvent) => redactEvent(event, exempt, clean);
 }
 
 /**
  * The event with PII stripped from the string values of its properties, traits and page
  * context, except at the `allowed` paths; `count` says how many values changed.
  */
-export function redactEvent(event: AcquaintEvent, allowed: ReadonlySet<string>): { event: AcquaintEvent; count: number } {
-  const walk: Walk = { allowed, count: 0 };
+export function redactEvent(event: AcquaintEvent, allowed: ReadonlySet<string> | undefined, clean: (text: string) => string = redactString): { event: AcquaintEvent; count: number } {
+  const walk: Walk = { allowed: allowed?.size ? allowed : undefined, count: 0, clean };
   const properties = redactValue(event.properties, 'properties', walk) as AcquaintEvent['properties'];
   const traits = event.traits && (redactValue(event.traits, 'traits', walk) as AcquaintEvent['traits']);
   const page = redactValue(event.context.page, 'context.page', walk) as AcquaintEvent['context']['page'];

@@ -4,7 +4,7 @@ import type { Caps } from './caps';
 import { pickFields } from './fields';
 import { hashFields } from './hash-fields';
 import { eventName, wildcard } from './match';
-import { redactEvent } from './redact';
+import { createRedactor } from './redact';
 
 /** A destination's rules, as written in its config entry. */
 export interface RulesConfig {
@@ -39,14 +39,15 @@ export function createRules(destination: string, config: RulesConfig, caps: Caps
   // Named outright in `fields` or `redact.allow`: the site asked for that value as it is.
   const keep = new Set([...(fields ?? []).filter((f) => !f.includes('*')), ...(typeof redact === 'object' ? redact.allow : [])]);
 
+  const redactor = redact === false ? undefined : createRedactor(keep);
   const finish = (event: AcquaintEvent, hashed: number): RuleResult => {
-    if (redact === false) return { event, redacted: 0, hashed };
-    const { event: clean, count } = redactEvent(event, keep);
+    if (!redactor) return { event, redacted: 0, hashed };
+    const { event: clean, count } = redactor(event);
     return { event: clean, redacted: count, hashed };
   };
 
   /** Nothing is sent, nor loaded, for a page a `block` pattern names (its path, or its URL). */
-  const blocks = (page: Pick<PageContext, 'url' | 'path'>): boolean => blockPattern(page.path) || blockPattern(page.url.split('#')[0]!);
+  const blocks = (page: Pick<PageContext, 'url' | 'path'>): boolean => blockPattern !== never && (blockPattern(page.path) || blockPattern(page.url.split('#')[0]!));
 
   return {
     blocks,
