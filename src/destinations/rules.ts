@@ -3,7 +3,7 @@ import type { AcquaintEvent, PageContext } from '../events/event';
 import type { Caps } from './caps';
 import { pickFields } from './fields';
 import { hashFields } from './hash-fields';
-import { eventName, wildcard } from './match';
+import { eventName, valueAt, wildcard } from './match';
 import { createRedactor } from './redact';
 
 /** A destination's rules, as written in its config entry. */
@@ -57,7 +57,8 @@ export function createRules(destination: string, config: RulesConfig, caps: Caps
       if (!included(name) || excluded(name)) return { skip: 'filtered' };
       if (capped && !capped(name, event.context.sessionId)) return { skip: 'capped' };
       const minimal = fields ? pickFields(event, fields) : event;
-      if (!hash?.length) return finish(minimal, 0);
+      // Hashing is asynchronous (SubtleCrypto): only for events that carry such a field.
+      if (!hash?.some((path) => valueAt(minimal, path.split('.')) != null)) return finish(minimal, 0);
       return hashFields(minimal, hash, sha256).then(({ event: hashed, count }) => finish(hashed, count));
     },
   };

@@ -40,12 +40,15 @@ export function vendorTagType<Settings>(type: string, describe: (settings: Setti
       let tag: VendorTag | undefined;
       let loading: Promise<void> | undefined;
       let loaded = false;
+      let prepared = false;
       let consent: ConsentChoices = {};
 
       function load(): Promise<void> {
         if (!env.loadScript) return Promise.reject(new Error('this environment cannot load scripts'));
         if (!loading) {
-          tag!.prepare(consent);
+          // Once per page: a retried load must not queue the vendor's init calls twice.
+          if (!prepared) tag!.prepare(consent);
+          prepared = true;
           loading = env.loadScript(tag!.src, { ...(tag!.integrity ? { integrity: tag!.integrity } : {}), ...(tag!.crossorigin ? { crossorigin: tag!.crossorigin } : {}) }).then(
             () => {
               loaded = true;
@@ -72,10 +75,9 @@ export function vendorTagType<Settings>(type: string, describe: (settings: Setti
           tag = describe(settings, id, env);
         },
         async permit(allowed, state) {
-          const prepared = loading !== undefined || loaded;
           consent = state;
           if (prepared) tag!.consentChanged?.(state, allowed);
-          else if (allowed) await load();
+          if (allowed && !loaded) await load();
         },
         async send(batch): Promise<SendResult> {
           try {

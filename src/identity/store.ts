@@ -98,7 +98,8 @@ export function createIdentityStore(env: Env, identity: Identity, debug: (messag
     /** What was stored under `key` when storage was enabled (untrusted); undefined before. */
     stored: (key: ProfileExtra): unknown => stored.get(key),
     save(key: ProfileExtra, value: unknown): void {
-      store?.setMany([[key, value]]).catch(fail);
+      // Not before the stored state was read: it would read back this page's own counts.
+      if (claimed) store?.setMany([[key, value]]).catch(fail);
     },
     remove(key: ProfileExtra): void {
       stored.delete(key);

@@ -191,3 +191,16 @@ describe('script', () => {
     expect(loadScript).toHaveBeenCalledTimes(2);
   });
 });
+
+describe('a vendor tag whose script failed to load', () => {
+  it('loads again on the next grant without queuing its set-up calls twice', async () => {
+    const { env, globals } = vendorEnv();
+    const loadScript = vi.fn().mockRejectedValueOnce(new Error('could not load')).mockResolvedValue(undefined);
+    const adapter = ga4Destination.create('ga4', ['analytics'], { ...env, loadScript });
+    adapter.init({ measurementId: 'G-TEST123' });
+    await expect(adapter.permit!(true, granted)).rejects.toThrow('could not load');
+    await adapter.permit!(true, granted);
+    expect(loadScript).toHaveBeenCalledTimes(2);
+    expect(gtagCalls(globals).map((c) => c[0])).toEqual(['consent', 'js', 'config', 'consent']);
+  });
+});
