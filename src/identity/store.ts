@@ -23,6 +23,7 @@ export function createIdentityStore(env: Env, identity: Identity, debug: (messag
   let enabling: Promise<void> | undefined;
   let savedAt = 0;
   let stored = new Map<IDBValidKey, unknown>();
+  const pending = new Map<ProfileExtra, unknown>();
   const channel = env.channel?.('acquaint-identity');
 
   const fail = (error: unknown): void => {
@@ -68,6 +69,8 @@ export function createIdentityStore(env: Env, identity: Identity, debug: (messag
             }
             claimed = true;
             save(identity.get());
+            if (pending.size) await store!.setMany([...pending]);
+            pending.clear();
           };
           await (env.locks ? env.locks.request(LOCK, claim) : claim());
         } catch (error) {
@@ -93,16 +96,19 @@ export function createIdentityStore(env: Env, identity: Identity, debug: (messag
       enabling = undefined;
       claimed = false;
       stored = new Map();
+      pending.clear();
       return cleared ? cleared.delMany([KEY, ...EXTRAS]).catch(() => undefined) : Promise.resolve();
     },
     /** What was stored under `key` when storage was enabled (untrusted); undefined before. */
     stored: (key: ProfileExtra): unknown => stored.get(key),
     save(key: ProfileExtra, value: unknown): void {
-      // Not before the stored state was read: it would read back this page's own counts.
+      // Not before the stored state was read (it would read back this page's own counts): kept until then.
       if (claimed) store?.setMany([[key, value]]).catch(fail);
+      else pending.set(key, value);
     },
     remove(key: ProfileExtra): void {
       stored.delete(key);
+      pending.delete(key);
       store?.delMany([key]).catch(fail);
     },
   };
