@@ -194,8 +194,23 @@ function setupNewsletter() {
 }
 
 // The visitor's profile as acquaint keeps it on this device: ids, session, audiences.
+function profilePanel() {
+  const value = (id) => el('dd', { id, textContent: '…' });
+  const button = (id, text, secondary) => el('button', { type: 'button', id, className: secondary ? 'small secondary' : 'small', textContent: text });
+  const panel = el('aside', { className: 'profile', id: 'profile', ariaLabel: 'Your profile, on this device' },
+    el('h2', { textContent: 'Your profile, on this device' }),
+    el('dl', {},
+      el('dt', { textContent: 'anonymousId' }), value('p-anon'),
+      el('dt', { textContent: 'userId' }), value('p-user'),
+      el('dt', { textContent: 'session' }), value('p-session'),
+      el('dt', { textContent: 'audiences' }), value('p-audiences')),
+    el('p', { className: 'actions' }, button('login', 'Log in as Ada'), button('logout', 'Log out', true), button('forget', 'Forget me', true)),
+    el('small', { textContent: 'Audiences are computed here from your own clicks (add two Kitchen items to join "kitchen-fan"), kept only while personalization is allowed; of the three destinations only the collector opted in to receive them. Your email leaves only as a SHA-256 hash.' }));
+  $('main').after(panel);
+}
+
 async function setupProfile() {
-  if (!$('#profile')) return;
+  profilePanel();
   const acquaint = await whenAcquaint();
   await acquaint.ready();
   const short = (id) => (id ? `${id.slice(0, 8)}…` : 'none');

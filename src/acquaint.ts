@@ -10,7 +10,6 @@ import { createModel } from './datalayer/model';
 import { createPersistence } from './delivery/persistence';
 import type { AdapterType } from './destinations/adapter';
 import { createDestinations } from './destinations/destinations';
-import type { Routes } from './destinations/routes';
 import type { Env } from './env';
 import { createEventBuilder } from './events/build';
 import { followHistory } from './events/navigation';
@@ -19,7 +18,6 @@ import { createDebugMode } from './events/trace';
 import { identityApi } from './identity/api';
 import { createIdentity, identityOptions, restamp } from './identity/identity';
 import { createAudienceTracking } from './identity/audience-tracking';
-import { createTraitHashing } from './identity/hash';
 import { createIdentityStore } from './identity/store';
 import type { AcquaintEvent } from './events/event';
 import { REPORT_TYPES, type AcquaintEvents, type DropReason } from './events/reports';
@@ -58,6 +56,7 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
   // Nothing is written to the device before a storage purpose is granted (contract §5).
   // Withdrawn, it takes back what was stored: queues and identity go on in memory only.
   const syncStorage = (): void => {
+    const { routes } = destinations;
     if (!routes) return;
     if (!consent.storageAllowed()) {
       if (persistence.enabled) void persistence.clear();
@@ -72,14 +71,10 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
     identityStore.active(profile);
     return profile;
   });
-  let routes: Routes | undefined;
   let serverIdUrl: string | undefined;
   const destinations = createDestinations({ env, persistence, tabId, identityStore, reports: reporter.routes, log, fail, trace: debugMode.trace });
   adapters.forEach(destinations.register);
   let early: AcquaintEvent[] = [];
-
-  // Traits named in identity.hashTraits leave only as SHA-256, and nothing overtakes them.
-  const hashing = createTraitHashing(env.sha256, (event) => routes?.offer(event as AcquaintEvent));
 
   // On-device audiences: only while personalization is granted, and only on this device.
   const audiences = createAudienceTracking({
@@ -91,8 +86,9 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
   });
 
   function accept(event: AcquaintEvent): void {
+    const { routes } = destinations;
     if (routes) {
-      hashing.pass(event);
+      routes.offer(event);
       // After the event itself: a membership change it causes is pushed behind it.
       return audiences.update(event);
     }
@@ -107,7 +103,7 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
     now: env.now,
     record: consentRecord,
     changed(state) {
-      routes?.consentChanged(state);
+      destinations.routes?.consentChanged(state);
       syncStorage();
       if (state.personalization !== 'granted') audiences.clear();
       signals.changed();
@@ -144,7 +140,6 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
     }
     if (loaded.config.debug || env.debug) debugMode.enable();
     identity.configure(identityOptions(loaded.config.identity));
-    hashing.configure(loaded.config.identity?.hashTraits);
     const followingCmp = signals.followsCmp(loaded.config.consent);
     consent.configure(loaded.config.consent, followingCmp);
     // A choice (or an erasure) made in another tab applies here too.
@@ -156,19 +151,19 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
     const history = loaded.config.identity;
     audiences.configure(loaded.config.audiences, { maxEvents: history?.historyMaxEvents ?? 500, maxAgeMs: (history?.historyMaxAgeDays ?? 90) * 86_400_000 });
     restamp(early, provisional, identity.get());
-    routes = destinations.start(loaded, consent.get(), audiences.members);
+    const routes = destinations.start(loaded, consent.get(), audiences.members);
     const replay = loaded.config.autoPage === false ? early.filter((e) => e !== autoPage) : early;
     early = [];
     audiences.update(); // time may have moved members out since the last visit
     for (const event of replay) {
-      hashing.pass(event);
+      routes.offer(event);
       audiences.update(event);
     }
     syncStorage();
     if (loaded.config.autoPage === 'history') {
       followHistory(env, (previousUrl) => {
         accept(builder.page({}, previousUrl));
-        routes?.navigated(consent.get());
+        destinations.routes?.navigated(consent.get());
       });
     }
   }
@@ -203,7 +198,7 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
       }
       return emitter.on(type, listener);
     },
-    flush: (): Promise<void> => ready.then(() => routes?.flush()),
+    flush: (): Promise<void> => ready.then(() => destinations.routes?.flush()),
     /** Debug mode as data: every recent event and where it went at each destination, and why not. */
     debug: debugMode.report,
     register: destinations.register,

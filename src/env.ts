@@ -61,7 +61,7 @@ export interface KeyValueStore {
 
 export interface LocksLike {
   request<T>(name: string, callback: () => Promise<T>): Promise<T>;
-  query(): Promise<{ held?: { name?: string }[] }>;
+  query(): Promise<{ held?: { name?: string }[]; pending?: { name?: string }[] }>;
 }
 
 /**

@@ -4,7 +4,6 @@ import type { AdapterType } from '../destinations/adapter';
 // acquaint, through the same `register` a site's own adapter uses. Browser globals are read
 // here, in the entries, as in runtime.ts.
 
-/*@__NO_SIDE_EFFECTS__*/
 export function registerOnPage(adapterType: AdapterType<never>): void {
   const acquaint = (window as Window & { acquaint?: { register?(type: AdapterType<never>): void } }).acquaint;
   if (typeof acquaint?.register === 'function') acquaint.register(adapterType);

@@ -67,6 +67,10 @@ export function createGate(options: GateOptions, initial: ConsentChoices) {
     get heldCount(): number {
       return held.length;
     },
+    /** The consent state it decides by. */
+    get state(): ConsentChoices {
+      return state;
+    },
   };
 }
 

@@ -92,11 +92,12 @@ export function createPersistence(env: Env, tabId: string, debug: (message: stri
   }
 
   // Web Locks tell which tabs still live. Without them (old browsers) every record not ours
-  // is adopted: a duplicate is possible then, a loss is not.
+  // is adopted: a duplicate is possible then, a loss is not. A tab lock still being granted
+  // counts too: a tab opened at the same moment may have written its records already.
   async function liveTabs(): Promise<Set<string>> {
     if (!env.locks) return new Set();
-    const { held = [] } = await env.locks.query();
-    return new Set(held.map((lock) => lock.name ?? '').filter((name) => name.startsWith(TAB_LOCK)).map((name) => name.slice(TAB_LOCK.length)));
+    const { held = [], pending = [] } = await env.locks.query();
+    return new Set([...held, ...pending].map((lock) => lock.name ?? '').filter((name) => name.startsWith(TAB_LOCK)).map((name) => name.slice(TAB_LOCK.length)));
   }
 
   return {

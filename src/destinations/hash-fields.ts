@@ -1,9 +1,8 @@
 import type { AcquaintEvent } from '../events/event';
 import { isPlainObject } from '../lib/is';
-import { normaliseForHash } from '../lib/normalise';
+import { isSha256Hex, normaliseForHash } from '../lib/normalise';
 import { valueAt } from './match';
 
-const HASHED = /^[0-9a-f]{64}$/;
 
 // A copy of `root` with `value` at `path` (or the key removed for undefined); the rest shared.
 function setAt(root: Record<string, unknown>, path: readonly string[], value: unknown): Record<string, unknown> {
@@ -29,7 +28,7 @@ export async function hashFields(event: AcquaintEvent, paths: readonly string[],
   for (const path of paths) {
     const segments = path.split('.');
     const value = valueAt(out, segments);
-    if (value === undefined || value === null || (typeof value === 'string' && HASHED.test(value))) continue;
+    if (value === undefined || value === null || isSha256Hex(value)) continue;
     out = setAt(out, segments, sha256 ? await sha256(normaliseForHash(value)) : undefined);
     count++;
   }

@@ -1,11 +1,10 @@
 import type { AcquaintEvent } from '../events/event';
 import { isPlainObject } from '../lib/is';
-import { normaliseForHash } from '../lib/normalise';
+import { isSha256Hex, normaliseForHash } from '../lib/normalise';
 import type { MetaPixelSettings } from './meta-pixel-settings';
 import { callGlobal, vendorTagType } from './vendor-tag';
 
 const FBEVENTS_JS = 'https://connect.facebook.net/en_US/fbevents.js';
-const HASHED = /^[0-9a-f]{64}$/;
 
 /** acquaint names (GA4-style and Segment-spec) → Meta standard events. */
 const STANDARD: Record<string, string> = {
@@ -61,7 +60,7 @@ export const metaPixelDestination = vendorTagType<MetaPixelSettings>('meta-pixel
   let userId: string | null = null;
   async function matching(event: AcquaintEvent): Promise<Record<string, string>> {
     if (settings.advancedMatching === false || !env.sha256) return user;
-    const hash = async (value: string) => (HASHED.test(value) ? value : env.sha256!(normaliseForHash(value)));
+    const hash = async (value: string) => (isSha256Hex(value) ? value : env.sha256!(normaliseForHash(value)));
     if (event.userId !== userId) {
       userId = event.userId;
       user = userId ? { external_id: await hash(userId) } : {};

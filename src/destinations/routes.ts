@@ -72,7 +72,8 @@ function adapterFor({ id, type, purposes, settings }: LoadedConfig['destinations
 export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, deps: RouteDeps) {
   const { env, persistence, tabId, reports } = deps;
   const routes: Route[] = [];
-  let current = consent;
+  // identity.hashTraits: those traits leave every destination only hashed, as a `hash` rule would.
+  const hashedTraits = (loaded.config.identity?.hashTraits ?? []).map((key) => `traits.${key}`);
   for (const destination of loaded.destinations) {
     const { id, purposes, delivery, audiences: optedIn = false } = destination;
     const adapter = adapterFor(destination, deps, () => outbox.resume());
@@ -87,7 +88,7 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, deps
       reports,
     );
     const drop = (events: AcquaintEvent[], reason: DropReason) => reports.dropped(id, events.map((e) => e.messageId), reason);
-    const hash = [...(destination.hash ?? []), ...(HASHED_BY_TYPE[destination.type] ?? [])];
+    const hash = [...(destination.hash ?? []), ...(HASHED_BY_TYPE[destination.type] ?? []), ...hashedTraits];
     const rules = createRules(id, { ...destination, hash }, deps.caps, env.sha256);
     const gate = createGate({ purposes, limit: HOLD_LIMIT, pass: ordered(rules, (event, result) => {
       reports.ruled(id, event, result);
@@ -101,8 +102,9 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, deps
 
   // Debug mode: why an event waits at a destination's gate (a denied one reports its drop).
   function traceGate(route: Route, event: AcquaintEvent): void {
-    if (route.purposes.some((p) => current[p] === 'denied')) return;
-    const pending = route.purposes.filter((p) => current[p] !== 'granted');
+    const { state } = route.gate;
+    if (route.purposes.some((p) => state[p] === 'denied')) return;
+    const pending = route.purposes.filter((p) => state[p] !== 'granted');
     if (pending.length) reports.held(route.id, event, pending);
   }
 
@@ -139,7 +141,6 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, deps
       trace?.end();
     },
     consentChanged(state: ConsentChoices): void {
-      current = state;
       for (const route of routes) {
         route.gate.consentChanged(state);
         // Withdrawn consent also stops what was queued under it.

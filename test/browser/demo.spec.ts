@@ -38,6 +38,11 @@ test('the shop shows which destination got which event, and what was held, cappe
   await expect(chips(panel, 'newsletter_signup')).toHaveText(['collector: redacted → delivered', 'ga4: filtered', 'meta: filtered']);
   expect(app.events.find((e) => e.event === 'newsletter_signup')?.properties).toMatchObject({ email: '[email]' });
 
+  // The profile panel (built by shop.js on every page) shows the user after "Log in as Ada".
+  const profile = page.getByRole('complementary', { name: 'Your profile, on this device' });
+  await profile.getByRole('button', { name: 'Log in as Ada' }).click();
+  await expect(profile.locator('#p-user')).toHaveText('ada-1815');
+
   // The toothbrush page is on meta's block list: nothing of it reaches the pixel.
   await page.goto(`${app.url}/product.html?id=SKU-BRUSH-01`);
   await page.evaluate(() => window.acquaint!.ready());
