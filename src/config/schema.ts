@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { triggerSchema, variableName, variableSchema } from './tags-schema';
 
 export { BUILT_IN_PURPOSES } from './purposes';
 
@@ -145,6 +146,8 @@ export const destinationSchema = z.strictObject({
 });
 
 export const configSchema = z.strictObject({
+  /** The JSON Schema an editor checks this file with (dist/acquaint.schema.json); ignored by the runtime. */
+  $schema: z.optional(z.string()),
   version: z.literal(1),
   debug: z.optional(z.boolean()),
   /** A page view on load (default true); `"history"` also on every `pushState`/`popstate` (single-page apps). */
@@ -154,6 +157,12 @@ export const configSchema = z.strictObject({
   delivery: z.optional(deliveryConfigSchema),
   audiences: z.optional(z.array(audienceSchema)),
   destinations: z.optional(z.array(destinationSchema)),
+  /** The config's own variables, read as `{{name}}` by triggers (contract §7). */
+  variables: z.optional(z.record(variableName, variableSchema)),
+  /** `data-acquaint-event` on an element (a form: on submit) pushes that event, with its `data-acquaint-*` as properties. */
+  tagging: z.optional(z.boolean()),
+  /** Clicks, submits, scroll depth, visibility and timers that push events (contract §7). */
+  triggers: z.optional(z.array(triggerSchema)),
 });
 
 export type Config = z.infer<typeof configSchema>;
