@@ -43,3 +43,12 @@ export interface TriggerDom {
 
 /** Starts every trigger of the config; `stop` removes every listener and observer. */
 export type StartTriggers = (config: TagsConfig, host: TriggerHost, dom: TriggerDom) => { stop(): void };
+
+/** One trigger ready to fire: `fire` checks its `when`, fills its properties and pushes. */
+export interface Armed<T> {
+  trigger: T;
+  fire(scope: Scope): void;
+}
+
+/** Removes what a watcher added (listeners, observers, timers). */
+export type Stop = () => void;
