@@ -45,7 +45,7 @@ export default [
     input: 'src/cli.ts',
     output: { file: 'dist/cli.mjs', format: 'es', banner: '#!/usr/bin/env node' },
     external: [/^zod/, /^idb-keyval/, /^node:/],
-    plugins: [configSchemas(), transpile(false)],
+    plugins: [configSchemas({ emitEditorSchema: true }), transpile(false)],
   },
   ...TAGS.map((tag) => ({
     input: `src/chunks/${tag}.ts`,

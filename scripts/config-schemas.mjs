@@ -38,21 +38,56 @@ async function generate() {
     return json;
   };
   const config = toJson(schemas.config);
-  // load.ts checks each destination on its own against `destination`: no second copy.
+  const editor = editorSchema(config, schemas, toJson);
+  // load.ts checks each destination, trigger and variable on its own: no second copy.
   delete config.properties.destinations;
-  const settings = Object.fromEntries(Object.entries(schemas.settings).map(([type, schema]) => [type, toJson(schema)]));
-  return `export const config = ${JSON.stringify(config)};\nexport const destination = ${JSON.stringify(toJson(schemas.destination))};\nexport const settings = ${JSON.stringify(settings)};\n`;
+  delete config.properties.triggers;
+  delete config.properties.variables;
+  const byType = (map) => Object.fromEntries(Object.entries(map).map(([type, schema]) => [type, toJson(schema)]));
+  const code = [
+    `export const config = ${JSON.stringify(config)};`,
+    `export const destination = ${JSON.stringify(toJson(schemas.destination))};`,
+    `export const settings = ${JSON.stringify(byType(schemas.settings))};`,
+    `export const trigger = ${JSON.stringify(byType(schemas.triggers))};`,
+    `export const variable = ${JSON.stringify(byType(schemas.variables))};`,
+  ].join('\n');
+  return { code: `${code}\n`, editor };
 }
 
-export function configSchemas() {
-  let code;
+// dist/acquaint.schema.json, for editors (`"$schema"` in tags.json): the whole config, with each
+// built-in destination type's settings checked by its own schema.
+function editorSchema(config, schemas, toJson) {
+  const json = structuredClone(config);
+  const destination = json.properties.destinations.items;
+  destination.allOf = Object.entries(schemas.settings).map(([type, schema]) => ({
+    if: { properties: { type: { const: type } }, required: ['type'] },
+    then: { properties: { settings: toJson(schema) } },
+  }));
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://acquaint.dev/acquaint.schema.json',
+    title: 'acquaint config (tags.json)',
+    ...json,
+  };
+}
+
+let generated;
+
+/** `emitEditorSchema`: also write acquaint.schema.json next to this output. */
+export function configSchemas({ emitEditorSchema = false } = {}) {
   return {
     name: 'config-schemas',
     resolveId: (id) => (id === ID ? RESOLVED : null),
     async load(id) {
       if (id !== RESOLVED) return null;
-      code ??= await generate();
-      return code;
+      generated ??= generate();
+      return (await generated).code;
+    },
+    async generateBundle() {
+      if (!emitEditorSchema) return;
+      generated ??= generate();
+      const { editor } = await generated;
+      this.emitFile({ type: 'asset', fileName: 'acquaint.schema.json', source: `${JSON.stringify(editor, null, 2)}\n` });
     },
   };
 }

@@ -4,6 +4,7 @@ import type { ConsoleLike } from './lib/log';
 import { idbStore } from './lib/idb-store';
 import { uuidFrom } from './lib/uuid';
 import { BANNER_EVENT, type OpenBanner } from './consent-ui/types';
+import { TRIGGERS_EVENT, type LoadedTriggers } from './triggers/announce';
 
 /** Everything acquaint needs from the platform, injected so every module runs in tests. */
 export interface Env extends AdapterEnv, BuildEnv {
@@ -30,6 +31,8 @@ export interface Env extends AdapterEnv, BuildEnv {
   tcfapi?: TcfApi;
   /** Loads dist/consent-ui.js and resolves with its open function. */
   loadBanner?(src?: string): Promise<OpenBanner>;
+  /** Loads dist/acquaint-triggers.js and resolves with its start function. */
+  loadTriggers?(): Promise<LoadedTriggers>;
   /** Loads dist/acquaint-<type>.js, a built-in destination type that registers itself. */
   loadAdapter?(type: string): Promise<void>;
   /** Called after `history.pushState` and on `popstate` (single-page apps). */
@@ -99,7 +102,8 @@ export function browserEnv(script?: HTMLScriptElement | null): Env {
     ...(typeof tcfapi === 'function' ? { tcfapi: tcfapi as TcfApi } : {}),
     channel: typeof BroadcastChannel === 'function' ? broadcast : undefined,
     sha256: window.crypto?.subtle ? sha256 : undefined,
-    loadBanner: (src) => loadBanner(new URL(src ?? 'consent-ui.js', script?.src || location.href).href, nonce),
+    loadBanner: (src) => loadAnnounced<OpenBanner>(new URL(src ?? 'consent-ui.js', script?.src || location.href).href, BANNER_EVENT, nonce),
+    loadTriggers: () => loadAnnounced<LoadedTriggers>(new URL('acquaint-triggers.js', script?.src || location.href).href, TRIGGERS_EVENT, nonce),
     loadAdapter: (type) => addScript(new URL(`acquaint-${type}.js`, script?.src || location.href).href, { nonce }),
     loadScript(src, options = {}) {
       const url = new URL(src, location.href);
@@ -154,8 +158,6 @@ function localStore(): SyncStore | undefined {
   };
 }
 
-let banner: Promise<OpenBanner> | undefined;
-
 interface TrustedTypesLike {
   createPolicy(name: string, rules: { createScriptURL(url: string): string }): { createScriptURL(url: string): unknown };
 }
@@ -197,18 +199,24 @@ function addScript(src: string, { nonce, integrity, crossorigin }: ScriptOptions
   });
 }
 
-/** Adds consent-ui.js once; it announces its open function with a DOM event, not a global. */
-function loadBanner(src: string, nonce: string | undefined): Promise<OpenBanner> {
-  banner ??= new Promise<OpenBanner>((resolve, reject) => {
-    const announced = (event: Event) => resolve((event as CustomEvent<OpenBanner>).detail);
-    document.addEventListener(BANNER_EVENT, announced, { once: true });
+// Files that announce themselves by a DOM event (no global): one load per file.
+const announced = new Map<string, Promise<unknown>>();
+
+/** Adds the script once and resolves with what it announces (`detail` of its `eventName`). */
+function loadAnnounced<T>(src: string, eventName: string, nonce: string | undefined): Promise<T> {
+  let loading = announced.get(eventName) as Promise<T> | undefined;
+  if (loading) return loading;
+  loading = new Promise<T>((resolve, reject) => {
+    const listener = (event: Event) => resolve((event as CustomEvent<T>).detail);
+    document.addEventListener(eventName, listener, { once: true });
     addScript(src, { nonce }).catch((error: Error) => {
-      document.removeEventListener(BANNER_EVENT, announced);
-      banner = undefined; // a later show() tries again
+      document.removeEventListener(eventName, listener);
+      announced.delete(eventName); // a later call tries again
       reject(error);
     });
   });
-  return banner;
+  announced.set(eventName, loading);
+  return loading;
 }
 
 function broadcast(name: string) {

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { parseConfig } from '../config/load';
 import { formatPath } from '../config/report';
 import { schemas } from '../config/sources';
+import { nearest } from '../lib/distance';
 import { isPlainObject } from '../lib/is';
 
 /** One problem in a config file: where, what, and what to do about it. */
@@ -40,19 +41,8 @@ const knownKeys = (schema: Schema, path: readonly PropertyKey[]): string[] =>
     return def.type === 'object' && def.shape ? Object.keys(def.shape) : [];
   });
 
-// Edit distance, to suggest the key that was probably meant.
-function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[b.length]!;
-}
-
 function unknownKeyHint(key: string, keys: readonly string[]): string {
-  const near = keys.find((k) => k.toLowerCase() === key.toLowerCase()) ?? keys.find((k) => distance(k, key) <= 2);
+  const near = nearest(key, keys);
   if (near) return `did you mean "${near}"?`;
   return keys.length ? `remove it; allowed here: ${keys.join(', ')}` : 'remove it';
 }

@@ -3,7 +3,9 @@ import { BUILT_IN_TYPES } from '../destinations/registry';
 import { isPlainObject } from '../lib/is';
 import { toJsonSafe } from '../lib/json';
 import { BUILT_IN_PURPOSES } from './purposes';
+import { parseTags } from './load-tags';
 import { formatPath, type ConfigIssue } from './report';
+import type { TagsConfig } from '../triggers/types';
 import type { Config, DestinationConfig } from './schema';
 import { validate } from './validate';
 
@@ -13,7 +15,9 @@ export interface ValidDestination extends DestinationConfig {
 }
 
 export interface LoadedConfig {
-  config: Omit<Config, 'destinations'>;
+  config: Omit<Config, 'destinations' | 'triggers' | 'variables' | 'tagging'>;
+  /** Triggers, variables and tagging, when the config has any (valid entries only). */
+  tags?: TagsConfig;
   destinations: ValidDestination[];
   issues: ConfigIssue[];
   /** Not errors: a destination `type` that is not built in waits for `acquaint.register`. */
@@ -21,6 +25,8 @@ export interface LoadedConfig {
 }
 
 const sections = configJson.properties;
+// Checked entry by entry, elsewhere: a bad one costs only itself.
+const BY_ENTRY = new Set(['version', 'destinations', 'triggers', 'variables', 'tagging']);
 const hasOwn = (object: object, key: string): boolean => Object.prototype.hasOwnProperty.call(object, key);
 
 /**
@@ -42,7 +48,7 @@ export function parseConfig(input: unknown): LoadedConfig {
   else issues.push(...validate(sections.version!, input.version, ['version']));
   if (issues.length) return rejected();
   for (const key of Object.keys(input)) {
-    if (key === 'destinations' || key === 'version') continue;
+    if (BY_ENTRY.has(key)) continue;
     if (!hasOwn(sections, key)) {
       issues.push({ code: 'unrecognized_keys', path: key, message: `unknown key "${key}" (ignored)` });
       continue;
@@ -70,7 +76,8 @@ export function parseConfig(input: unknown): LoadedConfig {
       }
     });
   }
-  return { config: config as LoadedConfig['config'], destinations, issues, notes };
+  const tags = parseTags(input, issues);
+  return { config: config as LoadedConfig['config'], ...(tags ? { tags } : {}), destinations, issues, notes };
 }
 
 function parseDestination(

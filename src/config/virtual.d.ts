@@ -30,4 +30,6 @@ declare module 'virtual:config-schemas' {
   export const config: AcquaintJsonSchema & { properties: Record<string, AcquaintJsonSchema> };
   export const destination: AcquaintJsonSchema;
   export const settings: Record<string, AcquaintJsonSchema>;
+  export const trigger: Record<string, AcquaintJsonSchema>;
+  export const variable: Record<string, AcquaintJsonSchema>;
 }
