@@ -47,6 +47,12 @@ export default [
     external: [/^zod/, /^idb-keyval/, /^node:/],
     plugins: [configSchemas({ emitEditorSchema: true }), transpile(false)],
   },
+  {
+    // Triggers, variables and attribute tagging: loaded only for a config that has them.
+    input: 'src/chunks/triggers.ts',
+    output: { file: 'dist/acquaint-triggers.js', format: 'iife', sourcemap: true },
+    plugins: [transpile(true), reportSizes(['dist/acquaint-triggers.js'])],
+  },
   ...TAGS.map((tag) => ({
     input: `src/chunks/${tag}.ts`,
     output: { file: `dist/acquaint-${tag}.js`, format: 'iife', sourcemap: true },

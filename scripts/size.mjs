@@ -12,6 +12,8 @@ export const BUDGETS = {
   'dist/acquaint.js': 20.75 * 1024,
   // The optional banner: 3.10 KB gzip measured with both layers, the shadow-root styles and English defaults.
   'dist/consent-ui.js': 3.4 * 1024,
+  // Triggers, variables and attribute tagging, loaded only for a config that has them.
+  'dist/acquaint-triggers.js': 4 * 1024,
   // The built-in vendor tags, each loaded only when a destination of its type is allowed.
   'dist/acquaint-script.js': 1.5 * 1024,
   'dist/acquaint-ga4.js': 1.5 * 1024,

@@ -1,5 +1,5 @@
 import { parseConfig, type LoadedConfig } from './config/load';
-import { formatIssues } from './config/report';
+import { formatIssues, type ConfigIssue } from './config/report';
 import { createBanner } from './consent/banner';
 import { createConsent } from './consent/consent';
 import { consentRecordStore } from './consent/record';
@@ -118,8 +118,14 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
   // The automatic page view goes first: it stands for the load that the early pushes happened in.
   const autoPage = builder.page({});
   accept(autoPage);
+  // Pushes made by triggers, to name the trigger in debug mode.
+  const pushedBy = new WeakMap<object, string>();
   adoptDataLayer(dataLayer, model, {
-    event: (message) => accept(builder.track(message.event as string, message)),
+    event(message) {
+      const origin = pushedBy.get(message);
+      if (origin) debugMode.trace()?.from(origin);
+      accept(builder.track(message.event as string, message));
+    },
     command: (args, raw) => {
       if (signals.isOwn(raw)) return;
       routeCommand(args, {
@@ -134,10 +140,7 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
   });
 
   async function start(loaded: LoadedConfig): Promise<void> {
-    if (loaded.issues.length) {
-      log.error(formatIssues(loaded.issues));
-      emitter.emit('error', { code: 'invalid_config', message: 'invalid config', issues: loaded.issues });
-    }
+    if (loaded.issues.length) reportConfigIssues(loaded.issues);
     if (loaded.config.debug || env.debug) debugMode.enable();
     identity.configure(identityOptions(loaded.config.identity));
     const followingCmp = signals.followsCmp(loaded.config.consent);
@@ -160,12 +163,38 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
       audiences.update(event);
     }
     syncStorage();
-    if (loaded.config.autoPage === 'history') {
+    const { tags } = loaded;
+    const triggered = tags && (tags.triggers.length > 0 || tags.tagging);
+    const navigated: (() => void)[] = [];
+    if (loaded.config.autoPage === 'history' || triggered) {
       followHistory(env, (previousUrl) => {
-        accept(builder.page({}, previousUrl));
+        if (loaded.config.autoPage === 'history') accept(builder.page({}, previousUrl));
         destinations.routes?.navigated(consent.get());
+        navigated.forEach((listener) => listener());
       });
     }
+    // Triggers load as their own file, only for a config that has them; they only push.
+    if (triggered) {
+      env.loadTriggers?.().then(
+        (startTriggers) =>
+          startTriggers(tags, {
+            push(message, origin) {
+              pushedBy.set(message, origin);
+              dataLayer.push(message);
+            },
+            get: model.get,
+            onNavigate: (listener) => void navigated.push(listener),
+            report: reportConfigIssues,
+            debug: log.debug,
+          }),
+        (error: unknown) => fail('triggers_load_failed', `acquaint-triggers.js: ${error instanceof Error ? error.message : String(error)}; no trigger runs`),
+      );
+    }
+  }
+
+  function reportConfigIssues(issues: ConfigIssue[]): void {
+    log.error(formatIssues(issues));
+    emitter.emit('error', { code: 'invalid_config', message: 'invalid config', issues });
   }
 
   const ready = Promise.resolve(config)

@@ -4,6 +4,7 @@ import { formatPath } from '../config/report';
 import { schemas } from '../config/sources';
 import { nearest } from '../lib/distance';
 import { isPlainObject } from '../lib/is';
+import { checkTags } from '../triggers/check';
 
 /** One problem in a config file: where, what, and what to do about it. */
 export interface Finding {
@@ -83,6 +84,12 @@ function check(schema: Schema, value: unknown, at: readonly PropertyKey[]): Find
   });
 }
 
+// "…: did you mean {{x}}?" reads better as a hint of its own.
+function withHint({ path, message }: { path: string; message: string }): Finding {
+  const at = message.indexOf(': did you mean ');
+  return at < 0 ? { path, message } : { path, message: message.slice(0, at), hint: message.slice(at + 2) };
+}
+
 /**
  * Checks a config file's text the way the page will, with the zod schema itself: the whole
  * config, each built-in destination's settings, and what only the runtime checks (duplicate
@@ -107,6 +114,8 @@ export function checkConfig(text: string): ConfigReport {
   const loaded = parseConfig(input);
   const covered = (path: string) => errors.some((e) => e.path === path || e.path.startsWith(`${path}.`) || e.path.startsWith(`${path}[`));
   for (const issue of loaded.issues) if (!covered(issue.path)) errors.push({ path: issue.path, message: issue.message });
+  // Unknown {{names}}, cycles and regexes: the triggers file's own check (selectors need a page).
+  if (loaded.tags) for (const issue of checkTags(loaded.tags).issues) if (!covered(issue.path)) errors.push(withHint(issue));
   const notes = loaded.notes.map(({ path, message }) => ({ path, message }));
   return { errors, notes };
 }

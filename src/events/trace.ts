@@ -22,6 +22,8 @@ export interface TraceStep {
 export interface TracedEvent {
   messageId: string;
   name: string;
+  /** What pushed it, when not the page's own code: a trigger (`triggers[2] (click)`) or tagging. */
+  origin?: string;
   timestamp: string;
   steps: TraceStep[];
 }
@@ -44,12 +46,18 @@ const line = ({ destination, status, detail }: TraceStep): string => `${destinat
 export function createTrace(target: TraceConsole) {
   const events = new Map<string, TracedEvent>();
   let routing: TracedEvent | undefined;
+  let origin: string | undefined;
 
   return {
     /** An event is being offered to the destinations: its steps print together at `end`. */
+    /** The next event begun was pushed by this trigger. */
+    from(trigger: string): void {
+      origin = trigger;
+    },
     begin(event: AcquaintEvent): void {
       const name = event.type === 'track' ? (event.event ?? '') : event.type;
-      routing = { messageId: event.messageId, name, timestamp: event.timestamp, steps: [] };
+      routing = { messageId: event.messageId, name, timestamp: event.timestamp, steps: [], ...(origin ? { origin } : {}) };
+      origin = undefined;
       events.set(event.messageId, routing);
       if (events.size > KEEP) events.delete(events.keys().next().value!);
     },
@@ -63,7 +71,7 @@ export function createTrace(target: TraceConsole) {
       const traced = routing;
       routing = undefined;
       if (!traced) return;
-      const title = `acquaint ▸ ${traced.name} (${traced.messageId})`;
+      const title = `acquaint ▸ ${traced.name} (${traced.messageId})${traced.origin ? ` ← ${traced.origin}` : ''}`;
       if (!target.groupCollapsed || !target.groupEnd) return target.debug(`${title}: ${traced.steps.map(line).join('; ') || 'no destination'}`);
       target.groupCollapsed(title);
       for (const step of traced.steps) target.debug(line(step));
