@@ -17,6 +17,16 @@ async function run(...args: string[]) {
       ],
     }),
     'broken.json': '{ "version": 1,',
+    'tags.json': JSON.stringify({
+      $schema: './node_modules/acquaint/dist/acquaint.schema.json',
+      version: 1,
+      variables: { plan: { type: 'cookie', name: 'plan' }, loop: { type: 'lookup', input: '{{loop}}', map: {} } },
+      triggers: [
+        { type: 'click', selector: 'a', links: 'outbund', event: 'x' },
+        { type: 'scroll', percent: [50], event: 'depth', properties: { p: '{{scroll.percnt}}', plan: '{{pln}}' } },
+        { type: 'visible', selector: '.promo', event: 'seen', mnMs: 5 },
+      ],
+    }),
   };
   const code = await runCli(args, {
     readFile: (path) => (path in files ? Promise.resolve(files[path]!) : readFile(path, 'utf8')),
@@ -49,6 +59,23 @@ describe('acquaint validate', () => {
           hint: add it (string)
       ✖ unknown key "measurementID" → at destinations[0].settings.measurementID
           hint: did you mean "measurementId"?"
+    `);
+  });
+
+  it('checks triggers and variables: values, unknown keys, unknown {{names}} with a did-you-mean, cycles', async () => {
+    const { code, err } = await run('validate', 'tags.json');
+    expect(code).toBe(1);
+    expect(err).toMatchInlineSnapshot(`
+      "tags.json: 5 problems
+      ✖ Invalid option: expected one of "all"|"outbound"|"download" → at triggers[0].links
+          hint: use one of "all", "outbound", "download"
+      ✖ unknown key "mnMs" → at triggers[2].mnMs
+          hint: did you mean "minMs"?
+      ✖ variable cycle loop → loop → at variables.loop.input
+      ✖ unknown variable {{scroll.percnt}} → at triggers[1].properties.p
+          hint: did you mean {{scroll.percent}}?
+      ✖ unknown variable {{pln}} → at triggers[1].properties.plan
+          hint: did you mean {{plan}}?"
     `);
   });
 
