@@ -1,5 +1,8 @@
-// Acme Eco Store page logic. Everything it reports goes through window.dataLayer the way a
-// GA4/GTM site would do it; acquaint picks the pushes up whether it loaded before or after.
+// Acme Eco Store page logic. The developer's ecommerce pushes (view_item_list, view_item,
+// purchase) go through window.dataLayer the way a GA4/GTM site does it; acquaint picks them up
+// whether it loaded before or after. Add to cart, the newsletter, scroll depth, the promo
+// banner and outbound links are tracked from demo/tags.json (triggers and attribute tagging):
+// this file only puts the data attributes on the buttons.
 // DOM is built with createElement/textContent only, so no data ever becomes markup.
 
 const PRODUCTS = [
@@ -70,10 +73,17 @@ function cartCount(add = 0) {
   $('#cart-count').textContent = String(count);
 }
 
-function addToCart(p) {
-  pushEcommerce('add_to_cart', { currency: CURRENCY, value: p.price, items: [gaItem(p)] });
-  cartCount(1);
-  toast(`${p.name} added: add_to_cart pushed to dataLayer`);
+// An add button carries its product as data attributes; the `click` trigger on `button.add`
+// in tags.json reads them ({{click.attr.data-price}} …) and pushes add_to_cart. The page only
+// updates the cart.
+function addButton(p, className) {
+  const add = el('button', { type: 'button', className: `add ${className}`, textContent: 'Add to cart' });
+  Object.assign(add.dataset, { sku: p.id, name: p.name, category: p.category, price: String(p.price) });
+  add.addEventListener('click', () => {
+    cartCount(1);
+    toast(`${p.name} added: the click trigger pushed add_to_cart`);
+  });
+  return add;
 }
 
 // acquaint.js loads async: wait for the script if window.acquaint is not there yet.
@@ -91,8 +101,7 @@ function renderHome() {
   const grid = $('#products');
   PRODUCTS.forEach((p) => {
     const href = `/product.html?id=${encodeURIComponent(p.id)}`;
-    const add = el('button', { type: 'button', className: 'small', textContent: 'Add to cart' });
-    add.addEventListener('click', () => addToCart(p));
+    const add = addButton(p, 'small');
     grid.append(el('article', { className: 'card' },
       el('a', { href, className: 'tile', style: `background:${p.bg}`, ariaLabel: p.name }, icon(p.icon)),
       el('div', { className: 'body' },
@@ -114,10 +123,9 @@ function renderProduct() {
     return;
   }
   document.title = `${p.name} · Acme Eco Store`;
-  const add = el('button', { type: 'button', className: 'secondary', textContent: 'Add to cart' });
+  const add = addButton(p, 'secondary');
   const buy = el('button', { type: 'button', className: 'buy', textContent: `Buy now · ${money(p.price)}` });
   const result = el('p', { className: 'notice', hidden: true });
-  add.addEventListener('click', () => addToCart(p));
   buy.addEventListener('click', () => {
     const transactionId = `T-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`.toUpperCase();
     pushEcommerce('purchase', {
@@ -175,21 +183,15 @@ async function setupConsentBar() {
   buttons.forEach((b) => { b.disabled = false; });
 }
 
-// One call through the JavaScript API rather than the data layer, to show both work.
+// The `submit` trigger in tags.json pushes newsletter_signup (before this handler runs). It
+// reads the address on purpose, the way it slips into real tracking plans: the collector's
+// default redaction sends it as "[email]" (see the panel and the collector). The page handles
+// the form itself, so the trigger has no checkValidation (that would skip a prevented submit).
 function setupNewsletter() {
   const form = $('#newsletter');
-  form.addEventListener('submit', async (e) => {
+  form.addEventListener('submit', (e) => {
     e.preventDefault();
-    try {
-      const acquaint = await whenAcquaint();
-      await acquaint.ready();
-      // The address goes in on purpose, the way it slips into real tracking plans: the
-      // collector's default redaction sends it as "[email]" (see the panel and the collector).
-      acquaint.track('newsletter_signup', { method: 'footer_form', list: 'weekly_tips', email: new FormData(form).get('email') });
-      form.replaceChildren(el('p', { textContent: 'Thanks for subscribing! (newsletter_signup sent via acquaint.track; your address leaves as [email])' }));
-    } catch (err) {
-      toast(err.message);
-    }
+    form.replaceChildren(el('p', { textContent: 'Thanks for subscribing! (newsletter_signup pushed by the submit trigger in tags.json; your address leaves as [email])' }));
   });
 }
 
@@ -260,7 +262,7 @@ async function setupRouting() {
   $('#profile').after(el('aside', { className: 'profile routing', ariaLabel: 'Where your events went' },
     el('h2', { textContent: 'Where your events went' }),
     list,
-    el('small', { textContent: 'Per destination: held (waiting for consent), filtered (not in its events list), blocked (a page it must not see), capped (frequency cap), redacted (PII stripped or hashed on the way), queued, delivered, dropped. Hover a step for why.' })));
+    el('small', { textContent: '← names the trigger of tags.json that pushed the event. Per destination: held (waiting for consent), filtered (not in its events list), blocked (a page it must not see), capped (frequency cap), redacted (PII stripped or hashed on the way), queued, delivered, dropped. Hover a step for why.' })));
   const render = () => {
     const events = acquaint.debug().events.slice(-12).reverse();
     list.replaceChildren(...events.map((event) => {
@@ -268,6 +270,8 @@ async function setupRouting() {
       for (const step of event.steps) byDestination.set(step.destination, [...(byDestination.get(step.destination) ?? []), step]);
       return el('li', {},
         el('code', { textContent: event.name }),
+        // Which trigger of tags.json pushed it (none: the page's own push or a call).
+        ...(event.origin ? [el('small', { className: 'origin', textContent: `← ${event.origin}` })] : []),
         ...[...byDestination].map(([destination, steps]) => el('span', { className: `route ${steps.at(-1).status}` },
           `${destination}: `,
           ...steps.flatMap((step, i) => [i ? ' → ' : '', el('b', { textContent: step.status, title: step.detail ?? '' })]))));
