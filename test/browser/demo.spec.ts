@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { createCollectorServer, type CollectorServer } from '../../demo/collector.mjs';
 import { DIST, names } from './helpers';
 
-// The demo shop (`npm start`) as a visitor sees it: banner, GA4 and Meta stand-ins, and the
-// "Where your events went" panel fed by acquaint.debug().
+// The demo shop (`npm start`) as a visitor sees it: banner, GA4 and Meta stand-ins, the
+// triggers of demo/tags.json, and the "Where your events went" panel fed by acquaint.debug().
 const DEMO = fileURLToPath(new URL('../../demo', import.meta.url));
 let app: CollectorServer;
 test.beforeAll(async () => void (app = await createCollectorServer({ root: DEMO, distDir: DIST })));
@@ -13,11 +13,21 @@ test.afterAll(() => app.close());
 // window.__vendorCalls (what the stand-ins record) is declared in vendor-helpers.ts.
 import './vendor-helpers';
 
-const chips = (panel: import('@playwright/test').Locator, event: string) => panel.locator('li', { has: panel.page().locator('code', { hasText: new RegExp(`^${event}$`) }) }).first().locator('.route');
+type Locator = import('@playwright/test').Locator;
+const row = (panel: Locator, event: string) => panel.locator('li', { has: panel.page().locator('code', { hasText: new RegExp(`^${event}$`) }) }).first();
+const chips = (panel: Locator, event: string) => row(panel, event).locator('.route');
+// The trigger of tags.json that pushed the event, as the panel names it.
+const origin = (panel: Locator, event: string) => row(panel, event).locator('.origin');
+const received = (event: string) => app.events.filter((e) => e.event === event);
+
+// acquaint-triggers.js loads after the config is read; a click before it is not seen.
+const triggersArmed = (page: import('@playwright/test').Page) => page.waitForEvent('console', { predicate: (m) => m.text().includes('trigger(s) armed'), timeout: 10_000 });
 
 test('the shop shows which destination got which event, and what was held, capped, blocked or redacted', async ({ page }) => {
+  const armed = triggersArmed(page);
   await page.goto(`${app.url}/`);
   await page.evaluate(() => window.acquaint!.ready());
+  await armed;
   const panel = page.getByRole('complementary', { name: 'Where your events went' });
   await expect(chips(panel, 'page')).toHaveText(['collector: held', 'ga4: held', 'meta: held']);
   expect(await page.evaluate(() => window.__vendorCalls ?? [])).toEqual([]);
@@ -27,6 +37,16 @@ test('the shop shows which destination got which event, and what was held, cappe
   for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Add to cart' }).first().click();
   await page.evaluate(() => window.acquaint!.flush());
   await expect(chips(panel, 'add_to_cart')).toHaveText(['collector: queued → delivered', 'ga4: queued → delivered', 'meta: capped']);
+  // add_to_cart comes from the click trigger on button.add (the page only counts the cart), in
+  // the GA4 shape the destinations and the kitchen-fan audience read, the price typed as a number.
+  await expect(origin(panel, 'add_to_cart')).toHaveText('← triggers[0] (click)');
+  await expect(page.locator('#cart-count')).toHaveText('3');
+  await expect.poll(() => received('add_to_cart').length).toBe(3);
+  expect(received('add_to_cart')[0]!.properties).toEqual({
+    ecommerce: { currency: 'EUR', value: 4.5, items: [{ item_id: 'SKU-BRUSH-01', item_name: 'Bamboo Toothbrush', item_category: 'Bathroom', price: 4.5, quantity: 1 }] },
+  });
+  const gtagCart = await page.evaluate(() => window.__vendorCalls!.find((c) => c.vendor === 'gtag' && c.args[1] === 'add_to_cart')?.args[2]);
+  expect(gtagCart).toMatchObject({ currency: 'EUR', value: 4.5, items: [expect.objectContaining({ item_id: 'SKU-BRUSH-01', price: 4.5 })] });
   const fbq = await page.evaluate(() => window.__vendorCalls!.filter((c) => c.vendor === 'fbq').map((c) => c.args[1]));
   expect(fbq.filter((name) => name === 'AddToCart')).toHaveLength(2);
   expect(await page.evaluate(() => window.__vendorCalls!.some((c) => c.vendor === 'gtag' && c.args[1] === 'page_view'))).toBe(true);
@@ -36,7 +56,24 @@ test('the shop shows which destination got which event, and what was held, cappe
   await page.getByRole('button', { name: 'Subscribe' }).click();
   await page.evaluate(() => window.acquaint!.flush());
   await expect(chips(panel, 'newsletter_signup')).toHaveText(['collector: redacted → delivered', 'ga4: filtered', 'meta: filtered']);
-  expect(app.events.find((e) => e.event === 'newsletter_signup')?.properties).toMatchObject({ email: '[email]' });
+  await expect(origin(panel, 'newsletter_signup')).toHaveText('← triggers[1] (submit)');
+  await expect(page.getByText('Thanks for subscribing!')).toBeVisible();
+  await expect.poll(() => received('newsletter_signup').length).toBe(1);
+  expect(received('newsletter_signup')[0]!.properties).toEqual({ method: 'footer_form', list: 'weekly_tips', email: '[email]' });
+
+  // The promo banner seen for a second (visible trigger), its link (attribute tagging) and
+  // scrolling to the bottom (scroll trigger, home page only through its `when`).
+  await expect(origin(panel, 'view_promotion')).toHaveText('← triggers[3] (visible)', { timeout: 10_000 });
+  await page.getByRole('link', { name: 'Start shopping' }).click();
+  await expect(origin(panel, 'select_promotion')).toHaveText('← tagging (<a data-acquaint-event>)');
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await expect(origin(panel, 'scroll_depth')).toHaveText('← triggers[2] (scroll)');
+  await page.evaluate(() => window.acquaint!.flush());
+  await expect.poll(() => received('scroll_depth').map((e) => e.properties?.percent_scrolled)).toEqual([25, 50, 75, 90]);
+  expect(received('view_promotion').map((e) => e.properties)).toEqual([{ promotion_id: 'promo-shipping', promotion_name: 'Free shipping over €30', creative_slot: 'home_banner' }]);
+  expect(received('select_promotion').map((e) => e.properties)).toEqual([{ promotion_id: 'promo-shipping', promotion_name: 'Free shipping over €30' }]);
+  // The page's own pushes name no trigger.
+  await expect(origin(panel, 'page')).toHaveCount(0);
 
   // The profile panel (built by shop.js on every page) shows the user after "Log in as Ada".
   const profile = page.getByRole('complementary', { name: 'Your profile, on this device' });
@@ -44,9 +81,17 @@ test('the shop shows which destination got which event, and what was held, cappe
   await expect(profile.locator('#p-user')).toHaveText('ada-1815');
 
   // The toothbrush page is on meta's block list: nothing of it reaches the pixel.
+  const armedOnProduct = triggersArmed(page);
   await page.goto(`${app.url}/product.html?id=SKU-BRUSH-01`);
   await page.evaluate(() => window.acquaint!.ready());
+  await armedOnProduct;
   await expect(chips(page.getByRole('complementary', { name: 'Where your events went' }), 'view_item')).toHaveText(['collector: queued → delivered', 'ga4: queued → delivered', 'meta: blocked'], { timeout: 10_000 });
   expect(await page.evaluate(() => window.__vendorCalls ?? [])).not.toContainEqual(expect.objectContaining({ vendor: 'fbq' }));
   expect(names(app.events)).toContain('view_item');
+  // The product page's add button is tracked by the same trigger; no scroll_depth off the home page.
+  await page.getByRole('button', { name: 'Add to cart' }).click();
+  await page.evaluate(() => window.acquaint!.flush());
+  await expect.poll(() => received('add_to_cart').length).toBe(4);
+  expect(received('add_to_cart')[3]!.properties?.ecommerce).toMatchObject({ value: 4.5, items: [{ item_id: 'SKU-BRUSH-01', quantity: 1 }] });
+  expect(received('scroll_depth')).toHaveLength(4);
 });
