@@ -51,7 +51,7 @@ export default [
     // Triggers, variables and attribute tagging: loaded only for a config that has them.
     input: 'src/chunks/triggers.ts',
     output: { file: 'dist/acquaint-triggers.js', format: 'iife', sourcemap: true },
-    plugins: [transpile(true), reportSizes(['dist/acquaint-triggers.js'])],
+    plugins: [configSchemas(), transpile(true), reportSizes(['dist/acquaint-triggers.js'])],
   },
   ...TAGS.map((tag) => ({
     input: `src/chunks/${tag}.ts`,

@@ -164,7 +164,8 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
     }
     syncStorage();
     const { tags } = loaded;
-    const triggered = tags && (tags.triggers.length > 0 || tags.tagging);
+    // Loaded for any triggers, variables or tagging key: its own check reports what is wrong.
+    const triggered = tags !== undefined && !(tags.triggers === undefined && tags.variables === undefined && tags.tagging === false);
     const navigated: (() => void)[] = [];
     if (loaded.config.autoPage === 'history' || triggered) {
       followHistory(env, (previousUrl) => {

@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
 import { parseConfig } from '../config/load';
+import { parseTags } from '../config/load-tags';
+import type { ConfigIssue } from '../config/report';
 import { formatPath } from '../config/report';
 import { schemas } from '../config/sources';
 import { nearest } from '../lib/distance';
@@ -115,7 +117,11 @@ export function checkConfig(text: string): ConfigReport {
   const covered = (path: string) => errors.some((e) => e.path === path || e.path.startsWith(`${path}.`) || e.path.startsWith(`${path}[`));
   for (const issue of loaded.issues) if (!covered(issue.path)) errors.push({ path: issue.path, message: issue.message });
   // Unknown {{names}}, cycles and regexes: the triggers file's own check (selectors need a page).
-  if (loaded.tags) for (const issue of checkTags(loaded.tags).issues) if (!covered(issue.path)) errors.push(withHint(issue));
+  if (loaded.tags) {
+    const issues: ConfigIssue[] = [];
+    const checked = checkTags(parseTags(loaded.tags, issues));
+    for (const issue of [...issues, ...checked.issues]) if (!covered(issue.path)) errors.push(withHint(issue));
+  }
   const notes = loaded.notes.map(({ path, message }) => ({ path, message }));
   return { errors, notes };
 }

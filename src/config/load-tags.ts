@@ -2,6 +2,7 @@ import { trigger as triggerJson, variable as variableJson } from 'virtual:config
 import { isPlainObject } from '../lib/is';
 import { toJsonSafe } from '../lib/json';
 import type { TagsConfig } from '../triggers/types';
+import type { RawTags } from './load';
 import { formatPath, type ConfigIssue } from './report';
 import type { TriggerConfig, VariableConfig } from './tags-schema';
 import { validate, type JsonSchema } from './validate';
@@ -25,9 +26,7 @@ function checkEntry(schemas: Record<string, JsonSchema>, entry: unknown, at: Pro
  * alone (its issues say where), the rest work. What needs the names or the page (unknown
  * `{{names}}`, cycles, selectors) is checked where the triggers start (triggers/check.ts).
  */
-export function parseTags(input: Record<string, unknown>, issues: ConfigIssue[]): TagsConfig | undefined {
-  const { variables, triggers, tagging } = input;
-  if (variables === undefined && triggers === undefined && tagging === undefined) return undefined;
+export function parseTags({ variables, triggers, tagging }: RawTags, issues: ConfigIssue[]): TagsConfig {
   const tags: TagsConfig = { variables: {}, triggers: [], tagging: false };
   if (tagging !== undefined) {
     if (typeof tagging === 'boolean') tags.tagging = tagging;

@@ -3,9 +3,8 @@ import { BUILT_IN_TYPES } from '../destinations/registry';
 import { isPlainObject } from '../lib/is';
 import { toJsonSafe } from '../lib/json';
 import { BUILT_IN_PURPOSES } from './purposes';
-import { parseTags } from './load-tags';
 import { formatPath, type ConfigIssue } from './report';
-import type { TagsConfig } from '../triggers/types';
+
 import type { Config, DestinationConfig } from './schema';
 import { validate } from './validate';
 
@@ -14,10 +13,20 @@ export interface ValidDestination extends DestinationConfig {
   settings: unknown;
 }
 
+export interface RawTags {
+  triggers?: unknown;
+  variables?: unknown;
+  tagging?: unknown;
+}
+
 export interface LoadedConfig {
   config: Omit<Config, 'destinations' | 'triggers' | 'variables' | 'tagging'>;
-  /** Triggers, variables and tagging, when the config has any (valid entries only). */
-  tags?: TagsConfig;
+  /**
+   * `triggers`, `variables` and `tagging` as the config has them (JSON-safe, unchecked): the
+   * triggers file checks them entry by entry (config/load-tags.ts), so their schema stays out
+   * of acquaint.js. Absent when the config has none of them.
+   */
+  tags?: RawTags;
   destinations: ValidDestination[];
   issues: ConfigIssue[];
   /** Not errors: a destination `type` that is not built in waits for `acquaint.register`. */
@@ -76,8 +85,14 @@ export function parseConfig(input: unknown): LoadedConfig {
       }
     });
   }
-  const tags = parseTags(input, issues);
+  const tags = rawTags(input);
   return { config: config as LoadedConfig['config'], ...(tags ? { tags } : {}), destinations, issues, notes };
+}
+
+function rawTags(input: Record<string, unknown>): RawTags | undefined {
+  const { triggers, variables, tagging } = input;
+  if (triggers === undefined && variables === undefined && tagging === undefined) return undefined;
+  return toJsonSafe({ triggers, variables, tagging }) as RawTags;
 }
 
 function parseDestination(

@@ -1,4 +1,5 @@
 // What `click.*`, `element.*` and `form.*` read from the page (contract §7).
+import { typed } from './tagging';
 
 const TEXT_LIMIT = 100;
 
@@ -7,9 +8,15 @@ export const textOf = (element: Element): string => (element.textContent ?? '').
 
 const linkOf = (element: Element): Element | null => element.closest('a[href],area[href]');
 
-/** `click.<name>` / `element.<name>`; `attr.<name>` reads an attribute (undefined when absent). */
+/**
+ * `click.<name>` / `element.<name>`. `attr.<name>` reads an attribute typed as attribute
+ * tagging types it (`"4.5"` → 4.5, `"true"` → true, `"007"` stays text); undefined when absent.
+ */
 export function readElement(element: Element, name: string, base: string): unknown {
-  if (name.startsWith('attr.')) return element.getAttribute(name.slice(5)) ?? undefined;
+  if (name.startsWith('attr.')) {
+    const value = element.getAttribute(name.slice(5));
+    return value === null ? undefined : typed(value);
+  }
   switch (name) {
     case 'text':
       return textOf(element);

@@ -1,3 +1,6 @@
+import type { RawTags } from '../config/load';
+import { parseTags } from '../config/load-tags';
+import type { ConfigIssue } from '../config/report';
 import type { TriggerConfig } from '../config/tags-schema';
 import { checkTags } from './check';
 import { watchClicks } from './clicks';
@@ -5,7 +8,7 @@ import { watchScroll } from './scroll';
 import { watchSubmits } from './submits';
 import { taggedMessage } from './tagging';
 import { watchTimers } from './timer';
-import type { Armed, Scope, Stop, TagsConfig, TriggerDom, TriggerHost } from './types';
+import type { Armed, Scope, Stop, TriggerDom, TriggerHost } from './types';
 import { createResolver } from './variables';
 import { watchVisible } from './visible';
 
@@ -16,7 +19,7 @@ type Of<T extends TriggerConfig['type']> = Extract<TriggerConfig, { type: T }>;
  * `{ event, ...properties }` onto the data layer, and nothing else (contract §7). Triggers
  * with a problem only the page can see (a selector that does not compile) stay off.
  */
-export function startTriggers(config: TagsConfig, host: TriggerHost, dom: TriggerDom): { stop(): void } {
+export function startTriggers(config: RawTags, host: TriggerHost, dom: TriggerDom): { stop(): void } {
   const fragment = dom.document.createDocumentFragment();
   const compiles = (selector: string): boolean => {
     try {
@@ -26,7 +29,9 @@ export function startTriggers(config: TagsConfig, host: TriggerHost, dom: Trigge
       return false;
     }
   };
-  const { tags, issues } = checkTags(config, compiles);
+  const issues: ConfigIssue[] = [];
+  const { tags, issues: found } = checkTags(parseTags(config, issues), compiles);
+  issues.push(...found);
   if (issues.length) host.report(issues);
   const resolver = createResolver(tags.variables, dom, host.get);
 

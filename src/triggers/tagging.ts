@@ -7,7 +7,7 @@ const SKIPPED = new Set(['event', '__proto__', 'constructor', 'prototype']);
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
 
 /** An attribute's value typed: `true`/`false`, a canonical decimal number, or the string as is. */
-function typed(value: string): unknown {
+export function typed(value: string): unknown {
   if (value === 'true') return true;
   if (value === 'false') return false;
   if (!NUMBER.test(value)) return value;

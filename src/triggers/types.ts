@@ -41,8 +41,6 @@ export interface TriggerDom {
   window: Window;
 }
 
-/** Starts every trigger of the config; `stop` removes every listener and observer. */
-export type StartTriggers = (config: TagsConfig, host: TriggerHost, dom: TriggerDom) => { stop(): void };
 
 /** One trigger ready to fire: `fire` checks its `when`, fills its properties and pushes. */
 export interface Armed<T> {

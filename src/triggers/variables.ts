@@ -3,6 +3,13 @@ import { LONE_TEMPLATE, TEMPLATE } from './names';
 import { readElement, readForm } from './read-element';
 import type { Scope, TriggerDom } from './types';
 
+/** A value as text inside a template or a condition: nothing is '', objects are JSON. */
+function asText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return value === undefined || value === null ? '' : (JSON.stringify(value) ?? '');
+}
+
 // Deep enough for any sane lookup chain; cycles are refused by check.ts before this runs.
 const MAX_DEPTH = 16;
 
@@ -76,7 +83,7 @@ export function createResolver(variables: Record<string, VariableConfig>, { docu
         return parts[config.part ?? 'href'];
       }
       case 'lookup': {
-        const input = String(render(config.input, scope, depth + 1) ?? '');
+        const input = asText(render(config.input, scope, depth + 1));
         return Object.prototype.hasOwnProperty.call(config.map, input) ? config.map[input] : undefined;
       }
     }
@@ -99,10 +106,7 @@ export function createResolver(variables: Record<string, VariableConfig>, { docu
       const lone = LONE_TEMPLATE.exec(template);
       if (lone) return value(lone[1]!, scope, depth);
       if (!template.includes('{{')) return template;
-      return template.replace(TEMPLATE, (_, name: string) => {
-        const filled = value(name, scope, depth);
-        return filled === undefined || filled === null ? '' : typeof filled === 'object' ? JSON.stringify(filled) : String(filled);
-      });
+      return template.replace(TEMPLATE, (_, name: string) => asText(value(name, scope, depth)));
     }
     if (Array.isArray(template)) return template.map((item) => render(item, scope, depth));
     if (template !== null && typeof template === 'object') {
@@ -131,7 +135,7 @@ function test({ op, value: expected }: Condition, actual: unknown): boolean {
     const number = typeof actual === 'number' ? actual : typeof actual === 'string' && actual.trim() ? Number(actual) : NaN;
     return op === 'gt' ? number > Number(expected) : number < Number(expected);
   }
-  const text = actual === undefined || actual === null ? '' : typeof actual === 'object' ? JSON.stringify(actual) : String(actual);
+  const text = asText(actual);
   const wanted = String(expected);
   switch (op) {
     case 'equals':

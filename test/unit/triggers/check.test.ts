@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load';
+import { parseTags } from '../../../src/config/load-tags';
+import type { ConfigIssue } from '../../../src/config/report';
 import { checkTags } from '../../../src/triggers/check';
 
-const load = (input: Record<string, unknown>) => parseConfig({ version: 1, ...input });
+// As the triggers file reads them: the core passes them on unchecked, then each entry is checked.
+function load(input: Record<string, unknown>) {
+  const loaded = parseConfig({ version: 1, ...input });
+  const issues: ConfigIssue[] = [...loaded.issues];
+  return { issues, tags: loaded.tags && parseTags(loaded.tags, issues) };
+}
 
 describe('triggers and variables in the config', () => {
   it('keeps the valid entries and names each bad one by its path; a bad one is off alone', () => {
