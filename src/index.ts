@@ -15,3 +15,6 @@ export type { TracedEvent, TraceStep, TraceStatus } from './events/trace';
 export type { Adapter, AdapterEnv, AdapterType, SendOptions, SendResult } from './destinations/adapter';
 export type { AcquaintEvent, PageContext } from './events/event';
 export type { AcquaintEvents, DropReason } from './events/reports';
+export { startTriggers } from './triggers/start';
+export type { LoadedTriggers } from './triggers/announce';
+export type { TriggerHost, TriggerDom } from './triggers/types';
