@@ -25,6 +25,8 @@ const received = (event: string) => app.events.filter((e) => e.event === event);
 const triggersArmed = (page: import('@playwright/test').Page) => page.waitForEvent('console', { predicate: (m) => m.text().includes('trigger(s) armed'), timeout: 10_000 });
 
 test('the shop shows which destination got which event, and what was held, capped, blocked or redacted', async ({ page }) => {
+  // A tour of two pages with consent, clicks, a form and a login: about 10 s alone, twice that on a busy machine.
+  test.setTimeout(60_000);
   const armed = triggersArmed(page);
   await page.goto(`${app.url}/`);
   await page.evaluate(() => window.acquaint!.ready());
