@@ -48,7 +48,8 @@ export function pixelParameters(properties: Record<string, unknown>): Record<str
 /**
  * The `meta-pixel` destination: Meta Pixel through fbevents.js. Automatic collection is off
  * unless asked for; every event carries its messageId as `eventID` (deduplication with the
- * Conversions API); the user is matched only by SHA-256 of `external_id` and `em`, never in the clear.
+ * Conversions API); the user is matched only by SHA-256 of `external_id` and `em`, never in the clear,
+ * and by the session's `fbclid` as `fbc`.
  */
 export const metaPixelDestination = vendorTagType<MetaPixelSettings>('meta-pixel', (settings, _id, env) => {
   const pixel = settings.pixelId;
@@ -58,6 +59,15 @@ export const metaPixelDestination = vendorTagType<MetaPixelSettings>('meta-pixel
   // Advanced matching: what is known of the user, hashed; it starts again when the userId changes.
   let user: Record<string, string> = {};
   let userId: string | null = null;
+  // Meta's click id parameter, fb.1.<ms first seen>.<fbclid>: kept as it is, not hashed.
+  // https://developers.facebook.com/docs/marketing-api/conversions-api/parameters/fbp-and-fbc/
+  const clicks = new Map<string, string>();
+  const fbc = (event: AcquaintEvent): Record<string, string> => {
+    const fbclid = event.context.clickIds?.fbclid;
+    if (!fbclid) return {};
+    if (!clicks.has(fbclid)) clicks.set(fbclid, `fb.1.${Date.parse(event.timestamp)}.${fbclid}`);
+    return { fbc: clicks.get(fbclid)! };
+  };
   async function matching(event: AcquaintEvent): Promise<Record<string, string>> {
     if (settings.advancedMatching === false || !env.sha256) return user;
     const hash = async (value: string) => (isSha256Hex(value) ? value : env.sha256!(normaliseForHash(value)));
@@ -92,7 +102,7 @@ export const metaPixelDestination = vendorTagType<MetaPixelSettings>('meta-pixel
     },
     consentChanged: (_consent, allowed) => fbq('consent', allowed ? 'grant' : 'revoke'),
     async deliver(event) {
-      const known = await matching(event);
+      const known = { ...(await matching(event)), ...fbc(event) };
       const key = JSON.stringify(known);
       if (key !== matched) {
         matched = key;

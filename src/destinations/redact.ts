@@ -99,16 +99,19 @@ export function createRedactor(allowed: ReadonlySet<string>) {
 }
 
 /**
- * The event with PII stripped from the string values of its properties, traits and page
- * context, except at the `allowed` paths; `count` says how many values changed.
+ * The event with PII stripped from the string values of its properties, traits, page context
+ * and campaign (a `utm_term` may be an email), except at the `allowed` paths; `count` says how
+ * many values changed.
  */
 export function redactEvent(event: AcquaintEvent, allowed: ReadonlySet<string> | undefined, clean: (text: string) => string = redactString): { event: AcquaintEvent; count: number } {
   const walk: Walk = { allowed: allowed?.size ? allowed : undefined, count: 0, clean };
   const properties = redactValue(event.properties, 'properties', walk) as AcquaintEvent['properties'];
   const traits = event.traits && (redactValue(event.traits, 'traits', walk) as AcquaintEvent['traits']);
   const page = redactValue(event.context.page, 'context.page', walk) as AcquaintEvent['context']['page'];
+  const campaign = event.context.campaign && (redactValue(event.context.campaign, 'context.campaign', walk) as AcquaintEvent['context']['campaign']);
   if (!walk.count) return { event, count: 0 };
   const out: AcquaintEvent = { ...event, properties, context: { ...event.context, page } };
+  if (campaign) out.context.campaign = campaign;
   if (traits) out.traits = traits;
   return { event: out, count: walk.count };
 }

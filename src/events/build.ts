@@ -1,3 +1,4 @@
+import { landingContext, type Landing } from '../identity/landing';
 import { toJsonSafe } from '../lib/json';
 import type { AcquaintEvent, PageContext } from './event';
 
@@ -13,17 +14,18 @@ export interface Identity {
   anonymousId: string;
   userId: string | null;
   sessionId: string;
+  landing?: Landing;
 }
 
 const library = { name: 'acquaint', version: __VERSION__ } as const;
 
 /**
- * Builds contract §6 events. Properties are copied at build time, so what the page
- * changes afterwards never alters an event already accepted.
+ * Builds contract §6 events, with the session's campaign and click ids (§7). Properties are
+ * copied at build time, so what the page changes afterwards never alters an event already accepted.
  */
 export function createEventBuilder(env: BuildEnv, identity: () => Identity) {
   const build = (type: AcquaintEvent['type'], name: Partial<Pick<AcquaintEvent, 'event' | 'name'>>, properties: Record<string, unknown>): AcquaintEvent => {
-    const { anonymousId, userId, sessionId } = identity();
+    const { anonymousId, userId, sessionId, landing } = identity();
     return {
       type,
       ...name,
@@ -33,7 +35,7 @@ export function createEventBuilder(env: BuildEnv, identity: () => Identity) {
       messageId: env.uuid(),
       timestamp: new Date(env.now()).toISOString(),
       // Stamped again with the state used when the consent gate releases the event.
-      context: { page: env.page(), sessionId, consent: {}, library },
+      context: { page: env.page(), sessionId, ...landingContext(landing), consent: {}, library },
     };
   };
   return {

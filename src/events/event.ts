@@ -1,4 +1,5 @@
 import type { ConsentState } from '../config/schema';
+import type { Campaign, ClickIds } from '../identity/landing';
 
 /** Where the event happened, as the page saw it then. */
 export interface PageContext {
@@ -24,6 +25,10 @@ export interface AcquaintEvent {
     page: PageContext;
     /** Ends after inactivity (identity.sessionTimeoutMinutes); RudderStack's field name. */
     sessionId: string;
+    /** The session's landing URL's `utm_*` values (contract §7), when it had any. */
+    campaign?: Campaign;
+    /** The session's landing URL's ad click ids (contract §7), when it had any. */
+    clickIds?: ClickIds;
     /** The visitor's on-device audiences, only for destinations with `audiences: true`. */
     audiences?: string[];
     consent: Record<string, ConsentState>;

@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema';
 import type { AcquaintEvent } from '../events/event';
+import { landingContext, landingFrom } from './landing';
 import type { Profile } from './profile';
 
 export interface IdentityOptions {
@@ -15,18 +16,22 @@ const localDay = (ms: number): string => new Date(ms).toDateString();
 export interface IdentityEnv {
   uuid(): string;
   now(): number;
+  /** The page now: a new session's landing is its URL. */
+  page(): { url: string };
 }
 
 /**
  * The visitor's ids in memory: anonymousId, userId, traits and a session that ends after
- * `sessionTimeoutMs` without activity. Storage and tabs are someone else's job (store.ts);
- * this only says what the profile is now and how it changes.
+ * `sessionTimeoutMs` without activity, with the campaign of the URL it started on. Storage
+ * and tabs are someone else's job (store.ts); this only says what the profile is now and how
+ * it changes.
  */
 export function createIdentity(env: IdentityEnv, initial: IdentityOptions, changed: (profile: Profile) => void) {
   let options = initial;
+  const landing = () => landingFrom(env.page().url, env.now());
   const fresh = (): Profile => {
     const now = env.now();
-    return { anonymousId: env.uuid(), userId: null, traits: {}, sessionId: env.uuid(), lastActivity: now, updatedAt: now };
+    return { anonymousId: env.uuid(), userId: null, traits: {}, sessionId: env.uuid(), lastActivity: now, updatedAt: now, landing: landing() };
   };
   let profile = fresh();
   // Whether this page has set the user itself: then its identify wins over what storage holds.
@@ -43,7 +48,7 @@ export function createIdentity(env: IdentityEnv, initial: IdentityOptions, chang
     touch(): Profile {
       const now = env.now();
       const idle = now - profile.lastActivity > options.sessionTimeoutMs;
-      if (idle || (options.sessionEndsAtMidnight && localDay(now) !== localDay(profile.lastActivity))) profile = { ...profile, sessionId: env.uuid() };
+      if (idle || (options.sessionEndsAtMidnight && localDay(now) !== localDay(profile.lastActivity))) profile = { ...profile, sessionId: env.uuid(), landing: landing() };
       profile.lastActivity = now;
       return profile;
     },
@@ -64,14 +69,15 @@ export function createIdentity(env: IdentityEnv, initial: IdentityOptions, chang
     /**
      * A profile from storage or another tab. Storage's is adopted unless it expired; a tab's
      * wins only if newer. What this page identified before storage was read is kept on top.
+     * A session that continues keeps its landing; one that timed out starts here.
      */
     adopt(other: Profile, source: 'storage' | 'tab'): void {
       const now = env.now();
       if (source === 'storage' && now - other.lastActivity > options.idTtlMs) return;
       if (source === 'tab' && other.updatedAt <= profile.updatedAt) return;
-      const session = now - other.lastActivity > options.sessionTimeoutMs ? env.uuid() : other.sessionId;
+      const session = now - other.lastActivity > options.sessionTimeoutMs ? { sessionId: env.uuid(), landing: landing() } : {};
       const mine = source === 'storage' && identifiedHere ? { userId: profile.userId, traits: { ...other.traits, ...profile.traits } } : {};
-      profile = { ...other, sessionId: session, lastActivity: Math.max(other.lastActivity, profile.lastActivity), ...mine };
+      profile = { ...other, ...session, lastActivity: Math.max(other.lastActivity, profile.lastActivity), ...mine };
     },
   };
 }
@@ -89,7 +95,8 @@ export function identityOptions(config: Config['identity']): IdentityOptions {
 
 /**
  * Events made before the stored identity was read carry the provisional one: they belong to
- * the restored visitor (and, if none was identified on this page, to its userId).
+ * the restored visitor (and, if none was identified on this page, to its userId), and to its
+ * session, with that session's landing.
  */
 export function restamp(events: readonly AcquaintEvent[], provisional: Profile, current: Profile): void {
   if (current.anonymousId === provisional.anonymousId) return;
@@ -97,6 +104,10 @@ export function restamp(events: readonly AcquaintEvent[], provisional: Profile, 
     if (event.anonymousId !== provisional.anonymousId) continue;
     event.anonymousId = current.anonymousId;
     event.userId ??= current.userId;
+    if (event.context.sessionId === current.sessionId) continue;
     event.context.sessionId = current.sessionId;
+    delete event.context.campaign;
+    delete event.context.clickIds;
+    Object.assign(event.context, landingContext(current.landing));
   }
 }

@@ -1,5 +1,6 @@
 import { isPlainObject } from '../lib/is';
 import { toJsonSafe } from '../lib/json';
+import { readLanding, type Landing } from './landing';
 
 /** Who the visitor is, as acquaint keeps it: on the device only, and only with consent. */
 export interface Profile {
@@ -11,6 +12,8 @@ export interface Profile {
   lastActivity: number;
   /** Last identity change (ms): across tabs, the newer profile wins. */
   updatedAt: number;
+  /** The session's landing URL's campaign and click ids (contract §7). */
+  landing?: Landing;
 }
 
 /** A stored or broadcast profile read back (untrusted): the profile if well-formed. */
@@ -19,5 +22,8 @@ export function readProfile(value: unknown): Profile | undefined {
   const { anonymousId, userId, traits, sessionId, lastActivity, updatedAt } = value;
   if (typeof anonymousId !== 'string' || typeof sessionId !== 'string' || typeof lastActivity !== 'number' || typeof updatedAt !== 'number') return undefined;
   if (userId !== null && typeof userId !== 'string') return undefined;
-  return { anonymousId, userId, traits: isPlainObject(traits) ? (toJsonSafe(traits) as Record<string, unknown>) : {}, sessionId, lastActivity, updatedAt };
+  const profile: Profile = { anonymousId, userId, traits: isPlainObject(traits) ? (toJsonSafe(traits) as Record<string, unknown>) : {}, sessionId, lastActivity, updatedAt };
+  const landing = readLanding(value.landing);
+  if (landing) profile.landing = landing;
+  return profile;
 }

@@ -62,6 +62,14 @@ describe('pickFields', () => {
     expect(pickFields(event(), ['context.*.path']).context.page).toEqual({ path: '/cart' });
   });
 
+  it('keeps the campaign and click ids only for a destination that lists them', () => {
+    const landed = event();
+    Object.assign(landed.context, { campaign: { source: 'news', term: 'x' }, clickIds: { fbclid: 'F', gclid: 'G' } });
+    expect(pickFields(landed, ['properties.value']).context).toEqual({ consent: { analytics: 'granted' }, library: { name: 'acquaint', version: '0.1.0' } });
+    const listed = pickFields(landed, ['context.campaign', 'context.clickIds.fbclid']).context;
+    expect([listed.campaign, listed.clickIds]).toEqual([{ source: 'news', term: 'x' }, { fbclid: 'F' }]);
+  });
+
   it('strips everything when nothing of a root is allowed, and leaves the original alone', () => {
     const original = event();
     expect(pickFields(original, ['traits.email']).properties).toEqual({});
@@ -98,6 +106,16 @@ describe('redaction', () => {
     expect(out.traits).toEqual({ email: '[email]' });
     expect(out.context.page.url).toBe('https://shop.example/thanks?email=%5Bemail%5D');
     expect(original.properties.contact).toBe('ada@example.com');
+  });
+
+  it('redacts the campaign like the page, unless allowed, and leaves click ids alone', () => {
+    const original = event();
+    Object.assign(original.context, { campaign: { source: 'news', term: 'ada@example.com' }, clickIds: { gclid: '4111 1111 1111 1111' } });
+    const { event: out, count } = redactEvent(original, undefined);
+    expect(count).toBe(1);
+    expect([out.context.campaign, out.context.clickIds]).toEqual([{ source: 'news', term: '[email]' }, { gclid: '4111 1111 1111 1111' }]);
+    expect(original.context.campaign!.term).toBe('ada@example.com');
+    expect(redactEvent(original, new Set(['context.campaign.term'])).count).toBe(0);
   });
 
   it('returns the same event when there is nothing to redact', () => {

@@ -118,7 +118,27 @@ describe('ga4', () => {
   });
 });
 
+const clicked = (event: AcquaintEvent, timestamp: string): AcquaintEvent => ({ ...event, timestamp, context: { ...event.context, clickIds: { gclid: 'g', fbclid: 'FbClid_AbC' } } });
+const metaExamples: { name: string; events: AcquaintEvent[]; calls: unknown[][] }[] = [
+  {
+    name: 'the session fbclid as fbc (kept as it is, not hashed), timed by the first event that carried it',
+    events: [clicked(page(), '2026-11-23T10:00:00.000Z'), clicked(track('add_to_cart', { value: 5 }, { userId: 'u-1' }), '2026-11-23T10:05:00.000Z')],
+    calls: [
+      ['init', '123456', { fbc: 'fb.1.1795428000000.FbClid_AbC' }],
+      ['track', 'PageView', {}, { eventID: 'm-page' }],
+      ['init', '123456', { external_id: sha256('u-1'), fbc: 'fb.1.1795428000000.FbClid_AbC' }],
+      ['track', 'AddToCart', { value: 5 }, { eventID: 'm-add_to_cart' }],
+    ],
+  },
+];
+
 describe('meta-pixel', () => {
+  it.each(metaExamples)('sends $name', async ({ events, calls }) => {
+    const { env, globals } = vendorEnv();
+    expect(await run(metaPixelDestination, { pixelId: '123456' }, events, env)).toEqual({ ok: true });
+    expect(fbqCalls(globals).slice(3)).toEqual(calls);
+  });
+
   it('sets up with automatic collection off, then maps standard and custom events with eventID', async () => {
     const { env, globals, loads } = vendorEnv();
     await run(metaPixelDestination, { pixelId: '123456' }, [page(), track('add_to_cart', { ecommerce: { value: 5, currency: 'EUR', items: [{ item_id: 'A', quantity: 2 }] } }), track('wishlist_shared', { list: 'x', nested: { no: 1 } })], env);

@@ -19,7 +19,7 @@ describe('createIdentity', () => {
   const setup = () => {
     let n = 0;
     const changed = vi.fn();
-    const identity = createIdentity({ uuid: () => `id-${++n}`, now: () => Date.now() }, { sessionTimeoutMs: 30 * MINUTE, idTtlMs: 10 * 86_400_000 }, changed);
+    const identity = createIdentity({ uuid: () => `id-${++n}`, now: () => Date.now(), page: () => ({ url: 'https://shop.example/' }) }, { sessionTimeoutMs: 30 * MINUTE, idTtlMs: 10 * 86_400_000 }, changed);
     return { identity, changed };
   };
 
@@ -240,7 +240,7 @@ describe('sessions at midnight', () => {
     vi.setSystemTime(new Date(2026, 10, 23, 23, 50)); // local time
     let n = 0;
     const make = (sessionEndsAtMidnight: boolean) =>
-      createIdentity({ uuid: () => `id-${++n}`, now: () => Date.now() }, { sessionTimeoutMs: 30 * MINUTE, idTtlMs: DAY_MS, sessionEndsAtMidnight }, vi.fn());
+      createIdentity({ uuid: () => `id-${++n}`, now: () => Date.now(), page: () => ({ url: 'https://shop.example/' }) }, { sessionTimeoutMs: 30 * MINUTE, idTtlMs: DAY_MS, sessionEndsAtMidnight }, vi.fn());
     const midnight = make(true);
     const plain = make(false);
     const [a, b] = [midnight.touch().sessionId, plain.touch().sessionId];
