@@ -8,12 +8,16 @@ import { fileURLToPath } from 'node:url';
 export const BUDGETS = {
   // 20.53 KB with the destination rules (filter, allow-list, redact with a memory of recent
   // values, hash, caps, block), adapter registration, single-page page views and debug mode;
-  // the vendor tags are separate files.
-  'dist/acquaint.js': 20.75 * 1024,
+  // 21.19 KB with campaign attribution (utm_* and click ids of the session's landing, kept with
+  // the profile) and the hooks that load triggers and name them in debug mode. The vendor tags
+  // and the triggers are separate files; issue 13's container build is the way down to 10 KB.
+  'dist/acquaint.js': 21.5 * 1024,
   // The optional banner: 3.10 KB gzip measured with both layers, the shadow-root styles and English defaults.
   'dist/consent-ui.js': 3.4 * 1024,
-  // Triggers, variables and attribute tagging, loaded only for a config that has them.
-  'dist/acquaint-triggers.js': 4 * 1024,
+  // Triggers, variables and attribute tagging, loaded only for a config that has them: 8.26 KB
+  // with the five trigger types, the resolver, and the entry-by-entry check of triggers and
+  // variables (their JSON Schema, unknown {{names}}, cycles, selectors).
+  'dist/acquaint-triggers.js': 8.5 * 1024,
   // The built-in vendor tags, each loaded only when a destination of its type is allowed.
   'dist/acquaint-script.js': 1.5 * 1024,
   'dist/acquaint-ga4.js': 1.5 * 1024,
