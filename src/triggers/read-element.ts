@@ -1,4 +1,5 @@
 // What `click.*`, `element.*` and `form.*` read from the page (contract §7).
+import { linkOf } from './dom';
 import { typed } from './tagging';
 
 const TEXT_LIMIT = 100;
@@ -6,7 +7,6 @@ const TEXT_LIMIT = 100;
 /** Visible text, whitespace collapsed, trimmed and capped: a label, not the page. */
 export const textOf = (element: Element): string => (element.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, TEXT_LIMIT);
 
-const linkOf = (element: Element): Element | null => element.closest('a[href],area[href]');
 
 /**
  * `click.<name>` / `element.<name>`. `attr.<name>` reads an attribute typed as attribute
