@@ -1,0 +1,209 @@
+import { expect, test, type Page } from '@playwright/test';
+import { useCollector, watchPage, type ReceivedEvent } from './helpers';
+import { serveConfig } from './vendor-helpers';
+
+// Contract §7: `{{name}}` templates in trigger properties (a lone one keeps its type, one
+// reading nothing leaves the property out), the config's own variables, `when` conditions,
+// and the timer trigger, which counts only while the page is visible and stops at `limit`.
+// triggers-view-vars.html has <h1> "Trail runner X", #product[data-sku=SKU-42] and a #fire button.
+const collector = useCollector();
+test.use({ viewport: { width: 800, height: 600 } });
+
+// Fires at the first frame after the triggers started (the fixture fits in the viewport).
+const ARMED = { type: 'scroll', percent: [1], event: 'armed' };
+
+async function open(page: Page, tags: Record<string, unknown>, query = ''): Promise<void> {
+  const { app } = collector;
+  const config = {
+    version: 1,
+    consent: { defaults: { analytics: 'granted' } },
+    delivery: { flushIntervalMs: 50 },
+    destinations: [{ id: 'collector', type: 'http', purposes: ['analytics'], settings: { url: '/v1/batch' } }],
+    ...tags,
+  };
+  const path = await serveConfig(page, app, config, 'triggers-variables');
+  await page.goto(`${app.url}/triggers-view-vars.html?config=${encodeURIComponent(path)}${query}`);
+  await page.waitForFunction(() => window.acquaint !== undefined);
+  await page.evaluate(() => window.acquaint!.ready());
+}
+
+/** Waits until the triggers started (the `armed` trigger pushed). */
+async function armed(page: Page): Promise<void> {
+  await page.waitForFunction(() => (window.dataLayer as { event?: unknown }[]).some((m) => m.event === 'armed'));
+}
+
+const tracks = (): ReceivedEvent[] => collector.app.events.filter((e) => e.type === 'track' && e.event !== 'armed');
+const named = (event: string): ReceivedEvent[] => tracks().filter((e) => e.event === event);
+
+async function waitForNamed(event: string, n = 1): Promise<ReceivedEvent[]> {
+  await expect.poll(() => named(event).length, { message: `waiting for ${n} ${event} event(s) at the collector`, timeout: 10_000 }).toBeGreaterThanOrEqual(n);
+  return named(event);
+}
+
+/** Tracks `name` after everything before it, and returns the track names once it arrived. */
+async function marker(page: Page, name = 'marker'): Promise<string[]> {
+  await page.evaluate(async (name) => {
+    window.acquaint!.track(name);
+    await window.acquaint!.flush();
+  }, name);
+  await waitForNamed(name);
+  return tracks().map((e) => String(e.event));
+}
+
+test.describe('timer trigger', () => {
+  test('fires limit times with timer.count 1, 2, 3 as numbers, then stops', async ({ page }) => {
+    await open(page, { triggers: [{ type: 'timer', intervalMs: 100, limit: 3, event: 't', properties: { count: '{{timer.count}}' } }] });
+    const ticks = await waitForNamed('t', 3);
+    expect(ticks.map((e) => e.properties)).toEqual([{ count: 1 }, { count: 2 }, { count: 3 }]);
+    // Three more intervals: a fourth tick would have come before the marker.
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 350)));
+    expect(await marker(page)).toEqual(['t', 't', 't', 'marker']);
+  });
+
+  test('does not count while the page is hidden and goes on once it is visible again', async ({ page }) => {
+    await open(page, { triggers: [ARMED, { type: 'timer', intervalMs: 300, limit: 1, event: 't', properties: { count: '{{timer.count}}' } }] });
+    await page.evaluate(async () => {
+      // Hidden within a frame of the timer starting, long before its 300 ms.
+      while (!(window.dataLayer as { event?: unknown }[]).some((m) => m.event === 'armed')) {
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+      }
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+      document.dispatchEvent(new Event('visibilitychange'));
+      // Twice the interval while hidden.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      window.acquaint!.track('marker');
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => false });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    const [tick] = await waitForNamed('t');
+    expect(tick!.properties).toEqual({ count: 1 });
+    expect(tracks().map((e) => e.event)).toEqual(['marker', 't']);
+  });
+});
+
+test.describe('variables', () => {
+  test('fill properties with their types: config variables, built-ins, defaults, text, and nothing for a missing value', async ({ page }) => {
+    const { app } = collector;
+    const host = `127.0.0.1:${app.port}`;
+    await open(
+      page,
+      {
+        variables: {
+          plan: { type: 'cookie', name: 'plan', default: 'free' },
+          sku: { type: 'dom', selector: '#product', attribute: 'data-sku' },
+          title: { type: 'dom', selector: 'h1' },
+          cart: { type: 'dataLayer', path: 'cart.value', default: 0 },
+          q: { type: 'url', param: 'q' },
+          host: { type: 'url', part: 'host' },
+          market: { type: 'lookup', input: '{{page.host}}', map: { [host]: 'local' }, default: 'other' },
+          v: { type: 'constant', value: 2 },
+          obj: { type: 'constant', value: { a: 1 } },
+        },
+        triggers: [
+          ARMED,
+          {
+            type: 'click',
+            selector: '#fire',
+            event: 'vars',
+            properties: {
+              plan: '{{plan}}',
+              sku: '{{sku}}',
+              title: '{{title}}',
+              cart: '{{cart}}',
+              q: '{{q}}',
+              host: '{{host}}',
+              market: '{{market}}',
+              v: '{{v}}',
+              obj: '{{obj}}',
+              text: 'plan={{plan}} v={{v}}',
+              path: '{{page.path}}',
+              query: '{{page.query.q}}',
+              dl: '{{dl.cart.value}}',
+              cookie: '{{cookie.plan}}',
+              missing: '{{page.query.nothere}}',
+            },
+          },
+        ],
+      },
+      '&q=shoes',
+    );
+    await armed(page);
+    const same = { sku: 'SKU-42', title: 'Trail runner X', q: 'shoes', host, market: 'local', v: 2, obj: { a: 1 }, path: '/triggers-view-vars.html', query: 'shoes' };
+
+    // No cookie, nothing in the data layer: the defaults; dl, cookie and missing read nothing.
+    await page.click('#fire');
+    const [before] = await waitForNamed('vars');
+    expect(before!.properties).toEqual({ ...same, plan: 'free', cart: 0, text: 'plan=free v=2' });
+
+    await page.evaluate(() => {
+      document.cookie = 'plan=gold';
+      (window.dataLayer as unknown[]).push({ cart: { value: 42 } });
+    });
+    await page.click('#fire');
+    const [, after] = await waitForNamed('vars', 2);
+    expect(after!.properties).toEqual({ ...same, plan: 'gold', cart: 42, text: 'plan=gold v=2', dl: 42, cookie: 'gold' });
+    expect(after!.properties).not.toHaveProperty('missing');
+  });
+
+  test('fire only the triggers whose when conditions all hold (equals, contains, prefix, suffix, regex, gt, lt, not)', async ({ page }) => {
+    await page.addInitScript(() => {
+      window.dataLayer = window.dataLayer || [];
+      (window.dataLayer as unknown[]).push({ cart: { value: 42 } });
+    });
+    const cart = (op: string, value: unknown, not?: boolean) => ({ var: 'dl.cart.value', op, value, ...(not === undefined ? {} : { not }) });
+    const path = (op: string, value: unknown, not?: boolean) => ({ var: 'page.path', op, value, ...(not === undefined ? {} : { not }) });
+    const cases: Record<string, unknown[]> = {
+      equals_yes: [cart('equals', 42)],
+      equals_text_yes: [path('equals', '/triggers-view-vars.html')],
+      equals_no: [cart('equals', 41)],
+      contains_yes: [path('contains', 'view-vars')],
+      contains_no: [path('contains', 'checkout')],
+      prefix_yes: [path('prefix', '/triggers-')],
+      prefix_no: [path('prefix', '/view')],
+      suffix_yes: [path('suffix', '.html')],
+      suffix_no: [path('suffix', '.php')],
+      regex_yes: [path('regex', '^/triggers-view-(vars|other)\\.html$')],
+      regex_no: [path('regex', '^/shop/')],
+      gt_yes: [cart('gt', 41.5)],
+      gt_no: [cart('gt', 42)],
+      lt_yes: [cart('lt', '43')],
+      lt_no: [cart('lt', 42)],
+      not_yes: [cart('equals', 41, true)],
+      not_no: [path('prefix', '/triggers-', true)],
+      not_false_yes: [cart('equals', 42, false)],
+      all_yes: [cart('gt', 40), path('suffix', '.html'), path('contains', 'checkout', true)],
+      all_no: [cart('gt', 40), path('suffix', '.php')],
+    };
+    await open(page, { triggers: Object.entries(cases).map(([event, when]) => ({ type: 'timer', intervalMs: 100, limit: 1, event, when })) });
+    const expected = Object.keys(cases).filter((event) => event.endsWith('_yes'));
+    // All timers run out together: once every _yes one arrived, every _no one had its turn.
+    await expect.poll(() => expected.filter((event) => named(event).length > 0)).toEqual(expected);
+    const fired = await marker(page);
+    expect(fired.slice(0, -1).sort()).toEqual([...expected].sort());
+    expect(fired.at(-1)).toBe('marker');
+  });
+
+  test('reports a variable cycle with its path and turns off only the trigger that uses it', async ({ page }) => {
+    const log = watchPage(page);
+    await open(page, {
+      variables: {
+        a: { type: 'lookup', input: '{{b}}', map: {} },
+        b: { type: 'lookup', input: '{{a}}', map: {} },
+      },
+      triggers: [
+        { type: 'timer', intervalMs: 100, limit: 1, event: 'uses_a', properties: { x: '{{a}}' } },
+        { type: 'timer', intervalMs: 100, limit: 1, event: 'fine' },
+      ],
+    });
+    await waitForNamed('fine');
+    expect(await marker(page)).toEqual(['fine', 'marker']);
+    await expect.poll(() => log.errors.find((text) => text.includes('variables.a.input'))).toBeDefined();
+    const report = log.errors.find((text) => text.includes('variables.a.input'))!;
+    expect(report).toContain('✖ variable cycle a → b → a → at variables.a.input');
+    expect(report).toContain('→ at triggers[0].properties.x');
+    expect(report).not.toContain('triggers[1]');
+    expect(log.pageErrors).toEqual([]);
+  });
+});
