@@ -164,8 +164,8 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
     }
     syncStorage();
     const { tags } = loaded;
-    // Loaded for any triggers, variables or tagging key: its own check reports what is wrong.
-    const triggered = tags !== undefined && !(tags.triggers === undefined && tags.variables === undefined && tags.tagging === false);
+    // Variables alone fire nothing; a `triggers` that is not a list loads the file to be reported.
+    const triggered = tags !== undefined && (tags.tagging === true || (tags.triggers !== undefined && !(Array.isArray(tags.triggers) && tags.triggers.length === 0)));
     const navigated: (() => void)[] = [];
     if (loaded.config.autoPage === 'history' || triggered) {
       followHistory(env, (previousUrl) => {

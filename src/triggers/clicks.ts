@@ -5,8 +5,9 @@ import type { Armed, Stop, TriggerDom } from './types';
 /** A `click` trigger of the config. */
 export type ClickTrigger = Extract<TriggerConfig, { type: 'click' }>;
 
-// Capture on the document runs before any handler on the page's own elements, so a
-// stopPropagation() there cannot hide the click; passive, because we never prevent anything.
+// Capture on the window, the first stop of every event's path: no page handler (on an element,
+// the document, or the window itself, where only stopImmediatePropagation would count) can stop
+// the click before it is seen. Passive, because we never prevent anything.
 const options: AddEventListenerOptions = { capture: true, passive: true };
 
 /** Fires click triggers (and calls `tagged` for `data-acquaint-event` elements) from one delegated listener. */
@@ -42,10 +43,10 @@ export function watchClicks(dom: TriggerDom, armed: Armed<ClickTrigger>[], tagge
     if ((event as MouseEvent).button === 1) handle(event, true);
   };
 
-  dom.document.addEventListener('click', onClick, options);
-  dom.document.addEventListener('auxclick', onAuxClick, options);
+  dom.window.addEventListener('click', onClick, options);
+  dom.window.addEventListener('auxclick', onAuxClick, options);
   return () => {
-    dom.document.removeEventListener('click', onClick, options);
-    dom.document.removeEventListener('auxclick', onAuxClick, options);
+    dom.window.removeEventListener('click', onClick, options);
+    dom.window.removeEventListener('auxclick', onAuxClick, options);
   };
 }

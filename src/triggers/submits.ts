@@ -53,9 +53,10 @@ export function watchSubmits(dom: TriggerDom, armed: Armed<SubmitTrigger>[], tag
     });
   };
 
-  dom.document.addEventListener('submit', onSubmit, true);
+  // Capture on the window, like clicks: no page handler can stop the submit before it is seen.
+  dom.window.addEventListener('submit', onSubmit, true);
   return () => {
-    dom.document.removeEventListener('submit', onSubmit, true);
+    dom.window.removeEventListener('submit', onSubmit, true);
     // Undecided submits are dropped with their listener and timer, not fired after stop.
     for (const finish of [...pending]) finish(false);
   };
