@@ -10,7 +10,8 @@ const ID = 'virtual:config-schemas';
 const RESOLVED = '\0' + ID;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-async function generate() {
+/** The virtual module's code and the editor's JSON Schema, from the zod schemas. */
+export async function generate() {
   const bundle = await build({
     entryPoints: [`${root}src/config/sources.ts`],
     bundle: true,
