@@ -27,8 +27,10 @@ export interface Env extends AdapterEnv, BuildEnv {
   localStore?: SyncStore;
   /** Called when another tab changes a localStorage key (the `storage` event). */
   onStorageChange?(listener: (key: string | null, value: string | null) => void): void;
-  /** The page's IAB TCF v2 CMP API, if one is there. */
-  tcfapi?: TcfApi;
+  /** The page's IAB TCF v2 CMP API, if one is there now (a CMP may install it after acquaint). */
+  tcfapi?(): TcfApi | undefined;
+  /** Called once the page has loaded (the window `load` event), at once if it has. */
+  onLoad?(listener: () => void): void;
   /** Loads dist/consent-ui.js and resolves with its open function. */
   loadBanner?(src?: string): Promise<OpenBanner>;
   /** Loads dist/acquaint-triggers.js and resolves with its start function. */
@@ -75,7 +77,6 @@ export function browserEnv(script?: HTMLScriptElement | null): Env {
   const { location, document, navigator, history } = window;
   const nonce = script?.nonce || undefined;
   const region = script?.getAttribute('data-region')?.trim().toUpperCase() || undefined;
-  const tcfapi = (window as Window & { __tcfapi?: unknown }).__tcfapi;
   const beacon = typeof navigator.sendBeacon === 'function' ? navigator.sendBeacon.bind(navigator) : undefined;
   return {
     fetch: (url, init) => window.fetch(url, init),
@@ -99,7 +100,14 @@ export function browserEnv(script?: HTMLScriptElement | null): Env {
     ...(region ? { region } : {}),
     ...(script?.hasAttribute('data-debug') || /[?&]acquaint_debug=1(&|$)/.test(location.search) ? { debug: true } : {}),
     ...(nonce ? { nonce } : {}),
-    ...(typeof tcfapi === 'function' ? { tcfapi: tcfapi as TcfApi } : {}),
+    tcfapi() {
+      const api = (window as Window & { __tcfapi?: unknown }).__tcfapi;
+      return typeof api === 'function' ? (api as TcfApi) : undefined;
+    },
+    onLoad(listener) {
+      if (document.readyState === 'complete') window.setTimeout(listener, 0);
+      else window.addEventListener('load', () => listener(), { once: true });
+    },
     channel: typeof BroadcastChannel === 'function' ? broadcast : undefined,
     sha256: window.crypto?.subtle ? sha256 : undefined,
     loadBanner: (src) => loadAnnounced<OpenBanner>(new URL(src ?? 'consent-ui.js', script?.src || location.href).href, BANNER_EVENT, nonce),

@@ -1,6 +1,6 @@
 import type { ConsentConfig } from '../config/schema';
 import { gtagArguments } from '../datalayer/commands';
-import type { Env } from '../env';
+import type { Env, TcfApi } from '../env';
 import type { createBanner } from './banner';
 import type { Consent } from './consent';
 import { fromConsentMode, toConsentMode } from './gcm';
@@ -25,7 +25,7 @@ export function createConsentSignals(env: Env, consent: Consent, banner: ReturnT
   return {
     isOwn: (command: object): boolean => own.has(command),
     /** Whether an IAB TCF CMP on the page will speak for the visitor. */
-    followsCmp: (config: ConsentConfig | undefined): boolean => Boolean(env.tcfapi && config?.tcf),
+    followsCmp: (config: ConsentConfig | undefined): boolean => Boolean(config?.tcf && env.tcfapi?.()),
     /** The page's own `gtag('consent', 'default' | 'update', {...})`, onto the purposes. */
     fromPage(mode: 'default' | 'update', params: Record<string, unknown>): void {
       if (mode === 'default') pageSetDefault = true;
@@ -41,9 +41,19 @@ export function createConsentSignals(env: Env, consent: Consent, banner: ReturnT
         mirror(pageSetDefault ? 'update' : 'default');
       }
       // A certified CMP on the page speaks for the visitor; the banner then stays away.
-      const tcf = env.tcfapi && config?.tcf;
-      if (tcf) followTcf(env.tcfapi!, tcf, consent.follow, (message) => fail('tcf_failed', message));
-      if (banner.wanted && !tcf && !consent.hasChosen()) void banner.show();
+      const tcf = config?.tcf;
+      const follow = (api: TcfApi): void => followTcf(api, tcf!, consent.follow, (message) => fail('tcf_failed', message));
+      const showBanner = (): void => void (banner.wanted && !consent.hasChosen() && banner.show());
+      const api = tcf && env.tcfapi?.();
+      if (api) return follow(api);
+      if (!tcf || !env.onLoad) return showBanner();
+      // A config that names TCF expects a CMP: one loaded after acquaint is looked for again once
+      // the page has loaded, and only without one does the banner show.
+      env.onLoad(() => {
+        const late = env.tcfapi?.();
+        if (late) follow(late);
+        else showBanner();
+      });
     },
   };
 }

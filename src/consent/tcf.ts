@@ -1,5 +1,5 @@
 import type { TcfApi } from '../env';
-import { isPlainObject } from '../lib/is';
+
 import type { ConsentChoices } from './consent';
 
 /**
@@ -7,13 +7,16 @@ import type { ConsentChoices } from './consent';
  * when every TCF purpose id listed for it has consent, denied otherwise. Signals where GDPR
  * does not apply, or before the CMP has loaded its data, are ignored.
  */
+// A CMP's TCData is an instance of its own class (@iabtcf/cmpapi's TCData), not a plain object.
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
 export function followTcf(api: TcfApi, table: Record<string, number[]>, apply: (choices: ConsentChoices) => void, fail: (message: string) => void): void {
   try {
     api('addEventListener', 2, (data, success) => {
-      if (!success || !isPlainObject(data) || data.gdprApplies === false) return;
+      if (!success || !isObject(data) || data.gdprApplies === false) return;
       if (data.eventStatus !== 'tcloaded' && data.eventStatus !== 'useractioncomplete') return;
-      const purpose = isPlainObject(data.purpose) ? data.purpose : {};
-      const consents = isPlainObject(purpose.consents) ? purpose.consents : {};
+      const purpose = isObject(data.purpose) ? data.purpose : {};
+      const consents = isObject(purpose.consents) ? purpose.consents : {};
       const choices: ConsentChoices = {};
       for (const [name, ids] of Object.entries(table)) choices[name] = ids.every((id) => consents[id] === true) ? 'granted' : 'denied';
       apply(choices);

@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { batchRequests, consentPage, consentState, gtagCalls, openAndReady, requestsTo, updateAndFlush } from './consent-helpers';
+import { routeCmp } from './cmp/bundle';
 import { names, useCollector, waitForEvents } from './helpers';
 
 // Issue 3 §4, contract §5: signals from outside the page's own calls. Global Privacy Control,
@@ -8,8 +9,9 @@ const collector = useCollector();
 
 declare global {
   interface Window {
-    tcfCalls?: [string, number][];
-    tcfUserAction?(consents: Record<number, boolean>): void;
+    /** The test CMP's "UI" (test/browser/cmp/tcf-cmp.ts). */
+    testCmp?: { choose(purposeIds: number[]): void; showUi(): void };
+    __tcfapi?: (command: string, version: number, callback: (data: unknown, success: boolean) => void, parameter?: unknown) => void;
   }
 }
 
@@ -207,61 +209,91 @@ test.describe('consent signals: Consent Mode in', () => {
 });
 
 test.describe('consent signals: IAB TCF v2.2 CMP', () => {
-  // consent-tcf.html: a stub __tcfapi; consent-tcf.json: tcf { analytics: [1,7,8,9], marketing: [1,2,3,4] } and a banner.
+  // consent-tcf.html: the IAB's stub, then a CMP built on @iabtcf/cmpapi + @iabtcf/core
+  // (test/browser/cmp/tcf-cmp.ts); consent-tcf.json: tcf { analytics: [1,7,8,9], marketing: [1,2,3,4] } and a banner.
+  test.beforeEach(async ({ page }) => {
+    await routeCmp(page, collector.app.url, ['tcf-stub', 'tcf-cmp']);
+  });
   const analyticsIs = (page: Page, state: string) =>
     page.waitForFunction((state) => window.acquaint!.consent.get().analytics === state, state, { timeout: 5_000 });
+  const cmpReady = (page: Page) => page.waitForFunction(() => window.testCmp !== undefined);
+  const choose = (page: Page, purposes: number[]) => page.evaluate((purposes) => window.testCmp!.choose(purposes), purposes);
 
-  test('maps the purpose consents of tcloaded: analytics granted, marketing denied', async ({ page }) => {
-    const { app } = collector;
-    await openAndReady(page, `${app.url}/consent-tcf.html`);
-    await analyticsIs(page, 'granted');
-    expect(await consentState(page)).toMatchObject({ analytics: 'granted', marketing: 'denied' });
-    expect(await page.evaluate(() => window.tcfCalls)).toContainEqual(['addEventListener', 2]);
-    await trackAndFlush(page, 'tcf_loaded');
-    expect(names(await waitForEvents(app, 3, 'collector'))).toEqual(['page', 'pre_load', 'tcf_loaded']);
-    expect(app.events.filter((e) => e.receivedBy === 'ads')).toEqual([]);
-  });
-
-  test('follows a later useractioncomplete', async ({ page }) => {
-    const { app } = collector;
-    await openAndReady(page, `${app.url}/consent-tcf.html`);
-    await analyticsIs(page, 'granted');
-    await page.evaluate(() => window.tcfUserAction!({ 1: true, 2: true, 3: true, 4: true, 7: false, 8: true, 9: true }));
-    expect(await consentState(page)).toMatchObject({ analytics: 'denied', marketing: 'granted' });
-    await trackAndFlush(page, 'after_action');
-    expect(names(await waitForEvents(app, 1, 'ads'))).toEqual(['after_action']);
-  });
-
-  test('keeps the defaults while the CMP shows its own UI, then takes the visitor’s action', async ({ page }) => {
+  test('while the CMP shows its UI nothing leaves and the acquaint banner stays away; the visitor’s choice there then gates the destinations', async ({ page }) => {
     const { app } = collector;
     const requests = batchRequests(page);
-    await openAndReady(page, `${app.url}/consent-tcf.html?initial=cmpuishown`);
-    await page.waitForFunction(() => (window.tcfCalls ?? []).some(([command]) => command === 'addEventListener'));
+    const banner = requestsTo(page, '/consent-ui.js');
+    await openAndReady(page, `${app.url}/consent-tcf.html`);
+    await cmpReady(page);
     await trackAndFlush(page, 'while_cmp_ui');
     expect(await consentState(page)).toMatchObject({ analytics: 'pending', marketing: 'pending' });
     expect(requests).toEqual([]);
-    await page.evaluate(() => window.tcfUserAction!({ 1: true, 7: true, 8: true, 9: true }));
+
+    await choose(page, [1, 7, 8, 9]);
+    await analyticsIs(page, 'granted');
     expect(await consentState(page)).toMatchObject({ analytics: 'granted', marketing: 'denied' });
     await page.evaluate(() => window.acquaint!.flush());
     expect(names(await waitForEvents(app, 3, 'collector'))).toEqual(['page', 'pre_load', 'while_cmp_ui']);
+    expect(app.events.filter((e) => e.receivedBy === 'ads')).toEqual([]);
+    expect(banner).toEqual([]);
+    await expect(page.locator('acquaint-consent')).toHaveCount(0);
   });
 
-  test('ignores TC data where GDPR does not apply', async ({ page }) => {
+  test('follows a later, wider choice and a withdrawal made in the CMP', async ({ page }) => {
+    const { app } = collector;
+    await openAndReady(page, `${app.url}/consent-tcf.html`);
+    await cmpReady(page);
+    await choose(page, [1, 7, 8, 9]);
+    await analyticsIs(page, 'granted');
+
+    await choose(page, [1, 2, 3, 4, 7, 8, 9]);
+    expect(await consentState(page)).toMatchObject({ analytics: 'granted', marketing: 'granted' });
+    await trackAndFlush(page, 'after_wider');
+    expect(names(await waitForEvents(app, 1, 'ads'))).toEqual(['after_wider']);
+
+    await choose(page, []);
+    expect(await consentState(page)).toMatchObject({ analytics: 'denied', marketing: 'denied' });
+    const before = app.events.length;
+    await trackAndFlush(page, 'after_withdrawal');
+    expect(app.events.length).toBe(before);
+  });
+
+  test('on the next page the CMP’s stored choice (tcloaded) applies at once', async ({ page }) => {
+    const { app } = collector;
+    await openAndReady(page, `${app.url}/consent-tcf.html`);
+    await cmpReady(page);
+    await choose(page, [1, 7, 8, 9]);
+    await page.evaluate(() => window.acquaint!.flush());
+
+    await openAndReady(page, `${app.url}/consent-tcf.html`);
+    await analyticsIs(page, 'granted');
+    expect(await consentState(page)).toMatchObject({ analytics: 'granted', marketing: 'denied' });
+    await trackAndFlush(page, 'second_page');
+    await expect.poll(() => names(app.events.filter((e) => e.receivedBy === 'collector')).includes('second_page')).toBe(true);
+  });
+
+  test('follows a CMP that loads after acquaint has read its config, and shows no banner of its own', async ({ page }) => {
+    const { app } = collector;
+    const requests = batchRequests(page);
+    const banner = requestsTo(page, '/consent-ui.js');
+    await openAndReady(page, `${app.url}/consent-tcf-late.html`);
+    await cmpReady(page);
+    await page.waitForFunction(() => document.readyState === 'complete');
+    await trackAndFlush(page, 'before_choice');
+    expect(requests).toEqual([]);
+    await choose(page, [1, 7, 8, 9]);
+    await analyticsIs(page, 'granted');
+    await page.evaluate(() => window.acquaint!.flush());
+    expect(names(await waitForEvents(app, 2, 'collector'))).toEqual(['page', 'before_choice']);
+    expect(banner).toEqual([]);
+  });
+
+  test('ignores the CMP where GDPR does not apply: the config’s defaults stay', async ({ page }) => {
     const { app } = collector;
     await openAndReady(page, `${app.url}/consent-tcf.html?gdpr=0`);
-    await page.waitForFunction(() => (window.tcfCalls ?? []).some(([command]) => command === 'addEventListener'));
-    await page.evaluate(() => window.tcfUserAction!({ 1: true, 2: true, 3: true, 4: true, 7: true, 8: true, 9: true }));
+    await cmpReady(page);
+    expect(await page.evaluate(() => new Promise((resolve) => window.__tcfapi!('ping', 2, resolve)))).toMatchObject({ gdprApplies: false });
     expect(await consentState(page)).toMatchObject({ analytics: 'pending', marketing: 'pending' });
-  });
-
-  test('with a CMP on the page the acquaint banner does not load', async ({ page }) => {
-    const { app } = collector;
-    const banner = requestsTo(page, '/consent-ui.js');
-    await openAndReady(page, `${app.url}/consent-tcf.html?initial=cmpuishown`);
-    await page.waitForFunction(() => (window.tcfCalls ?? []).some(([command]) => command === 'addEventListener'));
-    expect(await page.locator('script[src$="consent-ui.js"]').count()).toBe(0);
-    await expect(page.locator('acquaint-consent')).toHaveCount(0);
-    expect(banner).toEqual([]);
   });
 
   test('without a CMP the same config loads the banner', async ({ page }) => {
@@ -275,14 +307,17 @@ test.describe('consent signals: IAB TCF v2.2 CMP', () => {
   test('the CMP stays the source of truth: what acquaint stored from an earlier CMP signal does not grant while the CMP asks again', async ({ page }) => {
     const { app } = collector;
     await openAndReady(page, `${app.url}/consent-tcf.html`);
+    await cmpReady(page);
+    await choose(page, [1, 7, 8, 9]);
     await analyticsIs(page, 'granted');
     // What this visit queued leaves now, so no unload beacon of it is counted below.
     await page.evaluate(() => window.acquaint!.flush());
 
     // Next visit: the CMP has no consent for this visitor any more (expired, new vendor list) and shows its UI.
+    await page.evaluate(() => localStorage.removeItem('test-cmp-tc-string'));
     const requests = batchRequests(page);
-    await openAndReady(page, `${app.url}/consent-tcf.html?initial=cmpuishown`);
-    await page.waitForFunction(() => (window.tcfCalls ?? []).some(([command]) => command === 'addEventListener'));
+    await openAndReady(page, `${app.url}/consent-tcf.html`);
+    await cmpReady(page);
     await trackAndFlush(page, 'while_cmp_asks');
     expect(await consentState(page)).toMatchObject({ analytics: 'pending', marketing: 'pending' });
     expect(requests).toEqual([]);
