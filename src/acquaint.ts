@@ -22,6 +22,7 @@ import { createIdentityStore } from './identity/store';
 import type { AcquaintEvent } from './events/event';
 import { REPORT_TYPES, type AcquaintEvents, type DropReason } from './events/reports';
 import { createEmitter } from './lib/emitter';
+import { createTriggerHost, wantsTriggers } from './triggers/host';
 import { isPlainObject } from './lib/is';
 import { createLog } from './lib/log';
 
@@ -118,11 +119,11 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
   // The automatic page view goes first: it stands for the load that the early pushes happened in.
   const autoPage = builder.page({});
   accept(autoPage);
-  // Pushes made by triggers, to name the trigger in debug mode.
-  const pushedBy = new WeakMap<object, string>();
+  // Triggers only push to the data layer; debug mode names the trigger of each event.
+  const triggers = createTriggerHost({ loadTriggers: env.loadTriggers, dataLayer, get: model.get, report: reportConfigIssues, debug: log.debug, fail });
   adoptDataLayer(dataLayer, model, {
     event(message) {
-      const origin = pushedBy.get(message);
+      const origin = triggers.originOf(message);
       if (origin) debugMode.trace()?.from(origin);
       accept(builder.track(message.event as string, message));
     },
@@ -164,33 +165,15 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
     }
     syncStorage();
     const { tags } = loaded;
-    // Variables alone fire nothing; a `triggers` that is not a list loads the file to be reported.
-    const triggered = tags !== undefined && (tags.tagging === true || (tags.triggers !== undefined && !(Array.isArray(tags.triggers) && tags.triggers.length === 0)));
-    const navigated: (() => void)[] = [];
+    const triggered = wantsTriggers(tags);
     if (loaded.config.autoPage === 'history' || triggered) {
       followHistory(env, (previousUrl) => {
         if (loaded.config.autoPage === 'history') accept(builder.page({}, previousUrl));
         destinations.routes?.navigated(consent.get());
-        navigated.forEach((listener) => listener());
+        triggers.navigated();
       });
     }
-    // Triggers load as their own file, only for a config that has them; they only push.
-    if (triggered) {
-      env.loadTriggers?.().then(
-        (startTriggers) =>
-          startTriggers(tags, {
-            push(message, origin) {
-              pushedBy.set(message, origin);
-              dataLayer.push(message);
-            },
-            get: model.get,
-            onNavigate: (listener) => void navigated.push(listener),
-            report: reportConfigIssues,
-            debug: log.debug,
-          }),
-        (error: unknown) => fail('triggers_load_failed', `acquaint-triggers.js: ${error instanceof Error ? error.message : String(error)}; no trigger runs`),
-      );
-    }
+    if (triggered) triggers.start(tags);
   }
 
   function reportConfigIssues(issues: ConfigIssue[]): void {
