@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
-import { flush, names, useCollector, waitForEvents, watchPage, type ReceivedEvent } from './helpers';
-import { serveConfig, watchNetwork } from './vendor-helpers';
+import { flush, names, useCollector, waitForEvents, watchPage } from './helpers';
+import { acquaintReady, marker, named, noteTriggersLoaded, openTriggers, triggerConfig, untilMarker, waitForNamed, type TriggerConfigOptions } from './triggers-helpers';
+import { watchNetwork } from './vendor-helpers';
 
 // Click triggers and attribute tagging (contract §7) in a real page: a matched click pushes
 // `{ event, ...properties }` onto the data layer and the event reaches the collector. "Nothing
@@ -9,7 +10,6 @@ const collector = useCollector();
 
 declare global {
   interface Window {
-    __triggersLoaded?: boolean;
     __violations?: string[];
     __stopped?: string[];
     __targets?: string[];
@@ -23,72 +23,9 @@ const ADD_TO_CART = {
   properties: { sku: '{{click.attr.data-sku}}', label: '{{click.text}}', tag: '{{click.tag}}', classes: '{{click.classes}}' },
 };
 
-interface Options {
-  analytics?: 'granted' | 'pending';
-  flushIntervalMs?: number;
-  extra?: Record<string, unknown>;
-}
-
-function configWith(tags: Record<string, unknown>, { analytics = 'granted', flushIntervalMs = 50, extra = {} }: Options = {}) {
-  return {
-    version: 1,
-    consent: { defaults: { analytics } },
-    delivery: { flushIntervalMs },
-    destinations: [{ id: 'collector', type: 'http', purposes: ['analytics'], settings: { url: '/v1/batch' } }],
-    ...tags,
-    ...extra,
-  };
-}
-
-/** Records when acquaint-triggers.js has run: its load event comes after the triggers started. Call before `goto`. */
-async function noteTriggersLoaded(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    document.addEventListener(
-      'load',
-      (event) => {
-        const src = (event.target as HTMLScriptElement | null)?.src;
-        if (typeof src === 'string' && new URL(src).pathname === '/acquaint-triggers.js') window.__triggersLoaded = true;
-      },
-      true,
-    );
-  });
-}
-
 /** Opens fixtures/triggers-page.html with `tags` in its config, and waits until the triggers are armed. */
-async function open(page: Page, tags: Record<string, unknown>, options: Options = {}): Promise<void> {
-  const { app } = collector;
-  await noteTriggersLoaded(page);
-  const path = await serveConfig(page, app, configWith(tags, options), 'triggers');
-  await page.goto(`${app.url}/triggers-page.html?config=${encodeURIComponent(path)}`);
-  await page.waitForFunction(() => window.acquaint !== undefined);
-  await page.evaluate(() => window.acquaint!.ready());
-  if (tags.triggers || tags.tagging) await page.waitForFunction(() => window.__triggersLoaded === true);
-}
-
-/** Tracks `marker` one timer turn later (after anything a click scheduled) and flushes. */
-async function marker(page: Page): Promise<void> {
-  await page.evaluate(async () => {
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    window.acquaint!.track('marker');
-    await window.acquaint!.flush();
-  });
-}
-
-/** Waits for the marker and returns every event up to it. */
-async function untilMarker(): Promise<ReceivedEvent[]> {
-  const { app } = collector;
-  await expect.poll(() => names(app.events).includes('marker'), { message: 'waiting for the marker at the collector', timeout: 10_000 }).toBe(true);
-  return app.events;
-}
-
-const named = (events: readonly ReceivedEvent[], event: string): ReceivedEvent[] => events.filter((e) => e.event === event);
-
-/** Waits until an event named `event` reached the collector, and returns it. */
-async function waitForNamed(event: string): Promise<ReceivedEvent> {
-  const { app } = collector;
-  await expect.poll(() => named(app.events, event).length, { message: `waiting for ${event} at the collector`, timeout: 10_000 }).toBeGreaterThan(0);
-  return named(app.events, event)[0]!;
-}
+const open = (page: Page, tags: Record<string, unknown>, options: TriggerConfigOptions = {}): Promise<void> =>
+  openTriggers(page, collector.app, '/triggers-page.html', tags, options);
 
 const otherHost = (path: string): string => `http://localhost:${new URL(collector.app.url).port}${path}`;
 
@@ -104,7 +41,7 @@ test.describe('click triggers', () => {
     await page.locator('#elsewhere').click();
     await marker(page);
 
-    const events = await untilMarker();
+    const events = await untilMarker(collector.app);
     expect(names(events)).toEqual(['page', 'add_to_cart', 'add_to_cart', 'marker']);
     for (const event of named(events, 'add_to_cart')) {
       expect(event.type).toBe('track');
@@ -140,7 +77,7 @@ test.describe('click triggers', () => {
     await page.locator('#buy').click();
     await marker(page);
 
-    const events = await untilMarker();
+    const events = await untilMarker(collector.app);
     expect(names(events)).toEqual(['page', 'add_to_cart', 'add_to_cart', 'marker']);
     expect(named(events, 'add_to_cart').map((e) => e.properties.sku)).toEqual(['SKU-1', 'SKU-2']);
     // The page's handlers did run and stop each click; acquaint saw them anyway.
@@ -155,7 +92,7 @@ test.describe('click triggers', () => {
     await open(page, { triggers: [ADD_TO_CART] });
     await page.locator('#add span').click();
     await marker(page);
-    expect(names(await untilMarker())).toEqual(['page', 'add_to_cart', 'marker']);
+    expect(names(await untilMarker(collector.app))).toEqual(['page', 'add_to_cart', 'marker']);
   });
 
   test('a matching button inside an open shadow root fires', async ({ page }) => {
@@ -180,7 +117,7 @@ test.describe('click triggers', () => {
       document.querySelector('main')!.append(document.createElement('shop-item'));
     });
     await page.locator('shop-item button.add span').click();
-    const event = await waitForNamed('add_to_cart');
+    const [event] = await waitForNamed(collector.app, 'add_to_cart');
     expect(event.properties).toEqual({ sku: 'SKU-SHADOW', label: 'Add from shadow', tag: 'button', classes: 'add' });
   });
 
@@ -194,7 +131,7 @@ test.describe('click triggers', () => {
       document.querySelector('main')!.append(button);
     });
     await page.locator('#long').click();
-    const event = await waitForNamed('add_to_cart');
+    const [event] = await waitForNamed(collector.app, 'add_to_cart');
     expect(event.properties.label).toBe('word '.repeat(20).slice(0, 100));
     expect(String(event.properties.label)).toHaveLength(100);
   });
@@ -210,7 +147,7 @@ test.describe('click triggers', () => {
     await page.locator('#add span').click();
     await marker(page);
 
-    const events = await untilMarker();
+    const events = await untilMarker(collector.app);
     expect(names(events)).toEqual(['page', 'buy_click', 'other_click', 'marker']);
     expect(named(events, 'other_click')[0]!.properties).toEqual({ id: 'add' });
   });
@@ -225,7 +162,7 @@ test.describe('click triggers on links', () => {
     await page.locator('#same').click();
     await marker(page);
 
-    const events = await untilMarker();
+    const events = await untilMarker(collector.app);
     expect(names(events)).toEqual(['page', 'outbound_click', 'marker']);
     expect(named(events, 'outbound_click')[0]!.properties).toEqual({ url: otherHost('/elsewhere') });
   });
@@ -238,7 +175,7 @@ test.describe('click triggers on links', () => {
     await page.waitForURL(away);
     await expect(page).toHaveTitle('Blank fixture');
 
-    const event = await waitForNamed('outbound_click');
+    const [event] = await waitForNamed(collector.app, 'outbound_click');
     expect(event.properties).toEqual({ url: away });
     // Sent from the page it happened on, not from the one the link led to.
     expect(new URL(event.context.page.url).pathname).toBe('/triggers-page.html');
@@ -256,7 +193,7 @@ test.describe('click triggers on links', () => {
     await page.locator('#out-tab').click({ modifiers: ['ControlOrMeta'] });
     await marker(page);
 
-    const events = await untilMarker();
+    const events = await untilMarker(collector.app);
     expect(names(events)).toEqual(['page', 'outbound_click', 'outbound_click', 'marker']);
     for (const event of named(events, 'outbound_click')) expect(event.properties).toEqual({ url: otherHost('/blank.html?tab') });
     // The page stayed where it was; each click opened the link in another tab.
@@ -271,7 +208,7 @@ test.describe('click triggers on links', () => {
     await page.locator('#page').click();
     await marker(page);
 
-    const events = await untilMarker();
+    const events = await untilMarker(collector.app);
     expect(names(events)).toEqual(['page', 'file_download', 'file_download', 'marker']);
     expect(named(events, 'file_download').map((e) => e.properties.url)).toEqual([`${collector.app.url}/files/data.bin`, `${collector.app.url}/files/report.PDF`]);
   });
@@ -284,7 +221,7 @@ test.describe('attribute tagging', () => {
     await page.locator('#promo-child').click();
     await marker(page);
 
-    const events = await untilMarker();
+    const events = await untilMarker(collector.app);
     expect(names(events)).toEqual(['page', 'promo_click', 'promo_click', 'marker']);
     for (const event of named(events, 'promo_click')) {
       expect(event.properties).toEqual({ product_id: 7, on_sale: true, code: '007', label: 'Summer' });
@@ -296,7 +233,7 @@ test.describe('attribute tagging', () => {
     await page.locator('#promo-child').click();
     await page.locator('#add span').click();
     await marker(page);
-    expect(names(await untilMarker())).toEqual(['page', 'add_to_cart', 'marker']);
+    expect(names(await untilMarker(collector.app))).toEqual(['page', 'add_to_cart', 'marker']);
   });
 });
 
@@ -313,7 +250,7 @@ test.describe('bad trigger input', () => {
     await page.locator('#add span').click();
     await marker(page);
 
-    expect(names(await untilMarker())).toEqual(['page', 'add_to_cart', 'marker']);
+    expect(names(await untilMarker(collector.app))).toEqual(['page', 'add_to_cart', 'marker']);
     expect(log.errors).toHaveLength(1);
     expect(log.errors[0]).toContain('invalid CSS selector');
     expect(log.errors[0]).not.toContain('triggers[1]');
@@ -333,15 +270,15 @@ test.describe('bad trigger input', () => {
     expect(log.errors[0]).toContain('{{nme}}');
     await page.locator('#add span').click();
     await marker(page);
-    expect(names(await untilMarker())).toEqual(['page', 'add_to_cart', 'marker']);
+    expect(names(await untilMarker(collector.app))).toEqual(['page', 'add_to_cart', 'marker']);
   });
 });
 
 test.describe('triggers and the rest of acquaint', () => {
   test('debug mode names the trigger that pushed an event', async ({ page }) => {
-    await open(page, { triggers: [ADD_TO_CART] }, { extra: { debug: true } });
+    await open(page, { triggers: [ADD_TO_CART], debug: true });
     await page.locator('#add span').click();
-    await waitForNamed('add_to_cart');
+    await waitForNamed(collector.app, 'add_to_cart');
     const traced = await page.evaluate(() => window.acquaint!.debug().events);
     const event = traced.find((e) => e.name === 'add_to_cart');
     expect(event?.origin).toContain('triggers[0]');
@@ -356,11 +293,11 @@ test.describe('triggers and the rest of acquaint', () => {
     const net = watchNetwork(page);
     await open(page, {});
     await marker(page);
-    await untilMarker();
+    await untilMarker(collector.app);
     await fetch(`${collector.app.url}/collector/clear`, { method: 'POST' });
     await open(page, { tagging: false });
     await marker(page);
-    await untilMarker();
+    await untilMarker(collector.app);
     expect(net.to('/acquaint-triggers.js')).toEqual([]);
 
     await fetch(`${collector.app.url}/collector/clear`, { method: 'POST' });
@@ -368,9 +305,9 @@ test.describe('triggers and the rest of acquaint', () => {
     // A single-page navigation does not load it again.
     await page.evaluate(() => history.pushState({}, '', '/spa/next'));
     await page.locator('#add span').click();
-    await waitForNamed('add_to_cart');
+    await waitForNamed(collector.app, 'add_to_cart');
     await marker(page);
-    await untilMarker();
+    await untilMarker(collector.app);
     expect(net.to('/acquaint-triggers.js')).toEqual([`${collector.app.url}/acquaint-triggers.js`]);
   });
 
@@ -379,7 +316,7 @@ test.describe('triggers and the rest of acquaint', () => {
     const net = watchNetwork(page);
     await open(page, { variables: { v: { type: 'constant', value: '2' } } });
     await marker(page);
-    await untilMarker();
+    await untilMarker(collector.app);
     expect(net.to('/acquaint-triggers.js')).toEqual([]);
   });
 
@@ -395,7 +332,7 @@ test.describe('triggers and the rest of acquaint', () => {
     expect(net.to('/v1/batch')).toEqual([]);
 
     await page.evaluate(() => window.acquaint!.consent.update({ analytics: 'granted' }));
-    const event = await waitForNamed('add_to_cart');
+    const [event] = await waitForNamed(app, 'add_to_cart');
     expect(event.properties).toMatchObject({ sku: 'SKU-1' });
     await flush(page);
     expect(names(app.events)).toEqual(['page', 'add_to_cart']);
@@ -412,7 +349,7 @@ test.describe('triggers and the rest of acquaint', () => {
     });
     await noteTriggersLoaded(page);
     await page.route(`${app.url}/cfg/triggers-csp.json`, (route) =>
-      route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(configWith({ triggers: [ADD_TO_CART] })) }),
+      route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(triggerConfig({ triggers: [ADD_TO_CART] })) }),
     );
     await page.route(`${app.url}/triggers-csp.html`, async (route) => {
       const response = await route.fetch();
@@ -422,9 +359,7 @@ test.describe('triggers and the rest of acquaint', () => {
       });
     });
     await page.goto(`${app.url}/triggers-csp.html`);
-    await page.waitForFunction(() => window.acquaint !== undefined);
-    await page.evaluate(() => window.acquaint!.ready());
-    await page.waitForFunction(() => window.__triggersLoaded === true);
+    await acquaintReady(page);
 
     const scripts = await page.evaluate(() =>
       Array.from(document.querySelectorAll('script[src]'), (s) => [new URL((s as HTMLScriptElement).src).pathname, (s as HTMLScriptElement).nonce]),
@@ -434,7 +369,7 @@ test.describe('triggers and the rest of acquaint', () => {
       ['/acquaint-triggers.js', 'abc123'],
     ]);
     await page.locator('button.add span').click();
-    const event = await waitForNamed('add_to_cart');
+    const [event] = await waitForNamed(app, 'add_to_cart');
     expect(event.properties).toEqual({ sku: 'SKU-1', label: 'Add to cart', tag: 'button', classes: 'add' });
 
     expect(await page.evaluate(() => window.__violations)).toEqual([]);

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { names, useCollector, type ReceivedEvent } from './helpers';
-import { serveConfig } from './vendor-helpers';
+import { marker, openTriggers, waitForTracks } from './triggers-helpers';
 
 // Contract §7: a `scroll` trigger fires each depth threshold once per page view, depth being
 // (scrollY + innerHeight) / scrollHeight; a single-page navigation starts again. The fixture
@@ -13,27 +13,7 @@ const BOTTOM = 3 * VIEWPORT; // scrollY at the bottom of the 2,400px page
 
 const SCROLL_DEPTH = { type: 'scroll', percent: [25, 50, 75, 90], event: 'scroll_depth', properties: { percent: '{{scroll.percent}}' } };
 
-async function open(page: Page, triggers: unknown[]): Promise<void> {
-  const { app } = collector;
-  const config = {
-    version: 1,
-    consent: { defaults: { analytics: 'granted' } },
-    delivery: { flushIntervalMs: 50 },
-    destinations: [{ id: 'collector', type: 'http', purposes: ['analytics'], settings: { url: '/v1/batch' } }],
-    triggers,
-  };
-  const path = await serveConfig(page, app, config, 'triggers-scroll');
-  await page.goto(`${app.url}/triggers-view.html?config=${encodeURIComponent(path)}`);
-  await page.waitForFunction(() => window.acquaint !== undefined);
-  await page.evaluate(() => window.acquaint!.ready());
-}
-
-const tracks = (): ReceivedEvent[] => collector.app.events.filter((e) => e.type === 'track');
-
-async function waitForTracks(n: number): Promise<ReceivedEvent[]> {
-  await expect.poll(() => tracks().length, { message: `waiting for ${n} track event(s) at the collector`, timeout: 10_000 }).toBeGreaterThanOrEqual(n);
-  return tracks();
-}
+const open = (page: Page, triggers: unknown[]): Promise<void> => openTriggers(page, collector.app, '/triggers-view.html', { triggers });
 
 const percents = (events: readonly ReceivedEvent[]): unknown[] => events.filter((e) => e.event === 'scroll_depth').map((e) => e.properties.percent);
 
@@ -54,29 +34,21 @@ async function scrollToY(page: Page, y: number): Promise<void> {
   }, y);
 }
 
-/** Tracks `marker` and flushes: everything the page did before it reaches the collector first. */
-async function marker(page: Page, name = 'marker'): Promise<void> {
-  await page.evaluate(async (name) => {
-    window.acquaint!.track(name);
-    await window.acquaint!.flush();
-  }, name);
-}
-
 test.describe('scroll trigger', () => {
   test('fires 25 on load, 50 at the middle, 75 then 90 at the bottom, each once per page view, as numbers', async ({ page }) => {
     await open(page, [SCROLL_DEPTH]);
 
     // The first viewport is 25% of the page: reached without scrolling.
-    const [first] = await waitForTracks(1);
+    const [first] = await waitForTracks(collector.app, 1);
     expect(first!.event).toBe('scroll_depth');
     expect(first!.properties).toEqual({ percent: 25 });
     expect(typeof first!.properties.percent).toBe('number');
 
     await scrollToY(page, VIEWPORT); // (600 + 600) / 2400 = 50%
-    expect(percents(await waitForTracks(2))).toEqual([25, 50]);
+    expect(percents(await waitForTracks(collector.app, 2))).toEqual([25, 50]);
 
     await scrollToY(page, BOTTOM);
-    expect(percents(await waitForTracks(4))).toEqual([25, 50, 75, 90]);
+    expect(percents(await waitForTracks(collector.app, 4))).toEqual([25, 50, 75, 90]);
 
     // Up and down again: every threshold was already reached in this page view.
     await scrollToY(page, 0);
@@ -84,7 +56,7 @@ test.describe('scroll trigger', () => {
     await scrollToY(page, VIEWPORT);
     await scrollToY(page, BOTTOM);
     await marker(page);
-    const events = await waitForTracks(5);
+    const events = await waitForTracks(collector.app, 5);
     expect(names(events)).toEqual(['scroll_depth', 'scroll_depth', 'scroll_depth', 'scroll_depth', 'marker']);
     expect(percents(events)).toEqual([25, 50, 75, 90]);
     expect(events.every((e) => e.context.page.path === '/triggers-view.html')).toBe(true);
@@ -93,21 +65,21 @@ test.describe('scroll trigger', () => {
   test('starts again after a single-page navigation: every threshold fires again on the new page', async ({ page }) => {
     const { app } = collector;
     await open(page, [SCROLL_DEPTH]);
-    await waitForTracks(1);
+    await waitForTracks(app, 1);
     await scrollToY(page, BOTTOM);
-    expect(percents(await waitForTracks(4))).toEqual([25, 50, 75, 90]);
+    expect(percents(await waitForTracks(app, 4))).toEqual([25, 50, 75, 90]);
 
     await scrollToY(page, 0);
     await page.evaluate(() => history.pushState({}, '', '/next'));
     // A new page view: 25% is reached again without scrolling.
-    const afterNavigation = await waitForTracks(5);
+    const afterNavigation = await waitForTracks(app, 5);
     expect(afterNavigation[4]!.properties).toEqual({ percent: 25 });
     expect(afterNavigation[4]!.context.page.url).toBe(`${app.url}/next`);
 
     await scrollToY(page, BOTTOM);
-    await waitForTracks(8);
+    await waitForTracks(app, 8);
     await marker(page);
-    const events = await waitForTracks(9);
+    const events = await waitForTracks(app, 9);
     expect(names(events)).toEqual([...Array<string>(8).fill('scroll_depth'), 'marker']);
     expect(percents(events)).toEqual([25, 50, 75, 90, 25, 50, 75, 90]);
     expect(events.slice(4, 8).every((e) => e.context.page.path === '/next')).toBe(true);
@@ -115,7 +87,7 @@ test.describe('scroll trigger', () => {
 
   test('fires each threshold at most once under thousands of scroll events', async ({ page }) => {
     await open(page, [SCROLL_DEPTH]);
-    await waitForTracks(1);
+    await waitForTracks(collector.app, 1);
 
     await page.evaluate(async () => {
       const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
@@ -134,7 +106,7 @@ test.describe('scroll trigger', () => {
       await frame();
     });
     await marker(page);
-    const events = await waitForTracks(5);
+    const events = await waitForTracks(collector.app, 5);
     expect(names(events)).toEqual(['scroll_depth', 'scroll_depth', 'scroll_depth', 'scroll_depth', 'marker']);
     expect(percents(events)).toEqual([25, 50, 75, 90]);
   });

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import { useCollector, watchPage, type ReceivedEvent } from './helpers';
-import { serveConfig } from './vendor-helpers';
+import { names, useCollector, watchPage } from './helpers';
+import { ARMED, armed, marker, named, openTriggers, tracks, untilMarker, waitForNamed } from './triggers-helpers';
 
 // Contract §7: `{{name}}` templates in trigger properties (a lone one keeps its type, one
 // reading nothing leaves the property out), the config's own variables, `when` conditions,
@@ -9,55 +9,23 @@ import { serveConfig } from './vendor-helpers';
 const collector = useCollector();
 test.use({ viewport: { width: 800, height: 600 } });
 
-// Fires at the first frame after the triggers started (the fixture fits in the viewport).
-const ARMED = { type: 'scroll', percent: [1], event: 'armed' };
+const open = (page: Page, tags: Record<string, unknown>, query: Record<string, string> = {}): Promise<void> =>
+  openTriggers(page, collector.app, '/triggers-view-vars.html', tags, { query });
 
-async function open(page: Page, tags: Record<string, unknown>, query = ''): Promise<void> {
-  const { app } = collector;
-  const config = {
-    version: 1,
-    consent: { defaults: { analytics: 'granted' } },
-    delivery: { flushIntervalMs: 50 },
-    destinations: [{ id: 'collector', type: 'http', purposes: ['analytics'], settings: { url: '/v1/batch' } }],
-    ...tags,
-  };
-  const path = await serveConfig(page, app, config, 'triggers-variables');
-  await page.goto(`${app.url}/triggers-view-vars.html?config=${encodeURIComponent(path)}${query}`);
-  await page.waitForFunction(() => window.acquaint !== undefined);
-  await page.evaluate(() => window.acquaint!.ready());
-}
-
-/** Waits until the triggers started (the `armed` trigger pushed). */
-async function armed(page: Page): Promise<void> {
-  await page.waitForFunction(() => (window.dataLayer as { event?: unknown }[]).some((m) => m.event === 'armed'));
-}
-
-const tracks = (): ReceivedEvent[] => collector.app.events.filter((e) => e.type === 'track' && e.event !== 'armed');
-const named = (event: string): ReceivedEvent[] => tracks().filter((e) => e.event === event);
-
-async function waitForNamed(event: string, n = 1): Promise<ReceivedEvent[]> {
-  await expect.poll(() => named(event).length, { message: `waiting for ${n} ${event} event(s) at the collector`, timeout: 10_000 }).toBeGreaterThanOrEqual(n);
-  return named(event);
-}
-
-/** Tracks `name` after everything before it, and returns the track names once it arrived. */
-async function marker(page: Page, name = 'marker'): Promise<string[]> {
-  await page.evaluate(async (name) => {
-    window.acquaint!.track(name);
-    await window.acquaint!.flush();
-  }, name);
-  await waitForNamed(name);
-  return tracks().map((e) => String(e.event));
+/** marker(), then the names of the tracks up to it, without the `armed` helper event. */
+async function markerNames(page: Page, name = 'marker'): Promise<string[]> {
+  await marker(page, name);
+  return names(tracks(await untilMarker(collector.app, name), 'armed'));
 }
 
 test.describe('timer trigger', () => {
   test('fires limit times with timer.count 1, 2, 3 as numbers, then stops', async ({ page }) => {
     await open(page, { triggers: [{ type: 'timer', intervalMs: 100, limit: 3, event: 't', properties: { count: '{{timer.count}}' } }] });
-    const ticks = await waitForNamed('t', 3);
+    const ticks = await waitForNamed(collector.app, 't', 3);
     expect(ticks.map((e) => e.properties)).toEqual([{ count: 1 }, { count: 2 }, { count: 3 }]);
     // Three more intervals: a fourth tick would have come before the marker.
     await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 350)));
-    expect(await marker(page)).toEqual(['t', 't', 't', 'marker']);
+    expect(await markerNames(page)).toEqual(['t', 't', 't', 'marker']);
   });
 
   test('does not count while the page is hidden and goes on once it is visible again', async ({ page }) => {
@@ -77,9 +45,9 @@ test.describe('timer trigger', () => {
       Object.defineProperty(document, 'hidden', { configurable: true, get: () => false });
       document.dispatchEvent(new Event('visibilitychange'));
     });
-    const [tick] = await waitForNamed('t');
-    expect(tick!.properties).toEqual({ count: 1 });
-    expect(tracks().map((e) => e.event)).toEqual(['marker', 't']);
+    const [tick] = await waitForNamed(collector.app, 't');
+    expect(tick.properties).toEqual({ count: 1 });
+    expect(tracks(collector.app.events, 'armed').map((e) => e.event)).toEqual(['marker', 't']);
   });
 });
 
@@ -127,22 +95,22 @@ test.describe('variables', () => {
           },
         ],
       },
-      '&q=shoes',
+      { q: 'shoes' },
     );
     await armed(page);
     const same = { sku: 'SKU-42', title: 'Trail runner X', q: 'shoes', host, market: 'local', v: 2, obj: { a: 1 }, path: '/triggers-view-vars.html', query: 'shoes' };
 
     // No cookie, nothing in the data layer: the defaults; dl, cookie and missing read nothing.
     await page.click('#fire');
-    const [before] = await waitForNamed('vars');
-    expect(before!.properties).toEqual({ ...same, plan: 'free', cart: 0, text: 'plan=free v=2' });
+    const [before] = await waitForNamed(collector.app, 'vars');
+    expect(before.properties).toEqual({ ...same, plan: 'free', cart: 0, text: 'plan=free v=2' });
 
     await page.evaluate(() => {
       document.cookie = 'plan=gold';
       (window.dataLayer as unknown[]).push({ cart: { value: 42 } });
     });
     await page.click('#fire');
-    const [, after] = await waitForNamed('vars', 2);
+    const [, after] = await waitForNamed(collector.app, 'vars', 2);
     expect(after!.properties).toEqual({ ...same, plan: 'gold', cart: 42, text: 'plan=gold v=2', dl: 42, cookie: 'gold' });
     expect(after!.properties).not.toHaveProperty('missing');
   });
@@ -179,8 +147,8 @@ test.describe('variables', () => {
     await open(page, { triggers: Object.entries(cases).map(([event, when]) => ({ type: 'timer', intervalMs: 100, limit: 1, event, when })) });
     const expected = Object.keys(cases).filter((event) => event.endsWith('_yes'));
     // All timers run out together: once every _yes one arrived, every _no one had its turn.
-    await expect.poll(() => expected.filter((event) => named(event).length > 0)).toEqual(expected);
-    const fired = await marker(page);
+    await expect.poll(() => expected.filter((event) => named(collector.app.events, event).length > 0)).toEqual(expected);
+    const fired = await markerNames(page);
     expect(fired.slice(0, -1).sort()).toEqual([...expected].sort());
     expect(fired.at(-1)).toBe('marker');
   });
@@ -197,8 +165,8 @@ test.describe('variables', () => {
         { type: 'timer', intervalMs: 100, limit: 1, event: 'fine' },
       ],
     });
-    await waitForNamed('fine');
-    expect(await marker(page)).toEqual(['fine', 'marker']);
+    await waitForNamed(collector.app, 'fine');
+    expect(await markerNames(page)).toEqual(['fine', 'marker']);
     await expect.poll(() => log.errors.find((text) => text.includes('variables.a.input'))).toBeDefined();
     const report = log.errors.find((text) => text.includes('variables.a.input'))!;
     expect(report).toContain('✖ variable cycle a → b → a → at variables.a.input');

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import { useCollector, type ReceivedEvent } from './helpers';
-import { serveConfig } from './vendor-helpers';
+import { useCollector } from './helpers';
+import { ARMED, armed, marker, named, openTriggers, tracks, untilMarker } from './triggers-helpers';
 
 // Contract §7: a `visible` trigger fires for an element matching `selector` once `minPercent`
 // of it (default 50) was in view for `minMs` (default 0); `once` is `element` (default),
@@ -13,10 +13,6 @@ test.use({ viewport: { width: 800, height: 600 } });
 const PROMO_A = 900; // scrollY with #promo-a wholly in view (and #promo-b out of it)
 const PROMO_B = 2000; // scrollY with #promo-b wholly in view (and #promo-a out of it)
 
-// A scroll trigger that fires at the first frame after the triggers started: the visible
-// triggers started in the same call, so their first observations are under way by then.
-const ARMED = { type: 'scroll', percent: [1], event: 'armed' };
-
 const visible = (extra: Record<string, unknown> = {}) => ({
   type: 'visible',
   selector: '.promo',
@@ -27,20 +23,11 @@ const visible = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+// Opens `fixture` with `triggers` and waits until ARMED pushed: the visible triggers started in
+// the same call, so their first observations are under way by then; a few frames deliver them.
 async function open(page: Page, triggers: unknown[], fixture = '/triggers-view-promos.html'): Promise<void> {
-  const { app } = collector;
-  const config = {
-    version: 1,
-    consent: { defaults: { analytics: 'granted' } },
-    delivery: { flushIntervalMs: 50 },
-    destinations: [{ id: 'collector', type: 'http', purposes: ['analytics'], settings: { url: '/v1/batch' } }],
-    triggers: [ARMED, ...triggers],
-  };
-  const path = await serveConfig(page, app, config, 'triggers-visible');
-  await page.goto(`${app.url}${fixture}?config=${encodeURIComponent(path)}`);
-  await page.waitForFunction(() => window.acquaint !== undefined);
-  await page.evaluate(() => window.acquaint!.ready());
-  await page.waitForFunction(() => (window.dataLayer as { event?: unknown }[]).some((m) => m.event === 'armed'));
+  await openTriggers(page, collector.app, fixture, { triggers: [ARMED, ...triggers] });
+  await armed(page);
   await frames(page);
 }
 
@@ -59,31 +46,25 @@ async function scrollToY(page: Page, y: number): Promise<void> {
 
 /** What reached the collector, without the `armed` helper event: `event` or `event:id`. */
 const seen = (): string[] =>
-  collector.app.events
-    .filter((e) => e.type === 'track' && e.event !== 'armed')
-    .map((e) => (typeof e.properties.id === 'string' ? `${String(e.event)}:${e.properties.id}` : String(e.event)));
-
-const named = (event: string): ReceivedEvent[] => collector.app.events.filter((e) => e.event === event);
+  tracks(collector.app.events, 'armed').map((e) => (typeof e.properties.id === 'string' ? `${String(e.event)}:${e.properties.id}` : String(e.event)));
 
 async function waitFor(entry: string): Promise<string[]> {
   await expect.poll(() => seen().includes(entry), { message: `waiting for ${entry} at the collector`, timeout: 10_000 }).toBe(true);
   return seen();
 }
 
-/** Tracks `name` after everything before it and waits until it reached the collector. */
-async function marker(page: Page, name: string): Promise<string[]> {
-  await page.evaluate(async (name) => {
-    window.acquaint!.track(name);
-    await window.acquaint!.flush();
-  }, name);
-  return waitFor(name);
+/** marker(), then seen() once it arrived. */
+async function markerSeen(page: Page, name: string): Promise<string[]> {
+  await marker(page, name);
+  await untilMarker(collector.app, name);
+  return seen();
 }
 
 test.describe('visible trigger', () => {
   test('fires once per element (once: element, the default) when it comes into view, with its id', async ({ page }) => {
     await open(page, [visible()]);
     // Both promos are below the fold: nothing yet.
-    expect(await marker(page, 'loaded')).toEqual(['loaded']);
+    expect(await markerSeen(page, 'loaded')).toEqual(['loaded']);
 
     await scrollToY(page, PROMO_A);
     await waitFor('view_promotion:promo-a');
@@ -95,8 +76,8 @@ test.describe('visible trigger', () => {
     await waitFor('view_promotion:promo-b');
     await scrollToY(page, PROMO_A);
     await scrollToY(page, PROMO_B);
-    expect(await marker(page, 'done')).toEqual(['loaded', 'view_promotion:promo-a', 'view_promotion:promo-b', 'done']);
-    expect(named('view_promotion')[0]!.properties).toEqual({ id: 'promo-a' });
+    expect(await markerSeen(page, 'done')).toEqual(['loaded', 'view_promotion:promo-a', 'view_promotion:promo-b', 'done']);
+    expect(named(collector.app.events, 'view_promotion')[0]!.properties).toEqual({ id: 'promo-a' });
   });
 
   test('fires again after the element left the view and came back (once: every)', async ({ page }) => {
@@ -105,10 +86,10 @@ test.describe('visible trigger', () => {
     await waitFor('view_promotion:promo-a');
     await scrollToY(page, 0);
     await scrollToY(page, PROMO_A);
-    await expect.poll(() => named('view_promotion').length).toBe(2);
+    await expect.poll(() => named(collector.app.events, 'view_promotion').length).toBe(2);
     // Staying in view is no new sighting.
     await frames(page, 5);
-    expect(await marker(page, 'done')).toEqual(['view_promotion:promo-a', 'view_promotion:promo-a', 'done']);
+    expect(await markerSeen(page, 'done')).toEqual(['view_promotion:promo-a', 'view_promotion:promo-a', 'done']);
   });
 
   test('fires for the first element seen only (once: page)', async ({ page }) => {
@@ -118,7 +99,7 @@ test.describe('visible trigger', () => {
     await scrollToY(page, PROMO_B);
     await scrollToY(page, 0);
     await scrollToY(page, PROMO_A);
-    expect(await marker(page, 'done')).toEqual(['view_promotion:promo-a', 'done']);
+    expect(await markerSeen(page, 'done')).toEqual(['view_promotion:promo-a', 'done']);
   });
 
   test('does not fire for an element in view for less than minMs, and fires for one that stays', async ({ page }) => {
@@ -134,7 +115,7 @@ test.describe('visible trigger', () => {
     }, PROMO_A);
     await scrollToY(page, PROMO_B);
     await waitFor('view_promotion:promo-b');
-    expect(await marker(page, 'done')).toEqual(['promo_seen:promo-a', 'promo_seen:promo-b', 'view_promotion:promo-b', 'done']);
+    expect(await markerSeen(page, 'done')).toEqual(['promo_seen:promo-a', 'promo_seen:promo-b', 'view_promotion:promo-b', 'done']);
   });
 
   test('fires for elements added later: appended in view, and inside a container added later', async ({ page }) => {
@@ -168,7 +149,7 @@ test.describe('visible trigger', () => {
     await add('late-into-container', 'into-added-container');
     await waitFor('view_promotion:late-into-container');
     // promo-a and promo-b are still below the fold.
-    expect(await marker(page, 'done')).toEqual([
+    expect(await markerSeen(page, 'done')).toEqual([
       'view_promotion:late-alone',
       'view_promotion:late-in-container',
       'view_promotion:late-into-container',
@@ -184,12 +165,12 @@ test.describe('visible trigger', () => {
     await waitFor('view_page:promo-a');
 
     await page.evaluate(() => history.pushState({}, '', '/next'));
-    await expect.poll(() => named('view_element').length).toBe(2);
-    await expect.poll(() => named('view_page').length).toBe(2);
-    for (const event of [...named('view_element'), ...named('view_page')].slice(0, 4)) expect(event.properties).toEqual({ id: 'promo-a' });
-    expect(named('view_element')[1]!.context.page.url).toBe(`${app.url}/next`);
-    expect(named('view_page')[1]!.context.page.url).toBe(`${app.url}/next`);
-    const events = await marker(page, 'done');
+    await expect.poll(() => named(app.events, 'view_element').length).toBe(2);
+    await expect.poll(() => named(app.events, 'view_page').length).toBe(2);
+    for (const event of [...named(app.events, 'view_element'), ...named(app.events, 'view_page')].slice(0, 4)) expect(event.properties).toEqual({ id: 'promo-a' });
+    expect(named(app.events, 'view_element')[1]!.context.page.url).toBe(`${app.url}/next`);
+    expect(named(app.events, 'view_page')[1]!.context.page.url).toBe(`${app.url}/next`);
+    const events = await markerSeen(page, 'done');
     expect(events.filter((e) => e !== 'done').sort()).toEqual(['view_element:promo-a', 'view_element:promo-a', 'view_page:promo-a', 'view_page:promo-a']);
     expect(events.at(-1)).toBe('done');
   });
@@ -203,11 +184,11 @@ test.describe('visible trigger', () => {
     for (let y = height; y >= 0; y -= 250) await scrollToY(page, y);
 
     await expect
-      .poll(() => named('view_promotion').length, { message: 'waiting for 500 view_promotion events', timeout: 60_000 })
+      .poll(() => named(collector.app.events, 'view_promotion').length, { message: 'waiting for 500 view_promotion events', timeout: 60_000 })
       .toBeGreaterThanOrEqual(500);
-    const events = await marker(page, 'done');
+    const events = await markerSeen(page, 'done');
     expect(events.at(-1)).toBe('done');
-    const ids = named('view_promotion').map((e) => e.properties.id);
+    const ids = named(collector.app.events, 'view_promotion').map((e) => e.properties.id);
     expect(ids).toHaveLength(500);
     expect(new Set(ids)).toEqual(new Set(Array.from({ length: 500 }, (_, i) => `promo-${i}`)));
   });
@@ -217,6 +198,6 @@ test.describe('visible trigger', () => {
     await open(page, [visible({ minPercent: 100 }), visible({ selector: '.tall', minPercent: 100, event: 'view_tall' })]);
     const height = await page.evaluate(() => document.documentElement.scrollHeight);
     for (let y = 0; y <= height; y += 200) await scrollToY(page, y);
-    expect(await marker(page, 'done')).toEqual(['view_promotion:promo-a', 'view_promotion:promo-b', 'done']);
+    expect(await markerSeen(page, 'done')).toEqual(['view_promotion:promo-a', 'view_promotion:promo-b', 'done']);
   });
 });
