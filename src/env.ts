@@ -29,6 +29,8 @@ export interface Env extends AdapterEnv, BuildEnv {
   onStorageChange?(listener: (key: string | null, value: string | null) => void): void;
   /** The page's IAB TCF v2 CMP API, if one is there now (a CMP may install it after acquaint). */
   tcfapi?(): TcfApi | undefined;
+  /** The page's IAB GPP CMP API (`__gpp`), if one is there now (a CMP may install it after acquaint). */
+  gppapi?(): GppApi | undefined;
   /** Called once the page has loaded (the window `load` event), at once if it has. */
   onLoad?(listener: () => void): void;
   /** Loads dist/consent-ui.js and resolves with its open function. */
@@ -57,6 +59,8 @@ export interface SyncStore {
 }
 
 export type TcfApi = (command: string, version: number, callback: (data: unknown, success: boolean) => void, parameter?: unknown) => void;
+
+export type GppApi = (command: string, callback: (data: unknown, success: boolean) => void, parameter?: unknown) => void;
 
 export interface KeyValueStore {
   entries(): Promise<[IDBValidKey, unknown][]>;
@@ -103,6 +107,10 @@ export function browserEnv(script?: HTMLScriptElement | null): Env {
     tcfapi() {
       const api = (window as Window & { __tcfapi?: unknown }).__tcfapi;
       return typeof api === 'function' ? (api as TcfApi) : undefined;
+    },
+    gppapi() {
+      const api = (window as Window & { __gpp?: unknown }).__gpp;
+      return typeof api === 'function' ? (api as GppApi) : undefined;
     },
     onLoad(listener) {
       if (document.readyState === 'complete') window.setTimeout(listener, 0);

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { GPP_OPT_OUTS, GPP_US_SECTIONS } from '../consent/gpp';
 import { triggerSchema, variableName, variableSchema } from './tags-schema';
 
 export { BUILT_IN_PURPOSES } from './purposes';
@@ -36,6 +37,15 @@ export const bannerConfigSchema = z.strictObject({
   privacyPolicyUrl: z.optional(z.string().check(z.minLength(1))),
 });
 
+/**
+ * IAB GPP (US): a purpose is denied while one of its opt-outs is 1 (opted out) in any section
+ * read; otherwise it keeps its default. Defaults: every US section, marketing ← all three opt-outs.
+ */
+export const gppConfigSchema = z.strictObject({
+  sections: z.optional(z.array(z.enum(GPP_US_SECTIONS)).check(z.minLength(1))),
+  purposes: z.optional(z.record(purposeName, z.array(z.enum(GPP_OPT_OUTS)).check(z.minLength(1)))),
+});
+
 export const consentConfigSchema = z.strictObject({
   defaults: z.optional(defaultsSchema),
   /** Defaults by country or country-subdivision code (`"DE"`, `"US-CA"`), for the region the page names. */
@@ -49,6 +59,7 @@ export const consentConfigSchema = z.strictObject({
   consentMode: z.optional(z.boolean()),
   /** IAB TCF v2.2: acquaint purpose → the TCF purpose ids that must all have consent. */
   tcf: z.optional(z.record(purposeName, z.array(z.int().check(z.minimum(1), z.maximum(24))).check(z.minLength(1)))),
+  gpp: z.optional(gppConfigSchema),
   banner: z.optional(bannerConfigSchema),
 });
 

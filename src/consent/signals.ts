@@ -1,14 +1,15 @@
 import type { ConsentConfig } from '../config/schema';
 import { gtagArguments } from '../datalayer/commands';
-import type { Env, TcfApi } from '../env';
+import type { Env } from '../env';
 import type { createBanner } from './banner';
 import type { Consent } from './consent';
 import { fromConsentMode, toConsentMode } from './gcm';
+import { createGppFollower } from './gpp';
 import { followTcf } from './tcf';
 
 /**
  * Consent signals around the state: Consent Mode calls mirrored to Google tags on the data
- * layer, an IAB TCF CMP followed, the banner shown while the visitor has not chosen.
+ * layer, an IAB TCF or GPP CMP followed, the banner shown while the visitor has not chosen.
  */
 export function createConsentSignals(env: Env, consent: Consent, banner: ReturnType<typeof createBanner>, dataLayer: unknown[], fail: (code: string, message: string) => void) {
   // Consent Mode calls acquaint sends; its own command handler skips them.
@@ -24,8 +25,8 @@ export function createConsentSignals(env: Env, consent: Consent, banner: ReturnT
 
   return {
     isOwn: (command: object): boolean => own.has(command),
-    /** Whether an IAB TCF CMP on the page will speak for the visitor. */
-    followsCmp: (config: ConsentConfig | undefined): boolean => Boolean(config?.tcf && env.tcfapi?.()),
+    /** Whether an IAB TCF or GPP CMP on the page will speak for the visitor. */
+    followsCmp: (config: ConsentConfig | undefined): boolean => Boolean((config?.tcf && env.tcfapi?.()) || (config?.gpp && env.gppapi?.())),
     /** The page's own `gtag('consent', 'default' | 'update', {...})`, onto the purposes. */
     fromPage(mode: 'default' | 'update', params: Record<string, unknown>): void {
       if (mode === 'default') pageSetDefault = true;
@@ -42,17 +43,25 @@ export function createConsentSignals(env: Env, consent: Consent, banner: ReturnT
       }
       // A certified CMP on the page speaks for the visitor; the banner then stays away.
       const tcf = config?.tcf;
-      const follow = (api: TcfApi): void => followTcf(api, tcf!, consent.follow, (message) => fail('tcf_failed', message));
+      const gpp = config?.gpp && createGppFollower(config.gpp, consent, (message) => fail('gpp_failed', message));
+      const follow = (): boolean => {
+        const tcfApi = tcf && env.tcfapi?.();
+        const gppApi = gpp && env.gppapi?.();
+        if (tcfApi) followTcf(tcfApi, tcf, consent.follow, (message) => fail('tcf_failed', message));
+        if (gpp && gppApi) gpp.follow(gppApi);
+        return Boolean(tcfApi || gppApi);
+      };
       const showBanner = (): void => void (banner.wanted && !consent.hasChosen() && banner.show());
-      const api = tcf && env.tcfapi?.();
-      if (api) return follow(api);
-      if (!tcf || !env.onLoad) return showBanner();
-      // A config that names TCF expects a CMP: one loaded after acquaint is looked for again once
-      // the page has loaded, and only without one does the banner show.
+      if (follow()) return;
+      if (!(tcf || gpp) || !env.onLoad) return showBanner();
+      // A config that names a CMP expects one: one loaded after acquaint is looked for again once
+      // the page has loaded, and only without one does the banner show. Until then a GPP opt-out
+      // the CMP may have stored is awaited.
+      gpp?.hold();
       env.onLoad(() => {
-        const late = env.tcfapi?.();
-        if (late) follow(late);
-        else showBanner();
+        if (follow()) return;
+        gpp?.release();
+        showBanner();
       });
     },
   };

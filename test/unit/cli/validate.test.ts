@@ -17,6 +17,7 @@ async function run(...args: string[]) {
       ],
     }),
     'broken.json': '{ "version": 1,',
+    'gpp.json': JSON.stringify({ version: 1, consent: { gpp: { sections: ['usnat', 'usca'], purposes: { marketing: ['SaleOptOut', 'SharingOptout'] } } } }),
     'tags.json': JSON.stringify({
       $schema: './node_modules/acquaint/dist/acquaint.schema.json',
       version: 1,
@@ -76,6 +77,16 @@ describe('acquaint validate', () => {
           hint: did you mean {{scroll.percent}}?
       ✖ unknown variable {{pln}} → at triggers[1].properties.plan
           hint: did you mean {{plan}}?"
+    `);
+  });
+
+  it('checks consent.gpp: a misspelt opt-out field is named with the ones that exist', async () => {
+    const { code, err } = await run('validate', 'gpp.json');
+    expect(code).toBe(1);
+    expect(err).toMatchInlineSnapshot(`
+      "gpp.json: 1 problem
+      ✖ Invalid option: expected one of "SaleOptOut"|"SharingOptOut"|"TargetedAdvertisingOptOut" → at consent.gpp.purposes.marketing[1]
+          hint: use one of "SaleOptOut", "SharingOptOut", "TargetedAdvertisingOptOut""
     `);
   });
 
