@@ -25,7 +25,8 @@ export interface DataLayer {
 /**
  * Adopts a GTM-style array: processes what it already holds, in order, then every later
  * push synchronously inside `push`. A push made while another is processed (from a
- * listener or a pushed function) is queued and runs right after it, in order.
+ * listener or a pushed function) is queued and runs right after it, in order; so does one
+ * made inside a `push` that was there before (another library's listener).
  */
 export function adoptDataLayer(array: unknown[], model: Model, handlers: DataLayerHandlers): DataLayer {
   const queue: unknown[] = [];
@@ -69,20 +70,26 @@ export function adoptDataLayer(array: unknown[], model: Model, handlers: DataLay
     }
   }
 
-  function enqueue(items: ArrayLike<unknown>): void {
-    for (let i = 0; i < items.length; i++) queue.push(items[i]);
-    if (!draining) drain();
-  }
-
   const previousPush = array.push;
+  let inPrevious = 0;
   // A function expression, not a method: GTM snippets call `dataLayer.push` unbound too.
   const push = function (this: unknown, ...items: unknown[]): number {
-    const length = previousPush.apply(array, items);
-    enqueue(items);
-    return length;
+    // Queued before the push we wrap runs: when that is another library's (GTM's
+    // data-layer-helper loaded first), its listener runs inside it, and what the listener pushes
+    // must come after these items. They are processed even if it throws; its error still reaches
+    // the caller, as it would without acquaint.
+    for (const item of items) queue.push(item);
+    inPrevious++;
+    try {
+      return previousPush.apply(array, items);
+    } finally {
+      inPrevious--;
+      if (!inPrevious && !draining) drain();
+    }
   };
   Object.defineProperty(array, 'push', { value: push, configurable: true, writable: true, enumerable: false });
-  enqueue(array.slice());
+  for (let i = 0; i < array.length; i++) queue.push(array[i]);
+  drain();
 
   return {
     release() {

@@ -143,6 +143,70 @@ describe('adoptDataLayer', () => {
   });
 });
 
+/**
+ * Wraps `array.push` the way Google's data-layer-helper does: the previous push first, then each
+ * item to the listener; a push made from the listener waits in the helper's own queue.
+ */
+function wrapLikeDataLayerHelper(array: unknown[], listener: (message: unknown) => void): void {
+  const oldPush = array.push;
+  const unprocessed: unknown[] = [];
+  let executing = false;
+  array.push = function (...items: unknown[]): number {
+    const result = oldPush.apply(array, items);
+    unprocessed.push(...items);
+    while (!executing && unprocessed.length) {
+      const item = unprocessed.shift();
+      executing = true;
+      listener(item);
+      executing = false; // not in a finally, as in data-layer-helper: a throw leaves it set
+    }
+    return result;
+  };
+}
+
+describe('next to a data-layer-helper that wrapped push first', () => {
+  function setupAfterHelper(listener: (message: unknown, array: unknown[]) => void) {
+    const array: unknown[] = [];
+    const helperSeen: unknown[] = [];
+    wrapLikeDataLayerHelper(array, (message) => {
+      helperSeen.push((message as { event?: unknown }).event);
+      listener(message, array);
+    });
+    const ours = setup(array);
+    return { ...ours, helperSeen };
+  }
+
+  it('runs a push made by the helper listener after the push that caused it, as the helper does', () => {
+    const { array, seen, helperSeen } = setupAfterHelper((message, array) => {
+      if ((message as { event?: unknown }).event === 'ping') array.push({ event: 'pong' });
+    });
+    array.push({ event: 'ping' }, { event: 'next' });
+    array.push({ event: 'last' });
+    expect(helperSeen).toEqual(['ping', 'next', 'pong', 'last']);
+    expect(seen).toEqual(helperSeen);
+    expect(array.map((item) => (item as { event: string }).event)).toEqual(helperSeen);
+  });
+
+  it('returns the length the wrapped push returned', () => {
+    const { array } = setupAfterHelper((message, array) => {
+      if ((message as { event?: unknown }).event === 'ping') array.push({ event: 'pong' });
+    });
+    expect(array.push({ event: 'a' })).toBe(1);
+    expect(array.push({ event: 'ping' })).toBe(2);
+    expect(array).toHaveLength(3);
+  });
+
+  it('processes a push whose wrapped push threw, lets the error through, and takes later pushes', () => {
+    const { array, seen, model } = setupAfterHelper((message) => {
+      if ((message as { event?: unknown }).event === 'bad') throw new Error('helper listener');
+    });
+    expect(() => array.push({ event: 'bad', x: 1 })).toThrow('helper listener');
+    expect(array.push({ event: 'after', x: 2 })).toBe(2);
+    expect(seen).toEqual(['bad', 'after']);
+    expect(model.get('x')).toBe(2);
+  });
+});
+
 describe('eventCallback', () => {
   it('is called once, after the event was handed on, and a throwing one is reported', async () => {
     const order: string[] = [];
