@@ -104,14 +104,8 @@ export function browserEnv(script?: HTMLScriptElement | null): Env {
     ...(region ? { region } : {}),
     ...(script?.hasAttribute('data-debug') || /[?&]acquaint_debug=1(&|$)/.test(location.search) ? { debug: true } : {}),
     ...(nonce ? { nonce } : {}),
-    tcfapi() {
-      const api = (window as Window & { __tcfapi?: unknown }).__tcfapi;
-      return typeof api === 'function' ? (api as TcfApi) : undefined;
-    },
-    gppapi() {
-      const api = (window as Window & { __gpp?: unknown }).__gpp;
-      return typeof api === 'function' ? (api as GppApi) : undefined;
-    },
+    tcfapi: () => pageFunction<TcfApi>('__tcfapi'),
+    gppapi: () => pageFunction<GppApi>('__gpp'),
     onLoad(listener) {
       if (document.readyState === 'complete') window.setTimeout(listener, 0);
       else window.addEventListener('load', () => listener(), { once: true });
@@ -148,6 +142,12 @@ export function browserEnv(script?: HTMLScriptElement | null): Env {
       });
     },
   };
+}
+
+/** A function the page (a CMP) put on window, read when needed: it may arrive after acquaint. */
+function pageFunction<T>(name: string): T | undefined {
+  const value: unknown = Reflect.get(window, name);
+  return typeof value === 'function' ? (value as T) : undefined;
 }
 
 // localStorage throws where storage is blocked (Safari private mode of old, sandboxed frames,
