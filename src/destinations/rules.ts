@@ -19,8 +19,11 @@ export interface RulesConfig {
 /** Why a destination did not get an event (the consent gate's reasons aside). */
 export type Skip = 'blocked' | 'filtered' | 'capped';
 
-/** What the rules made of an event: sent (maybe changed: `redacted` values, `hashed` paths) or skipped. */
-export type RuleResult = { event: AcquaintEvent; redacted: number; hashed: number } | { skip: Skip };
+/**
+ * What the rules made of an event: sent (maybe changed: `redacted` values, `hashed` paths, or
+ * `unhashed` ones left out for want of SubtleCrypto, as on plain http) or skipped.
+ */
+export type RuleResult = { event: AcquaintEvent; redacted: number; hashed: number; unhashed?: number } | { skip: Skip };
 
 const never = (): boolean => false;
 
@@ -59,7 +62,7 @@ export function createRules(destination: string, config: RulesConfig, caps: Caps
       const minimal = fields ? pickFields(event, fields) : event;
       // Hashing is asynchronous (SubtleCrypto): only for events that carry such a field.
       if (!hash?.some((path) => valueAt(minimal, path.split('.')) != null)) return finish(minimal, 0);
-      return hashFields(minimal, hash, sha256).then(({ event: hashed, count }) => finish(hashed, count));
+      return hashFields(minimal, hash, sha256).then(({ event: hashed, count }) => (sha256 ? finish(hashed, count) : { ...finish(hashed, 0), unhashed: count }));
     },
   };
 }

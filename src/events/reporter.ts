@@ -46,9 +46,15 @@ export function createReporter(emitter: Emitter<AcquaintEvents>, log: Log, trace
       initFailed: (destination: string, error: unknown) => fail('destination_init_failed', String(error), { destination }),
       loadFailed: (destination: string, error: unknown) => fail('destination_load_failed', error instanceof Error ? error.message : String(error), { destination }),
       ruled(destination: string, event: AcquaintEvent, result: RuleResult): void {
+        // No SubtleCrypto (plain http is no secure context): a field to hash is left out, and said so.
+        if ('event' in result && result.unhashed) log.warnOnce(`acquaint: ${destination}: fields its hash rules name are left out, not hashed: no crypto.subtle on this page (plain http?)`);
         if (!trace()) return;
         if ('skip' in result) return steps([event.messageId], destination, result.skip);
-        const changed = [result.redacted && `${result.redacted} value(s) redacted`, result.hashed && `${result.hashed} field(s) hashed`].filter(Boolean).join(', ');
+        const changed = [
+          result.redacted && `${result.redacted} value(s) redacted`,
+          result.hashed && `${result.hashed} field(s) hashed`,
+          result.unhashed && `${result.unhashed} field(s) left out: no crypto.subtle to hash them`,
+        ].filter(Boolean).join(', ');
         steps([event.messageId], destination, changed ? 'redacted' : 'queued', changed);
       },
       /** Waiting at the consent gate while these purposes are pending. */
