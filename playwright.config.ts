@@ -1,5 +1,6 @@
 /// <reference types="node" />
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunch } from './test/browser/chromium';
 
 // Browser tests for dist/acquaint.js (build it first: `npx rollup -c --silent`). Each spec file
 // starts its own loopback collector (test/browser/helpers.ts), so there is no webServer here.
@@ -23,18 +24,7 @@ export default defineConfig({
       name: 'chromium',
       use: {
         browserName: 'chromium',
-        launchOptions: {
-          executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-quic',
-            '--no-first-run',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-          ],
-        },
+        launchOptions: chromiumLaunch(),
       },
     },
   ],

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { batchRequests, consentState, openAndReady, requestsTo } from './consent-helpers';
+import { batchRequests, consentState, openAndReady, requestsTo, trackAndFlush } from './consent-helpers';
 import { bundle, routeCmp } from './cmp/bundle';
 import { names, useCollector, waitForEvents } from './helpers';
 
@@ -23,18 +23,6 @@ test.beforeEach(async ({ page }) => {
 const optOut = (page: Page, section: string, fields: string[]) => page.evaluate(([section, fields]) => window.testGpp!.optOut(section, fields), [section, fields] as const);
 const marketingIs = (page: Page, state: string) =>
   page.waitForFunction((state) => window.acquaint!.consent.get().marketing === state, state, { timeout: 5_000 });
-
-/** Tracks `name`, then `acquaint.flush()`; resolves with the `dropped` reports it caused. */
-function trackAndFlush(page: Page, name: string): Promise<{ destination?: string; reason: string }[]> {
-  return page.evaluate(async (name) => {
-    const reports: { destination?: string; reason: string }[] = [];
-    const off = window.acquaint!.on('dropped', (report) => reports.push(report));
-    window.acquaint!.track(name);
-    await window.acquaint!.flush();
-    off();
-    return reports;
-  }, name);
-}
 
 /** Empties the collector's log (what an earlier visit of the test sent). */
 async function clearCollector(): Promise<void> {

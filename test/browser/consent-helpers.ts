@@ -82,3 +82,15 @@ export function gtagCalls(page: Page): Promise<unknown[][]> {
       .map((item) => Array.from(item as ArrayLike<unknown>)),
   );
 }
+
+/** Tracks `name`, then `acquaint.flush()`; resolves with the `dropped` reports it caused. */
+export async function trackAndFlush(page: Page, name: string): Promise<{ destination?: string; reason: string; messageIds: string[] }[]> {
+  return page.evaluate(async (name) => {
+    const reports: { destination?: string; reason: string; messageIds: string[] }[] = [];
+    const off = window.acquaint!.on('dropped', (report) => reports.push(report));
+    window.acquaint!.track(name);
+    await window.acquaint!.flush();
+    off();
+    return reports;
+  }, name);
+}

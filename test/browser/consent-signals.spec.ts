@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { batchRequests, consentPage, consentState, gtagCalls, openAndReady, requestsTo, updateAndFlush } from './consent-helpers';
+import { batchRequests, consentPage, consentState, gtagCalls, openAndReady, requestsTo, trackAndFlush, updateAndFlush } from './consent-helpers';
 import { routeCmp } from './cmp/bundle';
 import { names, useCollector, waitForEvents } from './helpers';
 
@@ -19,18 +19,6 @@ declare global {
 const sendGpc = async (page: Page): Promise<void> => {
   await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true }));
 };
-
-/** Tracks `name`, then `acquaint.flush()`; resolves with the `dropped` reports it caused. */
-async function trackAndFlush(page: Page, name: string): Promise<{ destination?: string; reason: string; messageIds: string[] }[]> {
-  return page.evaluate(async (name) => {
-    const reports: { destination?: string; reason: string; messageIds: string[] }[] = [];
-    const off = window.acquaint!.on('dropped', (report) => reports.push(report));
-    window.acquaint!.track(name);
-    await window.acquaint!.flush();
-    off();
-    return reports;
-  }, name);
-}
 
 const CONSENT_MODE_DENIED = {
   analytics_storage: 'denied',

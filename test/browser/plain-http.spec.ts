@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { UUID_V4, flush, names, useCollector, waitForEvents, watchPage, type DeliveryReport, type ReceivedEvent } from './helpers';
+import { chromiumLaunch } from './chromium';
 import { queueRecords, storedProfile, user } from './identity-helpers';
 
 // Issue 14, plain-http pages (intranets, old sites): a page served over http from a name that
@@ -10,21 +11,7 @@ import { queueRecords, storedProfile, user } from './identity-helpers';
 // http://intranet.test:PORT and the collector is the same server.
 const collector = useCollector();
 
-test.use({
-  launchOptions: {
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--host-resolver-rules=MAP intranet.test 127.0.0.1',
-    ],
-  },
-});
+test.use({ launchOptions: chromiumLaunch('--host-resolver-rules=MAP intranet.test 127.0.0.1') });
 
 const EMAIL = 'ada@example.com';
 const origin = (): string => `http://intranet.test:${collector.app.port}`;
