@@ -41,6 +41,7 @@ export async function generate() {
   const config = toJson(schemas.config);
   const editor = editorSchema(config, schemas, toJson);
   // load.ts checks each destination, trigger and variable on its own: no second copy.
+  const variableName = config.properties.variables.propertyNames;
   delete config.properties.destinations;
   delete config.properties.triggers;
   delete config.properties.variables;
@@ -51,6 +52,7 @@ export async function generate() {
     `export const settings = ${JSON.stringify(byType(schemas.settings))};`,
     `export const trigger = ${JSON.stringify(byType(schemas.triggers))};`,
     `export const variable = ${JSON.stringify(byType(schemas.variables))};`,
+    `export const variableName = ${JSON.stringify(variableName)};`,
   ].join('\n');
   return { code: `${code}\n`, editor };
 }

@@ -1,4 +1,4 @@
-import { trigger as triggerJson, variable as variableJson } from 'virtual:config-schemas';
+import { trigger as triggerJson, variable as variableJson, variableName } from 'virtual:config-schemas';
 import { isPlainObject } from '../lib/is';
 import { toJsonSafe } from '../lib/json';
 import type { TagsConfig } from '../triggers/types';
@@ -36,9 +36,8 @@ export function parseTags({ variables, triggers, tagging }: RawTags, issues: Con
   else if (variables) {
     for (const name of Object.keys(variables)) {
       const at = ['variables', name];
-      const problems = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(name)
-        ? checkEntry(variableJson, variables[name], at, 'variable')
-        : [{ code: 'invalid_key', path: formatPath(at), message: `invalid variable name "${name}": 1-64 letters, digits, _ or -, starting with a letter or _` }];
+      const badName = validate(variableName, name, at).map((issue) => ({ ...issue, code: 'invalid_key', message: `invalid variable name "${name}": ${issue.message}` }));
+      const problems = badName.length ? badName : checkEntry(variableJson, variables[name], at, 'variable');
       if (problems.length) issues.push(...problems);
       else tags.variables[name] = toJsonSafe(variables[name]) as VariableConfig;
     }

@@ -32,4 +32,6 @@ declare module 'virtual:config-schemas' {
   export const settings: Record<string, AcquaintJsonSchema>;
   export const trigger: Record<string, AcquaintJsonSchema>;
   export const variable: Record<string, AcquaintJsonSchema>;
+  /** What a key of `variables` must look like. */
+  export const variableName: AcquaintJsonSchema;
 }

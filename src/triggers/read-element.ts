@@ -4,8 +4,11 @@ import { typed } from './tagging';
 
 const TEXT_LIMIT = 100;
 
-/** Visible text, whitespace collapsed, trimmed and capped: a label, not the page. */
-export const textOf = (element: Element): string => (element.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, TEXT_LIMIT);
+/** An element's text, whitespace collapsed and trimmed. */
+export const collapsedText = (element: Element): string => (element.textContent ?? '').replace(/\s+/g, ' ').trim();
+
+/** Visible text capped: a label, not the page. */
+const textOf = (element: Element): string => collapsedText(element).slice(0, TEXT_LIMIT);
 
 
 /**

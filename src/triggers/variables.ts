@@ -1,6 +1,6 @@
 import type { Condition, VariableConfig } from '../config/tags-schema';
 import { LONE_TEMPLATE, TEMPLATE } from './names';
-import { readElement, readForm } from './read-element';
+import { collapsedText, readElement, readForm } from './read-element';
 import type { Scope, TriggerDom } from './types';
 
 /** A value as text inside a template or a condition: nothing is '', objects are JSON. */
@@ -74,7 +74,7 @@ export function createResolver(variables: Record<string, VariableConfig>, { docu
       case 'dom': {
         const element = document.querySelector(config.selector);
         if (!element) return undefined;
-        return config.attribute ? (element.getAttribute(config.attribute) ?? undefined) : (element.textContent ?? '').replace(/\s+/g, ' ').trim();
+        return config.attribute ? (element.getAttribute(config.attribute) ?? undefined) : collapsedText(element);
       }
       case 'url': {
         const { location } = window;

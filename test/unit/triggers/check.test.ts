@@ -34,6 +34,14 @@ describe('triggers and variables in the config', () => {
     expect(loaded.tags!.tagging).toBe(true);
   });
 
+  it('names a variable whose name is not one, with the schema’s rule', () => {
+    const loaded = load({ variables: { '9lives': { type: 'constant', value: 9 }, ok: { type: 'constant', value: 1 } } });
+    expect(loaded.issues.map(({ path, message }) => `${path}: ${message}`)).toEqual([
+      'variables.9lives: invalid variable name "9lives": must be 1-64 letters, digits, _ or -, starting with a letter or _',
+    ]);
+    expect(Object.keys(loaded.tags!.variables)).toEqual(['ok']);
+  });
+
   it('has no tags section for a config without triggers, variables or tagging', () => {
     expect(load({}).tags).toBeUndefined();
   });
