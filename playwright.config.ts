@@ -1,6 +1,6 @@
 /// <reference types="node" />
 import { defineConfig } from '@playwright/test';
-import { chromiumLaunch } from './test/browser/chromium';
+import { chromiumLaunch, firefoxLaunch } from './test/browser/browsers';
 
 // Browser tests for dist/acquaint.js (build it first: `npx rollup -c --silent`). Each spec file
 // starts its own loopback collector (test/browser/helpers.ts), so there is no webServer here.
@@ -25,6 +25,15 @@ export default defineConfig({
       use: {
         browserName: 'chromium',
         launchOptions: chromiumLaunch(),
+      },
+    },
+    {
+      // Debian's firefox-esr over WebDriver BiDi; `npm run test:firefox` runs this project alone.
+      name: 'firefox',
+      use: {
+        browserName: 'firefox',
+        channel: 'moz-firefox',
+        launchOptions: firefoxLaunch(),
       },
     },
   ],

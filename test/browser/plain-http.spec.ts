@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { UUID_V4, flush, names, useCollector, waitForEvents, watchPage, type DeliveryReport, type ReceivedEvent } from './helpers';
-import { chromiumLaunch } from './chromium';
+import { chromiumLaunch } from './browsers';
 import { queueRecords, storedProfile, user } from './identity-helpers';
 
 // Issue 14, plain-http pages (intranets, old sites): a page served over http from a name that
