@@ -1,5 +1,5 @@
 /// <reference types="node" />
-// The system Chromium and the flags every browser test launches it with (no browser download,
+// The system browsers and the flags every browser test launches them with (no browser download,
 // no background traffic on this closed network). playwright.config.ts and specs that need one
 // more flag share them from here.
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -16,3 +16,22 @@ export const CHROMIUM_ARGS: readonly string[] = [
 
 /** Launch options for the system Chromium, with `extra` flags after the shared ones. */
 export const chromiumLaunch = (...extra: string[]) => ({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...extra] });
+
+// Debian's firefox-esr, driven over WebDriver BiDi (Playwright's `moz-firefox` channel): Playwright's
+// own patched Firefox is a download, which this network does not allow.
+export const FIREFOX_PATH = process.env.FIREFOX_PATH || '/usr/bin/firefox-esr';
+
+// Firefox phones home on start (updates, telemetry, captive portal, safe browsing); none of it
+// may reach the network or show up among a test's requests.
+const FIREFOX_PREFS: Record<string, string | number | boolean> = {
+  'app.update.enabled': false,
+  'browser.safebrowsing.malware.enabled': false,
+  'browser.safebrowsing.phishing.enabled': false,
+  'datareporting.policy.dataSubmissionEnabled': false,
+  'toolkit.telemetry.enabled': false,
+  'network.captive-portal-service.enabled': false,
+  'network.connectivity-service.enabled': false,
+  'browser.shell.checkDefaultBrowser': false,
+};
+
+export const firefoxLaunch = () => ({ executablePath: FIREFOX_PATH, firefoxUserPrefs: FIREFOX_PREFS });
