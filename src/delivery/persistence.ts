@@ -147,7 +147,12 @@ export function createPersistence(env: Env, tabId: string, debug: (message: stri
       if (!store || !records.length) return;
       notes.handedOver(records);
       for (const record of records) changes.delete(recordKey(record));
-      store.delMany(records.map(recordKey)).catch(fail);
+      // Not in this task, which is pagehide: WebKit freezes a transaction begun there with the
+      // page in the back/forward cache, and it blocks every later one on this database, in
+      // every tab of the site (idb-keyval#180). The note above tells the next page; a page that
+      // lives on (hidden, or restored from the cache) deletes them on its next task.
+      const keys = records.map(recordKey);
+      env.setTimeout(() => void store?.delMany(keys).catch(fail), 0);
     },
   };
 }
