@@ -1,0 +1,227 @@
+/// <reference types="node" />
+// Shared plumbing for the WebKit tests: one MiniBrowser per test file, a fresh loopback collector
+// (so a fresh origin, with empty storage) per test, the page driven with plain scripts, and
+// polling instead of sleeping. Tests assert on what reached the collector (`app.events`) and on
+// what the page's storage really holds.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { WebDriver } from 'selenium-webdriver';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { createCollectorServer, type CollectorServer, type ReceivedEvent } from '../../demo/collector.mjs';
+import { startWebKit, type WebKit } from './driver';
+
+export type { CollectorServer, ReceivedEvent } from '../../demo/collector.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The Playwright suite's fixtures, reused as they are: the collector's root. */
+const FIXTURES = resolve(here, '..', 'browser', 'fixtures');
+/** Pages only these tests need, served under /webkit/. */
+const OWN_FIXTURES = resolve(here, 'fixtures');
+// ACQUAINT_DIST points the suite at another build of the runtime (e.g. a sabotaged copy).
+const DIST = process.env.ACQUAINT_DIST ? resolve(process.env.ACQUAINT_DIST) : resolve(here, '..', '..', 'dist');
+
+export interface Site {
+  /** The collector, which also serves the pages, dist/ and the vendor stand-ins. */
+  readonly app: CollectorServer;
+  readonly driver: WebDriver;
+  /** Serves `config` as JSON under a fresh path and returns the path (for `?config=`). */
+  config(config: unknown): string;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+// The collector answers every request itself; this puts two routes in front of it: configs a
+// test made (`/cfg/…`) and test/webkit/fixtures (`/webkit/…`). Playwright's page.route does this
+// for the Chromium suite; WebDriver has no request interception.
+function withRoutes(app: CollectorServer): Map<string, string> {
+  const configs = new Map<string, string>();
+  const collector = app.server.listeners('request')[0] as Handler;
+  app.server.removeAllListeners('request');
+  app.server.on('request', ((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const headers = { 'Cache-Control': 'no-store' };
+    const config = req.method === 'GET' ? configs.get(path) : undefined;
+    if (config !== undefined) {
+      res.writeHead(200, { ...headers, 'Content-Type': 'application/json; charset=utf-8' });
+      res.end(config);
+      return;
+    }
+    const own = /^\/webkit\/([a-z0-9-]+\.(html|js|json))$/.exec(path);
+    if (req.method !== 'GET' || !own) return collector(req, res);
+    const type = { html: 'text/html', js: 'text/javascript', json: 'application/json' }[own[2] as 'html' | 'js' | 'json'];
+    readFile(resolve(OWN_FIXTURES, own[1]!)).then(
+      (body) => {
+        res.writeHead(200, { ...headers, 'Content-Type': `${type}; charset=utf-8` });
+        res.end(body);
+      },
+      () => {
+        res.writeHead(404, headers);
+        res.end('Not found');
+      },
+    );
+  }) satisfies Handler);
+  return configs;
+}
+
+/**
+ * One MiniBrowser for the test file, and before each test a new collector on a new port: a
+ * new origin, so nothing stored by one test (IndexedDB, localStorage) is seen by the next.
+ * After each test the browser leaves the page (its pagehide beacon goes to the old collector).
+ */
+export function useWebKit(): Site {
+  let webkit: WebKit | undefined;
+  let app: CollectorServer | undefined;
+  let configs = new Map<string, string>();
+  beforeAll(async () => {
+    webkit = await startWebKit();
+  });
+  afterAll(async () => {
+    await webkit?.quit();
+  });
+  beforeEach(async () => {
+    app = await createCollectorServer({ root: FIXTURES, distDir: DIST, host: '127.0.0.1', port: 0 });
+    configs = withRoutes(app);
+  });
+  afterEach(async () => {
+    await webkit?.driver.get('about:blank').catch(() => undefined);
+    await app?.close();
+    app = undefined;
+  });
+  let served = 0;
+  return {
+    get app() {
+      if (!app) throw new Error('no collector outside a test');
+      return app;
+    },
+    get driver() {
+      if (!webkit) throw new Error('WebKit not started');
+      return webkit.driver;
+    },
+    config(config) {
+      const path = `/cfg/config-${++served}.json`;
+      configs.set(path, JSON.stringify(config));
+      return path;
+    },
+  };
+}
+
+/**
+ * Runs `fn` in the page (its source is sent, so it may use only its arguments and the page's
+ * globals) and resolves with its result; a returned promise is awaited by the driver.
+ */
+export function run<A extends unknown[], R>(driver: WebDriver, fn: (...args: A) => R, ...args: A): Promise<Awaited<R>> {
+  return driver.executeScript<Awaited<R>>(`return (${fn.toString()}).apply(null, arguments);`, ...args);
+}
+
+/**
+ * Polls `fn` (every 50 ms) until it returns something truthy, and resolves with that; fails
+ * after `timeout` ms naming `what` and the last value seen.
+ */
+export async function until<T>(fn: () => T | Promise<T>, what: string, timeout = 10_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeout;
+  let last: T | undefined;
+  for (;;) {
+    last = await fn();
+    if (last) return last;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Waits until the page has `window.acquaint`, then for `acquaint.ready()`. */
+export async function ready(driver: WebDriver): Promise<void> {
+  await until(() => run(driver, () => window.acquaint !== undefined), 'window.acquaint');
+  await run(driver, () => window.acquaint!.ready());
+}
+
+/** Opens `url` (on the collector) and waits for `acquaint.ready()`. */
+export async function open(driver: WebDriver, url: string): Promise<void> {
+  await driver.get(url);
+  await ready(driver);
+}
+
+/** Tracks each name (with `{ i }`) in one task. */
+export const track = (driver: WebDriver, names: string[]): Promise<null> =>
+  run(driver, (names: string[]) => names.forEach((name, i) => window.acquaint!.track(name, { i })), names).then(() => null);
+
+/** `acquaint.flush()`: resolves once every queued batch was attempted. */
+export const flush = (driver: WebDriver): Promise<void> => run(driver, () => window.acquaint!.flush());
+
+/** `prefix_0` … `prefix_${n - 1}`. */
+export const series = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}_${i}`);
+
+/** `'page'` for page views, the event name otherwise: a compact view of the order. */
+export const names = (events: readonly ReceivedEvent[]): string[] => events.map((e) => (e.type === 'page' ? 'page' : String(e.event)));
+
+/** Events that reached the collector for `destination` (`?dest=`; `collector` when none). */
+export const eventsFor = (app: CollectorServer, destination = 'collector'): ReceivedEvent[] =>
+  app.events.filter((e) => e.receivedBy === destination);
+
+/** Waits until `expected` (names, any order) all reached `destination`, and returns its events. */
+export async function arrived(app: CollectorServer, expected: string[], destination = 'collector'): Promise<ReceivedEvent[]> {
+  let missing = expected;
+  await until(() => {
+    const seen = new Set(names(eventsFor(app, destination)));
+    missing = expected.filter((name) => !seen.has(name));
+    return missing.length === 0;
+  }, `${expected.length} event(s) at ${destination}`).catch((error: Error) => {
+    throw new Error(`${error.message}; ${missing.length} missing: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`);
+  });
+  return eventsFor(app, destination);
+}
+
+/** Names of the IndexedDB databases of the page's origin. */
+export const databases = (driver: WebDriver): Promise<string[]> =>
+  run(driver, async () => (await indexedDB.databases()).map((db) => db.name ?? '').sort());
+
+/** localStorage keys and cookies of the page's origin. */
+export const webStorage = (driver: WebDriver): Promise<{ localStorage: string[]; sessionStorage: string[]; cookie: string }> =>
+  run(driver, () => ({ localStorage: Object.keys(localStorage).sort(), sessionStorage: Object.keys(sessionStorage).sort(), cookie: document.cookie }));
+
+/**
+ * Every value of object store `store` in `database`, read with the raw IndexedDB API, keyed by
+ * its key; null when the database or store does not exist (nothing is created to find out).
+ */
+export function storeEntries(driver: WebDriver, database: string, store: string): Promise<Record<string, unknown> | null> {
+  return run(
+    driver,
+    async (database: string, store: string) => {
+      if (!(await indexedDB.databases()).some((db) => db.name === database)) return null;
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(database);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error ?? new Error('open failed'));
+      });
+      try {
+        if (!db.objectStoreNames.contains(store)) return null;
+        const request = db.transaction(store, 'readonly').objectStore(store).openCursor();
+        const entries: Record<string, unknown> = {};
+        await new Promise<void>((resolve, reject) => {
+          request.onsuccess = () => {
+            const cursor = request.result;
+            if (!cursor) return resolve();
+            entries[typeof cursor.key === 'string' ? cursor.key : JSON.stringify(cursor.key)] = cursor.value;
+            cursor.continue();
+          };
+          request.onerror = () => reject(request.error ?? new Error('read failed'));
+        });
+        return entries;
+      } finally {
+        db.close();
+      }
+    },
+    database,
+    store,
+  );
+}
+
+export interface User {
+  anonymousId: string;
+  userId: string | null;
+  traits: Record<string, unknown>;
+  sessionId: string;
+}
+
+export const user = (driver: WebDriver): Promise<User> => run(driver, () => window.acquaint!.user() as User);
