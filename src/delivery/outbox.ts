@@ -45,6 +45,10 @@ export function createOutbox(adapter: Adapter, options: OutboxOptions, env: Outb
   let seq = 0;
   // Drains run one after another: a batch is never sent twice at once.
   let chain: Promise<void> = Promise.resolve();
+  // Records being handed to an unload transport. Firefox can run a second hide (visibilitychange)
+  // nested inside the first one's sendBeacon or localStorage write, and may tear the page down
+  // before the outer one goes on: the nested hide must send what is not yet leaving, and only that.
+  const leaving = new Set<QueueRecord>();
 
   const drop = (records: QueueRecord[], reason: DropReason): void => {
     if (!records.length) return;
@@ -139,19 +143,28 @@ export function createOutbox(adapter: Adapter, options: OutboxOptions, env: Outb
       // an offline browser, or already on their way in a request, wait for the next page rather
       // than be lost or sent twice. In memory only, the beacon is their last chance.
       if (persistence.enabled && (failures > 0 || !env.isOnline())) return;
-      const all = persistence.enabled ? queue.idle() : queue.all();
+      const all = (persistence.enabled ? queue.idle() : queue.all()).filter((r) => !leaving.has(r));
       const handedOver = (chunk: QueueRecord[]): void => {
         queue.remove(chunk);
         persistence.handedOver(chunk);
         reports.delivered(adapter.id, ids(chunk));
       };
+      const settled = (chunk: QueueRecord[]): void => chunk.forEach((r) => leaving.delete(r));
       for (let start = 0; start < all.length; ) {
         const count = fitBatch(all.slice(start, start + adapter.limits.maxEvents).map((r) => r.event), adapter.limits.maxEvents, UNLOAD_MAX_BYTES);
         const chunk = all.slice(start, (start += count));
         const events = chunk.map((r) => r.event);
+        chunk.forEach((r) => leaving.add(r));
         // Noted synchronously: a promise callback may never run on a page being torn down.
-        if (adapter.beacon?.(events)) handedOver(chunk);
-        else void adapter.send(events, { unloading: true }).then((result) => result.ok && handedOver(chunk));
+        if (adapter.beacon?.(events)) {
+          handedOver(chunk);
+          settled(chunk);
+        } else {
+          void adapter.send(events, { unloading: true }).then(
+            (result) => result.ok && handedOver(chunk),
+            () => undefined,
+          ).finally(() => settled(chunk));
+        }
       }
     },
     /** Consent for this destination was withdrawn: nothing queued leaves any more. */

@@ -72,7 +72,6 @@ function adapterFor({ id, type, purposes, settings }: LoadedConfig['destinations
 export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, deps: RouteDeps) {
   const { env, persistence, tabId, reports } = deps;
   const routes: Route[] = [];
-  let unloading = false;
   // identity.hashTraits: those traits leave every destination only hashed, as a `hash` rule would.
   const hashedTraits = (loaded.config.identity?.hashTraits ?? []).map((key) => `traits.${key}`);
   for (const destination of loaded.destinations) {
@@ -174,16 +173,8 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, deps
       return Promise.all(routes.map((route) => route.outbox.flush())).then(() => undefined);
     },
     unload(): void {
-      // Firefox may dispatch visibilitychange inside a pagehide listener's sendBeacon: that
-      // nested hide would send again what this one is still handing over.
-      if (unloading) return;
-      unloading = true;
-      try {
-        persistence.rescue(routes.flatMap((route) => route.outbox.records()));
-        for (const route of routes) route.outbox.unload();
-      } finally {
-        unloading = false;
-      }
+      persistence.rescue(routes.flatMap((route) => route.outbox.records()));
+      for (const route of routes) route.outbox.unload();
     },
     resume(): void {
       for (const route of routes) route.outbox.resume();

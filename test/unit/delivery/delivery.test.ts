@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAcquaint } from '../../../src/acquaint';
-import { answer, fakeEnv, fakeLocks, memoryLocalStore, memoryStore } from '../fake-env';
+import { answer, fakeEnv, fakeLocks, memoryDatabases, memoryLocalStore, memoryStore } from '../fake-env';
 
 const config = (delivery: Record<string, unknown> = {}, analytics = 'granted') => ({
   version: 1,
@@ -118,6 +118,54 @@ describe('delivery', () => {
     expect(requests.every((r) => r.via === 'beacon')).toBe(true);
     expect(requests.length).toBeGreaterThan(1); // 100 KB does not fit one 60 KB beacon
     expect(requests.flatMap((r) => (r.body as { batch: unknown[] }).batch)).toHaveLength(20);
+  });
+
+  it('sends each event once when the page hides again while handing it to sendBeacon', async () => {
+    // Firefox may dispatch visibilitychange inside a pagehide listener's sendBeacon call: the
+    // second hide must not send what the first is handing over.
+    const beacons: string[][] = [];
+    let nested = true;
+    const sendBeacon = vi.fn((_url: string, body: string) => {
+      beacons.push((JSON.parse(body) as { batch: { event: string }[] }).batch.map((e) => e.event));
+      if (nested) {
+        nested = false;
+        hidePage();
+      }
+      return true;
+    });
+    const { env, hidePage } = fakeEnv({ now: () => Date.now(), sendBeacon });
+    const acquaint = createAcquaint({ config: config(), env });
+    await acquaint.ready();
+    acquaint.track('a');
+    acquaint.track('b');
+    hidePage();
+    expect(beacons).toEqual([['a', 'b']]);
+    acquaint.track('c');
+    hidePage(); // a later hide (back from the bfcache, then gone again) sends what is new
+    expect(beacons).toEqual([['a', 'b'], ['c']]);
+  });
+
+  it('sends from a hide nested in the first one when the first is torn down before its beacon', async () => {
+    // Firefox can dispatch visibilitychange inside pagehide's localStorage write (the rescue
+    // note) and then end the page without returning to pagehide: the nested hide must send.
+    const local = memoryLocalStore();
+    const set = local.set.bind(local);
+    let torn = false;
+    local.set = (key: string, value: string) => {
+      set(key, value);
+      if (torn || !key.startsWith('acquaint.rescue.')) return;
+      torn = true;
+      hidePage();
+      throw new Error('page torn down');
+    };
+    const { env, requests, hidePage } = fakeEnv({ now: () => Date.now(), localStore: local, openStore: memoryDatabases().open, locks: fakeLocks() });
+    const acquaint = createAcquaint({ config: config(), env });
+    await acquaint.ready();
+    await vi.advanceTimersByTimeAsync(10); // the queue store is open: hiding writes a rescue note
+    acquaint.track('a');
+    acquaint.track('b');
+    expect(() => hidePage()).toThrow('page torn down');
+    expect(requests.map((r) => (r.body as { batch: { event: string }[] }).batch.map((e) => e.event))).toEqual([['a', 'b']]);
   });
 
   it('keeps the queue in memory until storage is allowed, then persists it', async () => {
