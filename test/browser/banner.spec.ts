@@ -363,7 +363,8 @@ test.describe('consent banner: layout and style', () => {
     await screenshot(page, testInfo, 'banner-choices-320px');
   });
 
-  test('keeps its motion only when the visitor has not asked for less', async ({ page }) => {
+  test('keeps its motion only when the visitor has not asked for less', async ({ page, browserName }) => {
+    test.skip(browserName === 'firefox', "emulateMedia does not reach the page under Playwright's BiDi Firefox (Firefox 153 has no emulation.setMediaFeaturesOverride)");
     await page.emulateMedia({ reducedMotion: 'no-preference' });
     await openBanner(page);
     const motion = () =>

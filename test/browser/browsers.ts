@@ -34,4 +34,8 @@ const FIREFOX_PREFS: Record<string, string | number | boolean> = {
   'browser.shell.checkDefaultBrowser': false,
 };
 
-export const firefoxLaunch = () => ({ executablePath: FIREFOX_PATH, firefoxUserPrefs: FIREFOX_PREFS });
+/** Launch options for the system firefox-esr, with `extra` prefs over the shared ones. */
+export const firefoxLaunch = (extra: Record<string, string | number | boolean> = {}) => ({
+  executablePath: FIREFOX_PATH,
+  firefoxUserPrefs: { ...FIREFOX_PREFS, ...extra },
+});

@@ -30,7 +30,9 @@ test.describe('delivery', () => {
     const { app } = collector;
     const referrer = `${app.url}/blank.html`;
     const post = page.waitForRequest((request) => request.url().endsWith('/v1/batch') && request.method() === 'POST');
-    await page.goto(`${app.url}/delivery.html`, { referer: referrer });
+    // A real link from another page (goto's `referer` does not reach Firefox over BiDi).
+    await page.goto(referrer);
+    await page.evaluate((url) => void (location.href = url), `${app.url}/delivery.html`);
     await page.waitForFunction(() => window.acquaint !== undefined);
     const version = await page.evaluate(() => window.acquaint!.version);
     await flush(page);

@@ -1,17 +1,28 @@
 import { expect, test, type Page } from '@playwright/test';
 import { UUID_V4, flush, names, useCollector, waitForEvents, watchPage, type DeliveryReport, type ReceivedEvent } from './helpers';
-import { chromiumLaunch } from './browsers';
+import { chromiumLaunch, firefoxLaunch } from './browsers';
 import { queueRecords, storedProfile, user } from './identity-helpers';
 
 // Issue 14, plain-http pages (intranets, old sites): a page served over http from a name that
 // is not localhost is no secure context, so it has no crypto.subtle, no Web Locks and no
 // crypto.randomUUID. acquaint keeps working there: ids from getRandomValues, a field a rule
 // says to hash left out (never sent in clear), tabs without locks, identity in IndexedDB.
-// Chromium maps intranet.test to the loopback collector, so the page's origin is
-// http://intranet.test:PORT and the collector is the same server.
+// The browser maps intranet.test to the loopback collector (Chromium by --host-resolver-rules,
+// Firefox by network.dns.localDomains), so the page's origin is http://intranet.test:PORT and
+// the collector is the same server.
 const collector = useCollector();
 
-test.use({ launchOptions: chromiumLaunch('--host-resolver-rules=MAP intranet.test 127.0.0.1') });
+test.use({
+  launchOptions: [
+    async ({ browserName }, use) =>
+      use(
+        browserName === 'firefox'
+          ? firefoxLaunch({ 'network.dns.localDomains': 'intranet.test' })
+          : chromiumLaunch('--host-resolver-rules=MAP intranet.test 127.0.0.1'),
+      ),
+    { scope: 'worker' },
+  ],
+});
 
 const EMAIL = 'ada@example.com';
 const origin = (): string => `http://intranet.test:${collector.app.port}`;

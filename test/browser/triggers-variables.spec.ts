@@ -29,15 +29,14 @@ test.describe('timer trigger', () => {
   });
 
   test('does not count while the page is hidden and goes on once it is visible again', async ({ page }) => {
-    await open(page, { triggers: [ARMED, { type: 'timer', intervalMs: 300, limit: 1, event: 't', properties: { count: '{{timer.count}}' } }] });
-    await page.evaluate(async () => {
-      // Hidden within a frame of the timer starting, long before its 300 ms.
-      while (!(window.dataLayer as { event?: unknown }[]).some((m) => m.event === 'armed')) {
-        await new Promise((resolve) => requestAnimationFrame(resolve));
-      }
+    // Hidden before acquaint loads, so the timer starts paused: no race with its first interval.
+    await page.addInitScript(() => {
       Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
       Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
-      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await open(page, { triggers: [ARMED, { type: 'timer', intervalMs: 300, limit: 1, event: 't', properties: { count: '{{timer.count}}' } }] });
+    await armed(page);
+    await page.evaluate(async () => {
       // Twice the interval while hidden.
       await new Promise((resolve) => setTimeout(resolve, 600));
       window.acquaint!.track('marker');
