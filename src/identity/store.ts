@@ -11,6 +11,10 @@ const EXTRAS: ProfileExtra[] = ['audiences', 'caps'];
 const LOCK = 'acquaint-identity';
 // Activity alone is saved at most this often; identity changes are saved at once.
 const ACTIVITY_SAVE_MS = 10_000;
+// WebKit freezes a transaction of a page in the back/forward cache and every later one on the
+// database waits behind it (a tab stuck in its claim holds the lock, too). Past this, identity
+// stays in memory: ready() resolves and events flow rather than wait for ever.
+export const ENABLE_TIMEOUT_MS = 5_000;
 
 /**
  * Keeps the profile in IndexedDB once storage is allowed, and in step across tabs. Reading
@@ -53,11 +57,14 @@ export function createIdentityStore(env: Env, identity: Identity, debug: (messag
     /** Storage is allowed: adopt what is stored (unless expired), then store ours. */
     enable(serverIdUrl?: string): Promise<void> {
       enabling ??= (async () => {
+        let abandoned = false;
         try {
-          store = env.openStore?.(IDENTITY_DATABASE, 'profile');
-          if (!store) throw new Error('IndexedDB is not available');
+          const opened = (store = env.openStore?.(IDENTITY_DATABASE, 'profile'));
+          if (!opened) throw new Error('IndexedDB is not available');
           const claim = async () => {
-            stored = new Map(await store!.entries());
+            const entries = await opened.entries();
+            if (abandoned) return;
+            stored = new Map(entries);
             const profile = readProfile(stored.get(KEY));
             if (profile) identity.adopt(profile, 'storage');
             if (serverIdUrl) {
@@ -65,15 +72,27 @@ export function createIdentityStore(env: Env, identity: Identity, debug: (messag
               // visitor, so wait for it. Otherwise just keep the cookie fresh, in the background.
               const sync = syncServerId(env, serverIdUrl, identity.get().anonymousId);
               const echoed = profile ? undefined : await sync;
+              if (abandoned) return;
               if (echoed) identity.adopt({ ...identity.get(), anonymousId: echoed }, 'storage');
             }
             claimed = true;
             save(identity.get());
-            if (pending.size) await store!.setMany([...pending]);
+            if (pending.size) await opened.setMany([...pending]);
             pending.clear();
           };
-          await (env.locks ? env.locks.request(LOCK, claim) : claim());
+          const claiming = env.locks ? env.locks.request(LOCK, claim) : claim();
+          let timer: unknown;
+          const timeout = new Promise<never>((_, reject) => {
+            timer = env.setTimeout(() => reject(new Error(`no answer in ${ENABLE_TIMEOUT_MS / 1000} s`)), ENABLE_TIMEOUT_MS);
+          });
+          try {
+            await Promise.race([claiming, timeout]);
+          } finally {
+            env.clearTimeout(timer);
+            claiming.catch(() => undefined); // settles after the timeout: nothing left to report
+          }
         } catch (error) {
+          abandoned = true;
           store = undefined;
           debug(`IndexedDB unavailable, identity stays in memory: ${String(error)}`);
         }

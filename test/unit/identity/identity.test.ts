@@ -118,6 +118,23 @@ describe('identity in an instance', () => {
     expect(second.sent()[0]).toMatchObject({ event: 'early', anonymousId: id });
   });
 
+  it('goes on in memory when the database does not answer (a transaction frozen by another page)', async () => {
+    const dbs = memoryDatabases();
+    const frozen = { ...dbs.open('acquaint-identity'), entries: () => new Promise<never>(() => undefined) };
+    const debug = vi.fn();
+    const { env, sent } = fakeEnv({ now: () => Date.now(), openStore: (name: string) => (name === 'acquaint-identity' ? frozen : dbs.open(name)), console: { error: vi.fn(), warn: vi.fn(), debug } });
+    const acquaint = createAcquaint({ config: { ...config(), debug: true }, dataLayer: [{ event: 'early' }], env });
+    let ready = false;
+    void acquaint.ready().then(() => (ready = true));
+    await vi.advanceTimersByTimeAsync(4_900);
+    expect(ready).toBe(false);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(ready).toBe(true);
+    expect(debug).toHaveBeenCalledWith(expect.stringContaining('identity stays in memory: Error: no answer in 5 s'));
+    await acquaint.flush();
+    expect(sent()).toEqual([expect.objectContaining({ event: 'early', anonymousId: acquaint.user().anonymousId })]);
+  });
+
   it('gives two tabs opened at once on a new visitor one anonymousId', async () => {
     const dbs = memoryDatabases();
     const locks = fakeLocks();
