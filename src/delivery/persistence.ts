@@ -74,7 +74,7 @@ export function createPersistence(env: Env, tabId: string, debug: (message: stri
 
   async function claimOrphans(decide: (record: QueueRecord) => Orphan) {
     const alive = await liveTabs();
-    const { rescued, handedOver } = notes.takeFromGoneTabs(alive);
+    const { rescued, handedOver, done } = notes.fromGoneTabs(alive);
     const entries = new Map<IDBValidKey, unknown>(await store!.entries());
     for (const record of rescued) if (!entries.has(recordKey(record))) entries.set(recordKey(record), record);
     const adopted: QueueRecord[] = [];
@@ -88,6 +88,7 @@ export function createPersistence(env: Env, tabId: string, debug: (message: stri
     }
     await store!.delMany([...junk, ...dropped.map(recordKey)]);
     await store!.setMany(adopted.map((r) => [recordKey(r), r]));
+    done();
     return { adopted, dropped };
   }
 

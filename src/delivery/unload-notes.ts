@@ -30,10 +30,14 @@ export function createUnloadNotes(local: SyncStore | undefined, tabId: string) {
       local.set(RESCUE + tabId, JSON.stringify(rescued));
       local.set(HANDOVER + tabId, JSON.stringify([...read(local, HANDOVER + tabId), ...gone]));
     },
-    /** The notes of tabs that are gone, removed as they are read. */
-    takeFromGoneTabs(alive: ReadonlySet<string>): { rescued: QueueRecord[]; handedOver: Set<string> } {
+    /**
+     * The notes of tabs that are gone. `done` removes them: call it once what they rescued is
+     * safely in IndexedDB, so a write that never commits does not lose it.
+     */
+    fromGoneTabs(alive: ReadonlySet<string>): { rescued: QueueRecord[]; handedOver: Set<string>; done: () => void } {
       const rescued: QueueRecord[] = [];
       const handedOver = new Set<string>();
+      const names: string[] = [];
       for (const name of local?.keys() ?? []) {
         const prefix = name.startsWith(RESCUE) ? RESCUE : name.startsWith(HANDOVER) ? HANDOVER : undefined;
         if (!prefix || alive.has(name.slice(prefix.length)) || name === prefix + tabId) continue;
@@ -41,9 +45,9 @@ export function createUnloadNotes(local: SyncStore | undefined, tabId: string) {
           if (prefix === RESCUE && isQueueRecord(item)) rescued.push(item);
           if (prefix === HANDOVER && typeof item === 'string') handedOver.add(item);
         }
-        local!.remove(name);
+        names.push(name);
       }
-      return { rescued, handedOver };
+      return { rescued, handedOver, done: () => names.forEach((name) => local!.remove(name)) };
     },
   };
 }

@@ -256,6 +256,39 @@ describe('delivery', () => {
     expect([...local.data.keys()].filter((k) => k.startsWith('acquaint.rescue.'))).toEqual([]);
   });
 
+  it('keeps the rescue note of a gone tab until what it rescued is written, so a stuck write loses nothing', async () => {
+    const store = memoryStore();
+    const local = memoryLocalStore();
+    const locks = fakeLocks();
+    const a = fakeEnv({ now: () => Date.now(), openStore: () => store, localStore: local, locks, sendBeacon: vi.fn(() => false), fetch: () => new Promise(() => undefined) });
+    const tabA = createAcquaint({ config: config(), env: a.env });
+    await tabA.ready();
+    await vi.advanceTimersByTimeAsync(10);
+    tabA.track('last-second');
+    a.hidePage();
+    store.data.clear();
+    for (const lock of (await locks.query()).held!) locks.release(lock.name!);
+    const rescueNotes = () => [...local.data.keys()].filter((k) => k.startsWith('acquaint.rescue.'));
+    expect(rescueNotes()).toHaveLength(1);
+
+    // Tab B's adoption write never commits (frozen, then the tab closes): the note stays for the next.
+    const stuck = { ...store, setMany: () => new Promise<void>(() => undefined) };
+    const b = fakeEnv({ now: () => Date.now(), openStore: () => stuck, localStore: local, locks });
+    void createAcquaint({ config: config(), env: b.env }).ready();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(rescueNotes()).toHaveLength(1);
+    for (const lock of (await locks.query()).held!) locks.release(lock.name!);
+
+    const third = scripted();
+    const c = fakeEnv({ fetch: third.fetch, now: () => Date.now(), openStore: () => store, localStore: local, locks });
+    const tabC = createAcquaint({ config: config(), env: c.env });
+    await tabC.ready();
+    await vi.advanceTimersByTimeAsync(10);
+    await tabC.flush();
+    expect(third.calls.flatMap((call) => call.ids)).toHaveLength(1);
+    expect(rescueNotes()).toEqual([]);
+  });
+
   it('does not send again what a gone tab handed to sendBeacon', async () => {
     const store = memoryStore();
     const local = memoryLocalStore();
