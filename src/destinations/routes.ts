@@ -173,8 +173,10 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, deps
       return Promise.all(routes.map((route) => route.outbox.flush())).then(() => undefined);
     },
     unload(): void {
-      persistence.rescue(routes.flatMap((route) => route.outbox.records()));
+      // Beacons first, then the rescue note of what is left: Firefox may end the page during a
+      // localStorage write of pagehide, and what is already on its way is not lost with it.
       for (const route of routes) route.outbox.unload();
+      persistence.rescue(routes.flatMap((route) => route.outbox.records()));
     },
     resume(): void {
       for (const route of routes) route.outbox.resume();

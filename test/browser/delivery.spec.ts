@@ -162,6 +162,19 @@ test.describe('delivery', () => {
 
   test('events tracked right before the page unloads still arrive (pagehide beacon)', async ({ page }) => {
     const { app } = collector;
+    // A flush interval of a minute: the batching timer cannot fire while the navigation starts
+    // (Firefox may abort a batch request in flight when the page goes; see the README).
+    await page.route(`${app.url}/tags.json`, (route) =>
+      route.fulfill({
+        contentType: 'application/json',
+        body: JSON.stringify({
+          version: 1,
+          consent: { defaults: { analytics: 'granted' } },
+          delivery: { flushIntervalMs: 60_000 },
+          destinations: [{ id: 'collector', type: 'http', purposes: ['analytics'], settings: { url: '/v1/batch' } }],
+        }),
+      }),
+    );
     await openReady(page, app, '/minimal.html');
     await flush(page);
     const before = (await waitForEvents(app, 1)).length;

@@ -168,6 +168,22 @@ describe('delivery', () => {
     expect(requests.map((r) => (r.body as { batch: { event: string }[] }).batch.map((e) => e.event))).toEqual([['a', 'b']]);
   });
 
+  it('hands the events to sendBeacon before it writes the rescue note, which the page may not outlive', async () => {
+    const local = memoryLocalStore();
+    const set = local.set.bind(local);
+    local.set = (key: string, value: string) => {
+      if (key.startsWith('acquaint.rescue.')) throw new Error('page torn down');
+      set(key, value);
+    };
+    const { env, requests, hidePage } = fakeEnv({ now: () => Date.now(), localStore: local, openStore: memoryDatabases().open, locks: fakeLocks() });
+    const acquaint = createAcquaint({ config: config(), env });
+    await acquaint.ready();
+    await vi.advanceTimersByTimeAsync(10);
+    acquaint.track('a');
+    expect(() => hidePage()).toThrow('page torn down');
+    expect(requests.map((r) => r.via)).toEqual(['beacon']);
+  });
+
   it('keeps the queue in memory until storage is allowed, then persists it', async () => {
     const store = memoryStore();
     const openStore = vi.fn(() => store);
