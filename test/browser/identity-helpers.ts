@@ -1,6 +1,7 @@
 // Shared by the identity-*.spec.ts files: the identity.html fixture, the visitor as
 // `acquaint.user()` reports it, and what the device holds, read with the raw IndexedDB API.
 import { expect, type Page } from '@playwright/test';
+import { readStoreEntries } from '../page/read-store';
 import type { Collectors, ReceivedEvent } from './helpers';
 
 export interface IdentityOptions {
@@ -95,29 +96,8 @@ export const acquaintKeys = (page: Page): Promise<string[]> =>
  * Every [key, value] of object store `store` in database `database`, read with the raw API;
  * null when the database or the store does not exist (nothing is created to find out).
  */
-export function storeEntries(page: Page, database: string, store: string): Promise<[string, unknown][] | null> {
-  return page.evaluate(async ({ database, store }) => {
-    if (!(await indexedDB.databases()).some((db) => db.name === database)) return null;
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open(database);
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error ?? new Error('open failed'));
-    });
-    try {
-      if (!db.objectStoreNames.contains(store)) return null;
-      const tx = db.transaction(store, 'readonly');
-      const read = <T>(request: IDBRequest<T>) =>
-        new Promise<T>((resolve, reject) => {
-          request.onsuccess = () => resolve(request.result);
-          request.onerror = () => reject(request.error ?? new Error('read failed'));
-        });
-      const [keys, values] = await Promise.all([read(tx.objectStore(store).getAllKeys()), read(tx.objectStore(store).getAll())]);
-      return keys.map((key, i) => [typeof key === 'string' ? key : JSON.stringify(key), values[i]] as [string, unknown]);
-    } finally {
-      db.close();
-    }
-  }, { database, store });
-}
+export const storeEntries = (page: Page, database: string, store: string): Promise<[string, unknown][] | null> =>
+  page.evaluate(readStoreEntries, { database, store });
 
 /** The profile acquaint stored, or null when there is none. */
 export async function storedProfile(page: Page): Promise<StoredProfile | null> {

@@ -4,6 +4,7 @@
 // polling instead of sleeping. Tests assert on what reached the collector (`app.events`) and on
 // what the page's storage really holds.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readStoreEntries } from '../page/read-store';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -184,38 +185,10 @@ export const webStorage = (driver: WebDriver): Promise<{ localStorage: string[];
  * Every value of object store `store` in `database`, read with the raw IndexedDB API, keyed by
  * its key; null when the database or store does not exist (nothing is created to find out).
  */
-export function storeEntries(driver: WebDriver, database: string, store: string): Promise<Record<string, unknown> | null> {
-  return run(
-    driver,
-    async (database: string, store: string) => {
-      if (!(await indexedDB.databases()).some((db) => db.name === database)) return null;
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const request = indexedDB.open(database);
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error ?? new Error('open failed'));
-      });
-      try {
-        if (!db.objectStoreNames.contains(store)) return null;
-        const request = db.transaction(store, 'readonly').objectStore(store).openCursor();
-        const entries: Record<string, unknown> = {};
-        await new Promise<void>((resolve, reject) => {
-          request.onsuccess = () => {
-            const cursor = request.result;
-            if (!cursor) return resolve();
-            entries[typeof cursor.key === 'string' ? cursor.key : JSON.stringify(cursor.key)] = cursor.value;
-            cursor.continue();
-          };
-          request.onerror = () => reject(request.error ?? new Error('read failed'));
-        });
-        return entries;
-      } finally {
-        db.close();
-      }
-    },
-    database,
-    store,
-  );
-}
+export const storeEntries = async (driver: WebDriver, database: string, store: string): Promise<Record<string, unknown> | null> => {
+  const entries = await run(driver, readStoreEntries, { database, store });
+  return entries && Object.fromEntries(entries);
+};
 
 export interface User {
   anonymousId: string;
