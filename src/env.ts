@@ -1,76 +1,16 @@
-import type { AdapterEnv } from './destinations/adapter';
 import type { BuildEnv } from './events/build';
-import type { ConsoleLike } from './lib/log';
+import type { GppApi, Platform, SyncStore, TcfApi } from './lib/platform';
 import { idbStore } from './lib/idb-store';
 import { uuidFrom } from './lib/uuid';
 import { BANNER_EVENT, type OpenBanner } from './consent-ui/types';
 import { TRIGGERS_EVENT, type LoadedTriggers } from './triggers/announce';
 
 /** Everything acquaint needs from the platform, injected so every module runs in tests. */
-export interface Env extends AdapterEnv, BuildEnv {
-  /** `navigator.globalPrivacyControl === true`. */
-  gpc: boolean;
-  console: ConsoleLike;
-  /** Uniform in [0, 1), for retry jitter. */
-  random(): number;
-  /** Called when the page is hidden or unloads: the last moment to hand events over. */
-  onPageHide(listener: () => void): void;
-  isOnline(): boolean;
-  onOnline(listener: () => void): void;
-  /** A key-value store in IndexedDB (idb-keyval), or undefined where there is none. Opening it creates the database. */
-  openStore?(database: string, store: string): KeyValueStore | undefined;
-  /** The Web Locks API, where the browser has it. */
-  locks?: LocksLike;
-  /** The region the page names (`data-region` on the script tag), upper-cased. */
-  region?: string;
-  /** Synchronous storage (localStorage) for what must survive an unload; undefined where it throws. */
-  localStore?: SyncStore;
-  /** Called when another tab changes a localStorage key (the `storage` event). */
-  onStorageChange?(listener: (key: string | null, value: string | null) => void): void;
-  /** The page's IAB TCF v2 CMP API, if one is there now (a CMP may install it after acquaint). */
-  tcfapi?(): TcfApi | undefined;
-  /** The page's IAB GPP CMP API (`__gpp`), if one is there now (a CMP may install it after acquaint). */
-  gppapi?(): GppApi | undefined;
-  /** Called once the page has loaded (the window `load` event), at once if it has. */
-  onLoad?(listener: () => void): void;
+export interface Env extends Platform, BuildEnv {
   /** Loads dist/consent-ui.js and resolves with its open function. */
   loadBanner?(src?: string): Promise<OpenBanner>;
   /** Loads dist/acquaint-triggers.js and resolves with its start function. */
   loadTriggers?(): Promise<LoadedTriggers>;
-  /** Loads dist/acquaint-<type>.js, a built-in destination type that registers itself. */
-  loadAdapter?(type: string): Promise<void>;
-  /** Called after `history.pushState` and on `popstate` (single-page apps). */
-  onNavigate?(listener: () => void): void;
-  /** Debug mode from the page: `?acquaint_debug=1` in its URL or `data-debug` on the tag. */
-  debug?: boolean;
-  /** The CSP nonce of acquaint's script tag, passed on to what it adds. */
-  nonce?: string;
-  /** SHA-256 as hex, where SubtleCrypto exists (secure contexts). */
-  sha256?(text: string): Promise<string>;
-  /** A BroadcastChannel to the other tabs of this site, where the browser has one. */
-  channel?(name: string): { post(message: unknown): void; listen(listener: (message: unknown) => void): void };
-}
-
-export interface SyncStore {
-  get(key: string): string | null;
-  set(key: string, value: string): void;
-  remove(key: string): void;
-  keys(): string[];
-}
-
-export type TcfApi = (command: string, version: number, callback: (data: unknown, success: boolean) => void, parameter?: unknown) => void;
-
-export type GppApi = (command: string, callback: (data: unknown, success: boolean) => void, parameter?: unknown) => void;
-
-export interface KeyValueStore {
-  entries(): Promise<[IDBValidKey, unknown][]>;
-  setMany(entries: [IDBValidKey, unknown][]): Promise<void>;
-  delMany(keys: IDBValidKey[]): Promise<void>;
-}
-
-export interface LocksLike {
-  request<T>(name: string, callback: () => Promise<T>): Promise<T>;
-  query(): Promise<{ held?: { name?: string }[]; pending?: { name?: string }[] }>;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { config as configJson, destination as destinationJson, settings as settingsJson } from 'virtual:config-schemas';
-import { BUILT_IN_TYPES } from '../destinations/registry';
+import { BUILT_IN_TYPES } from './destination-types';
 import { isPlainObject } from '../lib/is';
 import { toJsonSafe } from '../lib/json';
 import { BUILT_IN_PURPOSES } from './purposes';

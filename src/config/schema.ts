@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { GPP_OPT_OUTS, GPP_US_SECTIONS } from '../consent/gpp';
+import { GPP_OPT_OUTS, GPP_US_SECTIONS } from './gpp-fields';
 import { triggerSchema, variableName, variableSchema } from './tags-schema';
 
 export { BUILT_IN_PURPOSES } from './purposes';
@@ -187,3 +187,5 @@ export type DeliveryConfig = z.infer<typeof deliveryConfigSchema>;
 export type Cap = z.infer<typeof capSchema>;
 export type EventRules = z.infer<typeof eventRulesSchema>;
 export type ConsentState = z.infer<typeof consentStateSchema>;
+/** Purpose → state: what the consent box decides by and what gates stamp on events. */
+export type ConsentChoices = Record<string, ConsentState>;

@@ -1,10 +1,10 @@
 import { BUILT_IN_PURPOSES } from '../config/purposes';
-import type { ConsentConfig, ConsentState } from '../config/schema';
+import type { ConsentChoices, ConsentConfig } from '../config/schema';
 import { isPlainObject, isUnsafeKey } from '../lib/is';
 import { defaultsFor } from './defaults';
 import { choicesFromRecord, type ConsentRecord } from './record';
 
-export type ConsentChoices = Record<string, ConsentState>;
+export type { ConsentChoices };
 
 /** Contract §5: the purposes whose grant allows acquaint to store anything on the device, unless the config says otherwise. */
 export const STORAGE_PURPOSES = ['analytics', 'personalization'];

@@ -1,5 +1,4 @@
-import type { ConsentConfig, ConsentState } from '../config/schema';
-import type { ConsentChoices } from './consent';
+import type { ConsentChoices, ConsentConfig, ConsentState } from '../config/schema';
 
 const RANK: Record<ConsentState, number> = { granted: 0, pending: 1, denied: 2 };
 const stricter = (a: ConsentState, b: ConsentState): ConsentState => (RANK[a] >= RANK[b] ? a : b);

@@ -1,6 +1,6 @@
-import type { Env } from '../env';
+import type { ConsentChoices } from '../config/schema';
+import type { Platform } from '../lib/platform';
 import { isPlainObject, isUnsafeKey } from '../lib/is';
-import type { ConsentChoices } from './consent';
 
 /** What is stored once the visitor chooses (contract §3): the choices, when, for which config version. */
 export interface ConsentRecord {
@@ -30,7 +30,7 @@ const readJson = (text: string | null | undefined): unknown => {
 };
 
 /** Where the visitor's choice is kept: localStorage `acquaint.consent`, shared by the site's tabs. */
-export function consentRecordStore(env: Pick<Env, 'localStore' | 'onStorageChange'>) {
+export function consentRecordStore(env: Pick<Platform, 'localStore' | 'onStorageChange'>) {
   return {
     read: (): unknown => readJson(env.localStore?.get(KEY)),
     write: (record: ConsentRecord): void => env.localStore?.set(KEY, JSON.stringify(record)),

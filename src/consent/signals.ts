@@ -1,6 +1,6 @@
 import type { ConsentConfig } from '../config/schema';
 import { gtagArguments } from '../datalayer/commands';
-import type { Env } from '../env';
+import type { Platform } from '../lib/platform';
 import type { createBanner } from './banner';
 import type { Consent } from './consent';
 import { fromConsentMode, toConsentMode } from './gcm';
@@ -11,7 +11,7 @@ import { followTcf } from './tcf';
  * Consent signals around the state: Consent Mode calls mirrored to Google tags on the data
  * layer, an IAB TCF or GPP CMP followed, the banner shown while the visitor has not chosen.
  */
-export function createConsentSignals(env: Env, consent: Consent, banner: ReturnType<typeof createBanner>, dataLayer: unknown[], fail: (code: string, message: string) => void) {
+export function createConsentSignals(env: Platform, consent: Consent, banner: ReturnType<typeof createBanner>, dataLayer: unknown[], fail: (code: string, message: string) => void) {
   // Consent Mode calls acquaint sends; its own command handler skips them.
   const own = new WeakSet<object>();
   let mirroring = false;

@@ -1,4 +1,4 @@
-import type { TcfApi } from '../env';
+import type { TcfApi } from '../lib/platform';
 
 import type { ConsentChoices } from './consent';
 

@@ -1,4 +1,4 @@
-import type { Env, KeyValueStore } from '../env';
+import type { KeyValueStore, Platform } from '../lib/platform';
 import { isQueueRecord, recordKey, type QueueRecord } from './record';
 import { createUnloadNotes } from './unload-notes';
 
@@ -32,7 +32,7 @@ export interface Persistence {
  * The IndexedDB copy of every destination's queue. Any failure (no IndexedDB, private mode,
  * quota) turns it off with one debug line: the queues go on in memory and the page never sees it.
  */
-export function createPersistence(env: Env, tabId: string, debug: (message: string) => void): Persistence {
+export function createPersistence(env: Platform, tabId: string, debug: (message: string) => void): Persistence {
   let store: KeyValueStore | undefined;
   const notes = createUnloadNotes(env.localStore, tabId);
   let enabling: Promise<{ adopted: QueueRecord[]; dropped: QueueRecord[] }> | undefined;

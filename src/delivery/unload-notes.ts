@@ -1,4 +1,4 @@
-import type { SyncStore } from '../env';
+import type { SyncStore } from '../lib/platform';
 import { isQueueRecord, recordKey, type QueueRecord } from './record';
 
 const RESCUE = 'acquaint.rescue.';

@@ -1,5 +1,8 @@
 import type { ConsentChoices } from '../consent/consent';
 import type { AcquaintEvent } from '../events/event';
+import type { AdapterEnv } from '../lib/platform';
+
+export type { AdapterEnv };
 
 export interface SendOptions {
   /** The page is going away: use a transport that outlives it (sendBeacon, keepalive). */
@@ -34,27 +37,6 @@ export interface Adapter<Settings = unknown> {
   waiting?(): boolean;
 }
 
-/** The platform pieces adapters may use, injected so they run anywhere. */
-export interface AdapterEnv {
-  fetch(url: string, init: RequestInit): Promise<{ ok: boolean; status: number; headers: { get(name: string): string | null } }>;
-  sendBeacon?(url: string, body: string): boolean;
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-  /** The page's URL, to resolve relative endpoints against. */
-  baseUrl(): string;
-  /**
-   * Adds a vendor `<script>`: https or same-origin only, with the optional SRI `integrity` and
-   * the CSP nonce of acquaint's own tag. Resolves on load, rejects on an error or an SRI mismatch.
-   */
-  loadScript?(src: string, options?: { integrity?: string; crossorigin?: string }): Promise<void>;
-  /** Reads a page global (a vendor's function) by name. */
-  global?(name: string): unknown;
-  /** Sets a page global (a vendor's command queue) unless one is there; returns what is there. */
-  defineGlobal?(name: string, value: unknown): unknown;
-  /** SHA-256 as hex, where SubtleCrypto exists. */
-  sha256?(text: string): Promise<string>;
-}
 
 /**
  * A destination type: a factory under a `type` name. Built-in settings schemas are zod schemas

@@ -1,7 +1,6 @@
 import type { LoadedConfig } from '../config/load';
 import type { ConsentChoices } from '../consent/consent';
 import type { Persistence } from '../delivery/persistence';
-import type { Env } from '../env';
 import type { RouteReports } from '../events/reporter';
 import type { Trace } from '../events/trace';
 import type { IdentityStore } from '../identity/store';
@@ -9,10 +8,10 @@ import type { Log } from '../lib/log';
 import type { AdapterType } from './adapter';
 import { createCaps } from './caps';
 import { createRegistry } from './registry';
-import { createRoutes, type Routes } from './routes';
+import { createRoutes, type RouteDeps, type Routes } from './routes';
 
 export interface DestinationsDeps {
-  env: Env;
+  env: RouteDeps['env'];
   persistence: Persistence;
   tabId: string;
   identityStore: IdentityStore;

@@ -1,15 +1,9 @@
 import type { AdapterType } from './adapter';
+import { CHUNKED_TYPES } from '../config/destination-types';
 import { httpDestination } from './http';
 
 /** In dist/acquaint.js itself. */
 const BUNDLED: readonly AdapterType[] = [httpDestination];
-/**
- * Built in, but each its own file (dist/acquaint-<type>.js) that registers itself: loaded
- * only when a destination of that type is first allowed, so a page pays only for the tags it uses.
- */
-export const CHUNKED_TYPES: readonly string[] = ['script', 'ga4', 'meta-pixel'];
-/** Every built-in type name; config/sources.ts lists the same names with their settings schemas. */
-export const BUILT_IN_TYPES: readonly string[] = [...BUNDLED.map((t) => t.type), ...CHUNKED_TYPES];
 
 /**
  * Paths a built-in type only ever sends hashed (Meta's advanced matching): the rules hash them

@@ -5,8 +5,8 @@ import type { ConsentChoices } from '../consent/consent';
 import { createOutbox, type Outbox } from '../delivery/outbox';
 import type { Orphan, Persistence } from '../delivery/persistence';
 import type { QueueRecord } from '../delivery/record';
-import type { Env } from '../env';
-import type { AcquaintEvent } from '../events/event';
+import type { Platform } from '../lib/platform';
+import type { AcquaintEvent, PageContext } from '../events/event';
 import type { DropReason } from '../events/reports';
 import type { RouteReports } from '../events/reporter';
 import type { Trace } from '../events/trace';
@@ -29,7 +29,7 @@ interface Route {
 }
 
 export interface RouteDeps {
-  env: Env;
+  env: Platform & { page(): Pick<PageContext, 'url' | 'path'> };
   persistence: Persistence;
   tabId: string;
   registry: Registry;

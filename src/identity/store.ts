@@ -1,4 +1,4 @@
-import type { Env, KeyValueStore } from '../env';
+import type { KeyValueStore, Platform } from '../lib/platform';
 import type { Identity } from './identity';
 import { readProfile, type Profile } from './profile';
 import { syncServerId } from './server-id';
@@ -22,7 +22,7 @@ export const ENABLE_TIMEOUT_MS = 5_000;
  * end up with one anonymousId; identify and reset reach the other tabs by BroadcastChannel.
  * Any storage failure leaves identity in memory with one debug line.
  */
-export function createIdentityStore(env: Env, identity: Identity, debug: (message: string) => void) {
+export function createIdentityStore(env: Platform, identity: Identity, debug: (message: string) => void) {
   let store: KeyValueStore | undefined;
   let enabling: Promise<void> | undefined;
   let savedAt = 0;

@@ -1,5 +1,5 @@
 import { createStore, delMany, entries, setMany } from 'idb-keyval';
-import type { KeyValueStore } from '../env';
+import type { KeyValueStore } from './platform';
 
 /**
  * An idb-keyval store in its own database. idb-keyval opens the database inside each call and

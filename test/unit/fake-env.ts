@@ -1,5 +1,6 @@
 import { vi } from 'vitest';
-import type { Env, KeyValueStore, LocksLike, SyncStore } from '../../src/env';
+import type { Env } from '../../src/env';
+import type { KeyValueStore, LocksLike, SyncStore } from '../../src/lib/platform';
 
 /** A fetch answer with the given status and headers. */
 export const answer = (status: number, headers: Record<string, string> = {}) => ({

@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createConsent } from '../../../src/consent/consent';
-import { createGppFollower, GPP_OPT_OUTS, GPP_US_SECTIONS, type GppOptions } from '../../../src/consent/gpp';
-import type { GppApi } from '../../../src/env';
+import { GPP_OPT_OUTS, GPP_US_SECTIONS } from '../../../src/config/gpp-fields';
+import { createGppFollower, type GppOptions } from '../../../src/consent/gpp';
+import type { GppApi } from '../../../src/lib/platform';
 
 type Sections = Record<string, unknown>;
 
