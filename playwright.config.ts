@@ -4,6 +4,8 @@ import { chromiumLaunch, firefoxLaunch } from './test/browser/browsers';
 
 // Browser tests for dist/acquaint.js (build it first: `npx rollup -c --silent`). Each spec file
 // starts its own loopback collector (test/browser/helpers.ts), so there is no webServer here.
+// The `*-container` projects run the same suite against the container build of each page's own
+// config (`acquaint build`, test/browser/container.ts) instead of the generic runtime.
 export default defineConfig({
   testDir: 'test/browser',
   testMatch: '*.spec.ts',
@@ -19,22 +21,16 @@ export default defineConfig({
     headless: true,
     trace: 'retain-on-failure',
   },
-  projects: [
-    {
-      name: 'chromium',
-      use: {
-        browserName: 'chromium',
-        launchOptions: chromiumLaunch(),
+  projects: (['generic', 'container'] as const).flatMap((build) => {
+    const suffix = build === 'container' ? '-container' : '';
+    return [
+      { name: `chromium${suffix}`, metadata: { build }, use: { browserName: 'chromium' as const, launchOptions: chromiumLaunch() } },
+      {
+        // Debian's firefox-esr over WebDriver BiDi; `npm run test:firefox` runs this project alone.
+        name: `firefox${suffix}`,
+        metadata: { build },
+        use: { browserName: 'firefox' as const, channel: 'moz-firefox', launchOptions: firefoxLaunch() },
       },
-    },
-    {
-      // Debian's firefox-esr over WebDriver BiDi; `npm run test:firefox` runs this project alone.
-      name: 'firefox',
-      use: {
-        browserName: 'firefox',
-        channel: 'moz-firefox',
-        launchOptions: firefoxLaunch(),
-      },
-    },
-  ],
+    ];
+  }),
 });

@@ -7,6 +7,7 @@ import esbuild from 'rollup-plugin-esbuild';
 import { dts } from 'rollup-plugin-dts';
 import { reportSizes } from './scripts/size.mjs';
 import { configSchemas } from './scripts/config-schemas.mjs';
+import { buildFeatures } from './scripts/build-features.mjs';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const define = { __VERSION__: JSON.stringify(version) };
@@ -16,11 +17,30 @@ const transpile = (minify) => esbuild({ target: 'es2020', define, minify, legalC
 // The built-in vendor tags: each its own file next to acquaint.js, loaded when first allowed.
 const TAGS = ['script', 'ga4', 'meta-pixel'];
 
+// dist/acquaint.js loads debug mode's trace (acquaint-debug.js) only when debug mode turns on.
+const GENERIC = { debugTrace: false };
+
 export default [
   {
     input: 'src/runtime.ts',
     output: { file: 'dist/acquaint.js', format: 'iife', sourcemap: true },
-    plugins: [configSchemas(), nodeResolve(), transpile(true), reportSizes(['dist/acquaint.js'])],
+    plugins: [buildFeatures(GENERIC), configSchemas(), nodeResolve(), transpile(true), reportSizes(['dist/acquaint.js'])],
+  },
+  {
+    // What `acquaint build` bundles a container from (src/cli/container.ts): the runtime as plain
+    // ES modules, one per source file, untouched by tree-shaking so every feature flag of
+    // config/build-features.ts is still there to be set.
+    input: 'src/install.ts',
+    output: {
+      dir: 'dist/modules',
+      format: 'es',
+      preserveModules: true,
+      preserveModulesRoot: 'src',
+      // npm never packs a folder named node_modules: idb-keyval goes to vendor/.
+      entryFileNames: (chunk) => `${chunk.name.replace(/^node_modules\//, 'vendor/')}.js`,
+    },
+    treeshake: false,
+    plugins: [configSchemas(), nodeResolve(), transpile(false)],
   },
   {
     input: 'src/index.ts',
@@ -44,7 +64,7 @@ export default [
     // `npx acquaint validate tags.json`: the config checked with the zod schema itself, in Node.
     input: 'src/cli.ts',
     output: { file: 'dist/cli.mjs', format: 'es', banner: '#!/usr/bin/env node' },
-    external: [/^zod/, /^idb-keyval/, /^node:/],
+    external: [/^zod/, /^idb-keyval/, /^node:/, /^rollup/, /^esbuild/],
     plugins: [configSchemas({ emitEditorSchema: true }), transpile(false)],
   },
   {
@@ -52,6 +72,12 @@ export default [
     input: 'src/chunks/triggers.ts',
     output: { file: 'dist/acquaint-triggers.js', format: 'iife', sourcemap: true },
     plugins: [configSchemas(), transpile(true), reportSizes(['dist/acquaint-triggers.js'])],
+  },
+  {
+    // Debug mode's trace, for a runtime built without it: loaded when debug mode turns on.
+    input: 'src/chunks/debug.ts',
+    output: { file: 'dist/acquaint-debug.js', format: 'iife', sourcemap: true },
+    plugins: [transpile(true), reportSizes(['dist/acquaint-debug.js'])],
   },
   ...TAGS.map((tag) => ({
     input: `src/chunks/${tag}.ts`,

@@ -27,6 +27,8 @@ export const BUDGETS = {
   'dist/acquaint-script.js': 1.5 * 1024,
   'dist/acquaint-ga4.js': 1.5 * 1024,
   'dist/acquaint-meta-pixel.js': 2 * 1024,
+  // Debug mode's trace, loaded only when debug mode turns on.
+  'dist/acquaint-debug.js': 1 * 1024,
 };
 // Strings that must never ship in a page script, runtime or banner (CSP-unsafe code, HTML injection, classic zod).
 const FORBIDDEN = ['new Function', 'eval(', 'innerHTML', 'Invalid input: expected'];

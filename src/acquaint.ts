@@ -1,3 +1,4 @@
+import * as features from './config/build-features';
 import { parseConfig, type LoadedConfig } from './config/load';
 import { formatIssues, type ConfigIssue } from './config/report';
 import { createBanner } from './consent/banner';
@@ -14,7 +15,8 @@ import type { Env } from './env';
 import { createEventBuilder } from './events/build';
 import { followHistory } from './events/navigation';
 import { createReporter } from './events/reporter';
-import { createDebugMode } from './events/trace';
+import { createDebugMode } from './events/debug-mode';
+import { createTrace } from './events/trace';
 import { identityApi } from './identity/api';
 import { createIdentity, identityOptions, restamp } from './identity/identity';
 import { createAudienceTracking } from './identity/audience-tracking';
@@ -27,7 +29,7 @@ import { isPlainObject } from './lib/is';
 import { createLog } from './lib/log';
 
 export interface AcquaintOptions {
-  /** The config JSON (contract §4), or a promise of it; validated here. */
+  /** The config JSON (contract §4), or a promise of it; validated here (a container build: checked and compiled in). */
   config: unknown;
   /** A GTM-style array to adopt; pushes made to it before are processed first, in order. */
   dataLayer?: unknown[];
@@ -43,7 +45,8 @@ const EARLY_LIMIT = 1000;
 export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: AcquaintOptions) {
   const log = createLog(env.console);
   const emitter = createEmitter<AcquaintEvents>((error, type) => log.error(`acquaint: an on('${String(type)}') listener threw: ${String(error)}`));
-  const debugMode = createDebugMode(env.console, log.setDebug);
+  // The trace is in this file, or (a rare need) loaded from acquaint-debug.js when debug mode turns on.
+  const debugMode = createDebugMode(env.console, log.setDebug, features.debugTrace ? () => createTrace : (env.loadDebug ?? noTraceFile));
   const reporter = createReporter(emitter, log, debugMode.trace);
   const { fail } = reporter;
   const dropped = (events: AcquaintEvent[], reason: DropReason): void => reporter.dropped(events.map((e) => e.messageId), reason);
@@ -78,7 +81,7 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
   let early: AcquaintEvent[] = [];
 
   // On-device audiences: only while personalization is granted, and only on this device.
-  const audiences = createAudienceTracking({
+  const audiences = !features.audiences ? NO_AUDIENCES : createAudienceTracking({
     now: env.now,
     traits: () => identity.get().traits,
     personal: () => consent.get().personalization === 'granted',
@@ -112,7 +115,8 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
     },
     invalid: (message) => fail('invalid_consent', message),
   });
-  const banner = createBanner(env, consent, (message) => fail('banner_failed', message));
+  const bannerFailed = (message: string): void => fail('banner_failed', message);
+  const banner = features.banner ? createBanner(env, consent, bannerFailed) : withoutBanner(bannerFailed);
   const signals = createConsentSignals(env, consent, banner, dataLayer, fail);
 
   const model = createModel((reason, path) => log.warnOnce(`acquaint: skipped "${path}" in a dataLayer push (${reason})`));
@@ -120,7 +124,7 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
   const autoPage = builder.page({});
   accept(autoPage);
   // Triggers only push to the data layer; debug mode names the trigger of each event.
-  const triggers = createTriggerHost({ loadTriggers: env.loadTriggers, dataLayer, get: model.get, report: reportConfigIssues, debug: log.debug, fail });
+  const triggers = !features.triggers ? NO_TRIGGERS : createTriggerHost({ loadTriggers: env.loadTriggers, dataLayer, get: model.get, report: reportConfigIssues, debug: log.debug, fail });
   adoptDataLayer(dataLayer, model, {
     event(message) {
       const origin = triggers.originOf(message);
@@ -142,7 +146,7 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
 
   async function start(loaded: LoadedConfig): Promise<void> {
     if (loaded.issues.length) reportConfigIssues(loaded.issues);
-    if (loaded.config.debug || env.debug) debugMode.enable();
+    if (loaded.config.debug || env.debug) await debugMode.enable();
     identity.configure(identityOptions(loaded.config.identity));
     const followingCmp = signals.followsCmp(loaded.config.consent);
     consent.configure(loaded.config.consent, followingCmp);
@@ -181,16 +185,17 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
     emitter.emit('error', { code: 'invalid_config', message: 'invalid config', issues });
   }
 
-  const ready = Promise.resolve(config)
-    .then(parseConfig, (error: unknown) => {
-      const message = error instanceof Error ? error.message : String(error);
-      log.error(`acquaint: config unavailable: ${message}; the data layer works, nothing is sent`);
-      fail('config_unavailable', message);
-      dropped(early, 'config_unavailable');
-      early = [];
-      return parseConfig({ version: 1 });
-    })
-    .then(start);
+  const loaded: Promise<LoadedConfig> = !features.configAtRuntime
+    ? Promise.resolve(config as LoadedConfig)
+    : Promise.resolve(config).then(parseConfig, (error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
+        log.error(`acquaint: config unavailable: ${message}; the data layer works, nothing is sent`);
+        fail('config_unavailable', message);
+        dropped(early, 'config_unavailable');
+        early = [];
+        return parseConfig({ version: 1 });
+      });
+  const ready = loaded.then(start);
 
   return {
     ready: (): Promise<void> => ready,
@@ -237,3 +242,13 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
 }
 
 export type Acquaint = ReturnType<typeof createAcquaint>;
+
+// Stand-ins for the parts a container build leaves out (config/build-features.ts).
+const noTraceFile = (): Promise<never> => Promise.reject(new Error('acquaint-debug.js cannot load here'));
+const NO_AUDIENCES: ReturnType<typeof createAudienceTracking> = { configure: () => undefined, update: () => undefined, clear: () => undefined, members: () => [] };
+const NO_TRIGGERS: ReturnType<typeof createTriggerHost> = { originOf: () => undefined, navigated: () => undefined, start: () => undefined };
+
+/** A container whose config names no banner: `consent.show()` says so. */
+function withoutBanner(fail: (message: string) => void): ReturnType<typeof createBanner> {
+  return { configure: () => undefined, wanted: false, show: () => Promise.resolve(fail('this build has no consent banner: its config has no consent.banner')) };
+}

@@ -1,9 +1,12 @@
+import * as features from './config/build-features';
 import type { BuildEnv } from './events/build';
 import type { GppApi, Platform, SyncStore, TcfApi } from './lib/platform';
 import { idbStore } from './lib/idb-store';
 import { uuidFrom } from './lib/uuid';
 import { BANNER_EVENT, type OpenBanner } from './consent-ui/types';
 import { TRIGGERS_EVENT, type LoadedTriggers } from './triggers/announce';
+import type { TraceFactory } from './events/debug-mode';
+import { DEBUG_EVENT } from './events/trace';
 
 /** Everything acquaint needs from the platform, injected so every module runs in tests. */
 export interface Env extends Platform, BuildEnv {
@@ -11,6 +14,8 @@ export interface Env extends Platform, BuildEnv {
   loadBanner?(src?: string): Promise<OpenBanner>;
   /** Loads dist/acquaint-triggers.js and resolves with its start function. */
   loadTriggers?(): Promise<LoadedTriggers>;
+  /** Loads acquaint-debug.js beside this file: debug mode's trace, for a build without it. */
+  loadDebug?(): Promise<TraceFactory>;
 }
 
 /**
@@ -22,6 +27,8 @@ export function browserEnv(script?: HTMLScriptElement | null): Env {
   const nonce = script?.nonce || undefined;
   const region = script?.getAttribute('data-region')?.trim().toUpperCase() || undefined;
   const beacon = typeof navigator.sendBeacon === 'function' ? navigator.sendBeacon.bind(navigator) : undefined;
+  // The files acquaint loads sit beside its own.
+  const beside = (file: string): string => new URL(file, script?.src || location.href).href;
   return {
     fetch: (url, init) => window.fetch(url, init),
     // A string body goes as text/plain;charset=UTF-8: no CORS preflight.
@@ -44,29 +51,16 @@ export function browserEnv(script?: HTMLScriptElement | null): Env {
     ...(region ? { region } : {}),
     ...(script?.hasAttribute('data-debug') || /[?&]acquaint_debug=1(&|$)/.test(location.search) ? { debug: true } : {}),
     ...(nonce ? { nonce } : {}),
-    tcfapi: () => pageFunction<TcfApi>('__tcfapi'),
-    gppapi: () => pageFunction<GppApi>('__gpp'),
-    onLoad(listener) {
-      if (document.readyState === 'complete') window.setTimeout(listener, 0);
-      else window.addEventListener('load', () => listener(), { once: true });
-    },
+    // What only some configs use is left out of a container whose config does not (build-features.ts).
+    ...(features.tcf ? { tcfapi: () => pageFunction<TcfApi>('__tcfapi') } : {}),
+    ...(features.gpp ? { gppapi: () => pageFunction<GppApi>('__gpp') } : {}),
+    ...(features.tcf || features.gpp ? { onLoad } : {}),
     channel: typeof BroadcastChannel === 'function' ? broadcast : undefined,
-    sha256: window.crypto?.subtle ? sha256 : undefined,
-    loadBanner: (src) => loadAnnounced<OpenBanner>(new URL(src ?? 'consent-ui.js', script?.src || location.href).href, BANNER_EVENT, nonce),
-    loadTriggers: () => loadAnnounced<LoadedTriggers>(new URL('acquaint-triggers.js', script?.src || location.href).href, TRIGGERS_EVENT, nonce),
-    loadAdapter: (type) => addScript(new URL(`acquaint-${type}.js`, script?.src || location.href).href, { nonce }),
-    loadScript(src, options = {}) {
-      const url = new URL(src, location.href);
-      if (url.protocol !== 'https:' && url.origin !== location.origin) return Promise.reject(new Error(`refused to load ${src}: only https or same-origin scripts`));
-      // SRI on a cross-origin script needs a CORS fetch.
-      const crossorigin = options.crossorigin ?? (options.integrity ? 'anonymous' : undefined);
-      return addScript(url.href, { nonce, integrity: options.integrity, crossorigin });
-    },
-    global: (name) => (window as unknown as Record<string, unknown>)[name],
-    defineGlobal(name, value) {
-      const globals = window as unknown as Record<string, unknown>;
-      return (globals[name] ??= value);
-    },
+    ...(features.hashing && window.crypto?.subtle ? { sha256 } : {}),
+    ...(features.banner ? { loadBanner: (src?: string) => loadAnnounced<OpenBanner>(beside(src ?? 'consent-ui.js'), BANNER_EVENT, nonce) } : {}),
+    ...(features.triggers && !features.inlineTriggers ? { loadTriggers: () => loadAnnounced<LoadedTriggers>(beside('acquaint-triggers.js'), TRIGGERS_EVENT, nonce) } : {}),
+    ...(features.debugTrace ? {} : { loadDebug: () => loadAnnounced<TraceFactory>(beside('acquaint-debug.js'), DEBUG_EVENT, nonce) }),
+    ...(features.lateTypes ? vendorSupport(beside, nonce) : {}),
     onNavigate(listener) {
       const push = history.pushState;
       history.pushState = function (this: History, ...args: Parameters<History['pushState']>) {
@@ -82,6 +76,31 @@ export function browserEnv(script?: HTMLScriptElement | null): Env {
       });
     },
   };
+}
+
+/** Loading vendor tags: acquaint-<type>.js beside this file, then the vendor's script and globals. */
+function vendorSupport(beside: (file: string) => string, nonce: string | undefined): Pick<Env, 'loadAdapter' | 'loadScript' | 'global' | 'defineGlobal'> {
+  return {
+    loadAdapter: (type) => addScript(beside(`acquaint-${type}.js`), { nonce }),
+    loadScript(src, options = {}) {
+      const url = new URL(src, location.href);
+      if (url.protocol !== 'https:' && url.origin !== location.origin) return Promise.reject(new Error(`refused to load ${src}: only https or same-origin scripts`));
+      // SRI on a cross-origin script needs a CORS fetch.
+      const crossorigin = options.crossorigin ?? (options.integrity ? 'anonymous' : undefined);
+      return addScript(url.href, { nonce, integrity: options.integrity, crossorigin });
+    },
+    global: (name) => (window as unknown as Record<string, unknown>)[name],
+    defineGlobal(name, value) {
+      const globals = window as unknown as Record<string, unknown>;
+      return (globals[name] ??= value);
+    },
+  };
+}
+
+/** Calls `listener` once the page has loaded (the window `load` event), at once if it has. */
+function onLoad(listener: () => void): void {
+  if (document.readyState === 'complete') window.setTimeout(listener, 0);
+  else window.addEventListener('load', () => listener(), { once: true });
 }
 
 /** A function the page (a CMP) put on window, read when needed: it may arrive after acquaint. */

@@ -1,3 +1,4 @@
+import * as features from '../config/build-features';
 import type { ConsentConfig } from '../config/schema';
 import { gtagArguments } from '../datalayer/commands';
 import type { Platform } from '../lib/platform';
@@ -26,7 +27,7 @@ export function createConsentSignals(env: Platform, consent: Consent, banner: Re
   return {
     isOwn: (command: object): boolean => own.has(command),
     /** Whether an IAB TCF or GPP CMP on the page will speak for the visitor. */
-    followsCmp: (config: ConsentConfig | undefined): boolean => Boolean((config?.tcf && env.tcfapi?.()) || (config?.gpp && env.gppapi?.())),
+    followsCmp: (config: ConsentConfig | undefined): boolean => Boolean((features.tcf && config?.tcf && env.tcfapi?.()) || (features.gpp && config?.gpp && env.gppapi?.())),
     /** The page's own `gtag('consent', 'default' | 'update', {...})`, onto the purposes. */
     fromPage(mode: 'default' | 'update', params: Record<string, unknown>): void {
       if (mode === 'default') pageSetDefault = true;
@@ -37,13 +38,13 @@ export function createConsentSignals(env: Platform, consent: Consent, banner: Re
     },
     configure(config: ConsentConfig | undefined): void {
       banner.configure(config?.banner, env.gpc && config?.honorGpc !== false);
-      if (config?.consentMode) {
+      if (features.consentMode && config?.consentMode) {
         mirroring = true;
         mirror(pageSetDefault ? 'update' : 'default');
       }
       // A certified CMP on the page speaks for the visitor; the banner then stays away.
-      const tcf = config?.tcf;
-      const gpp = config?.gpp && createGppFollower(config.gpp, consent, (message) => fail('gpp_failed', message));
+      const tcf = features.tcf && config?.tcf;
+      const gpp = features.gpp && config?.gpp ? createGppFollower(config.gpp, consent, (message) => fail('gpp_failed', message)) : undefined;
       const follow = (): boolean => {
         const tcfApi = tcf && env.tcfapi?.();
         const gppApi = gpp && env.gppapi?.();

@@ -1,3 +1,4 @@
+import * as features from '../config/build-features';
 import type { LoadedConfig } from '../config/load';
 import type { ConsentChoices } from '../consent/consent';
 import type { Persistence } from '../delivery/persistence';
@@ -6,7 +7,7 @@ import type { Trace } from '../events/trace';
 import type { IdentityStore } from '../identity/store';
 import type { Log } from '../lib/log';
 import type { AdapterType } from './adapter';
-import { createCaps } from './caps';
+import { createCaps, type Caps } from './caps';
 import { createRegistry } from './registry';
 import { createRoutes, type RouteDeps, type Routes } from './routes';
 
@@ -28,7 +29,7 @@ export interface DestinationsDeps {
 export function createDestinations(deps: DestinationsDeps) {
   const { env, identityStore, log } = deps;
   const registry = createRegistry(env.loadAdapter);
-  const caps = createCaps({ read: () => identityStore.stored('caps'), write: (counts) => identityStore.save('caps', counts) }, env.now);
+  const caps = features.caps ? createCaps({ read: () => identityStore.stored('caps'), write: (counts) => identityStore.save('caps', counts) }, env.now) : NO_CAPS;
   let routes: Routes | undefined;
 
   return {
@@ -59,3 +60,6 @@ export function createDestinations(deps: DestinationsDeps) {
     },
   };
 }
+
+// A container whose config has no caps (config/build-features.ts).
+const NO_CAPS: Caps = { forDestination: () => () => true, persist: () => undefined, clear: () => undefined };

@@ -1,15 +1,10 @@
 import type { AdapterType } from './adapter';
+import * as features from '../config/build-features';
 import { CHUNKED_TYPES } from '../config/destination-types';
 import { httpDestination } from './http';
 
 /** In dist/acquaint.js itself. */
-const BUNDLED: readonly AdapterType[] = [httpDestination];
-
-/**
- * Paths a built-in type only ever sends hashed (Meta's advanced matching): the rules hash them
- * before redaction could blank them, whatever the destination's own `hash` says.
- */
-export const HASHED_BY_TYPE: Readonly<Record<string, readonly string[]>> = { 'meta-pixel': ['traits.email'] };
+const BUNDLED: readonly AdapterType[] = features.httpType ? [httpDestination] : [];
 
 const TYPE_NAME = /^[a-z][a-z0-9-]{0,39}$/;
 

@@ -1,3 +1,5 @@
+import * as features from '../config/build-features';
+import { HASHED_BY_TYPE } from '../config/destination-types';
 import type { LoadedConfig } from '../config/load';
 import type { DeliveryConfig } from '../config/schema';
 import { allGranted, anyDenied, createGate, type Gate } from '../consent/gate';
@@ -14,7 +16,7 @@ import { AUDIENCE_EVENT } from '../identity/audience-tracking';
 import type { Adapter } from './adapter';
 import type { Caps } from './caps';
 import { lateAdapter } from './late';
-import { HASHED_BY_TYPE, type Registry } from './registry';
+import type { Registry } from './registry';
 import { createRules, type RuleResult, type Rules } from './rules';
 
 
@@ -54,7 +56,7 @@ const DELIVERY_DEFAULTS: Required<DeliveryConfig> = {
 // The adapter of a destination: made now if its type is here, else when it arrives.
 function adapterFor({ id, type, purposes, settings }: LoadedConfig['destinations'][number], { registry, env, reports }: RouteDeps, arrived: () => void): Adapter | undefined {
   const known = registry.get(type);
-  if (!known) return lateAdapter(id, purposes, settings, () => registry.when(type), env, arrived);
+  if (!known) return features.lateTypes ? lateAdapter(id, purposes, settings, () => registry.when(type), env, arrived) : undefined;
   const adapter = known.create(id, purposes, env);
   try {
     adapter.init(settings as never);

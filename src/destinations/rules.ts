@@ -1,3 +1,4 @@
+import * as features from '../config/build-features';
 import type { Cap, EventRules } from '../config/schema';
 import type { AcquaintEvent, PageContext } from '../events/event';
 import type { Caps } from './caps';
@@ -38,11 +39,11 @@ export function createRules(destination: string, config: RulesConfig, caps: Caps
   const include = Array.isArray(events) ? events : events?.include;
   const included = include ? wildcard(include) : () => true;
   const excluded = !Array.isArray(events) && events?.exclude ? wildcard(events.exclude) : never;
-  const capped = config.caps?.length ? caps.forDestination(destination, config.caps) : undefined;
+  const capped = features.caps && config.caps?.length ? caps.forDestination(destination, config.caps) : undefined;
   // Named outright in `fields` or `redact.allow`: the site asked for that value as it is.
   const keep = new Set([...(fields ?? []).filter((f) => !f.includes('*')), ...(typeof redact === 'object' ? redact.allow : [])]);
 
-  const redactor = redact === false ? undefined : createRedactor(keep);
+  const redactor = !features.redact || redact === false ? undefined : createRedactor(keep);
   const finish = (event: AcquaintEvent, hashed: number): RuleResult => {
     if (!redactor) return { event, redacted: 0, hashed };
     const { event: clean, count } = redactor(event);
@@ -59,9 +60,9 @@ export function createRules(destination: string, config: RulesConfig, caps: Caps
       const name = eventName(event);
       if (!included(name) || excluded(name)) return { skip: 'filtered' };
       if (capped && !capped(name, event.context.sessionId)) return { skip: 'capped' };
-      const minimal = fields ? pickFields(event, fields) : event;
+      const minimal = features.fieldLists && fields ? pickFields(event, fields) : event;
       // Hashing is asynchronous (SubtleCrypto): only for events that carry such a field.
-      if (!hash?.some((path) => valueAt(minimal, path.split('.')) != null)) return finish(minimal, 0);
+      if (!features.hashing || !hash?.some((path) => valueAt(minimal, path.split('.')) != null)) return finish(minimal, 0);
       return hashFields(minimal, hash, sha256).then(({ event: hashed, count }) => (sha256 ? finish(hashed, count) : { ...finish(hashed, 0), unhashed: count }));
     },
   };

@@ -84,20 +84,5 @@ export function createTrace(target: TraceConsole) {
 
 export type Trace = ReturnType<typeof createTrace>;
 
-/** Debug mode's switch: off until the page, the config or `debug(true)` turns it on. */
-export function createDebugMode(target: TraceConsole, setDebugLog: (enabled: boolean) => void) {
-  let trace: Trace | undefined;
-  const enable = (): void => {
-    trace ??= createTrace(target);
-    setDebugLog(true);
-  };
-  return {
-    trace: (): Trace | undefined => trace,
-    enable,
-    /** `acquaint.debug()`: the record as data; `debug(true)` turns debug mode on from now. */
-    report(enable_?: boolean): { enabled: boolean; events: TracedEvent[] } {
-      if (enable_ === true) enable();
-      return { enabled: trace !== undefined, events: trace?.events() ?? [] };
-    },
-  };
-}
+/** The DOM event by which acquaint-debug.js hands createTrace to a runtime that loads it. */
+export const DEBUG_EVENT = 'acquaint:debug';

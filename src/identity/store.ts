@@ -1,3 +1,4 @@
+import * as features from '../config/build-features';
 import type { KeyValueStore, Platform } from '../lib/platform';
 import type { Identity } from './identity';
 import { readProfile, type Profile } from './profile';
@@ -67,7 +68,7 @@ export function createIdentityStore(env: Platform, identity: Identity, debug: (m
             stored = new Map(entries);
             const profile = readProfile(stored.get(KEY));
             if (profile) identity.adopt(profile, 'storage');
-            if (serverIdUrl) {
+            if (features.serverId && serverIdUrl) {
               // Nothing stored (a first visit, or Safari wiped it): the server's cookie may know the
               // visitor, so wait for it. Otherwise just keep the cookie fresh, in the background.
               const sync = syncServerId(env, serverIdUrl, identity.get().anonymousId);

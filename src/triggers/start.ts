@@ -1,3 +1,4 @@
+import { configAtRuntime } from '../config/build-features';
 import type { RawTags } from '../config/load';
 import { parseTags } from '../config/load-tags';
 import type { ConfigIssue } from '../config/report';
@@ -8,7 +9,7 @@ import { watchScroll } from './scroll';
 import { watchSubmits } from './submits';
 import { taggedMessage } from './tagging';
 import { watchTimers } from './timer';
-import type { Armed, Scope, Stop, TriggerDom, TriggerHost } from './types';
+import type { Armed, Scope, Stop, TagsConfig, TriggerDom, TriggerHost } from './types';
 import { createResolver } from './variables';
 import { watchVisible } from './visible';
 
@@ -30,7 +31,9 @@ export function startTriggers(config: RawTags, host: TriggerHost, dom: TriggerDo
     }
   };
   const issues: ConfigIssue[] = [];
-  const { tags, issues: found } = checkTags(parseTags(config, issues), compiles);
+  // A container's tags were parsed when it was built; the selectors still need this page to compile.
+  const parsed = configAtRuntime ? parseTags(config, issues) : (config as unknown as TagsConfig);
+  const { tags, issues: found } = checkTags(parsed, compiles);
   issues.push(...found);
   if (issues.length) host.report(issues);
   const resolver = createResolver(tags.variables, dom, host.get);

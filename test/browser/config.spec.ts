@@ -1,9 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
-import { flush, names, openReady, useCollector, waitForEvents, watchPage, type PageLog } from './helpers';
+import { flush, genericOnly, names, openReady, useCollector, waitForEvents, watchPage, type PageLog } from './helpers';
 
 // Contract §2 and §4: where the config comes from, and what a missing or invalid one does.
 // "One clear console error naming the field"; the data layer and the rest keep working.
 const collector = useCollector();
+// A container's config is checked when it is built (test/unit/cli/build.test.ts): in the page there is none to load or refuse.
+const IN_THE_PAGE = 'the config is read and checked in the page';
 
 /** The data layer works whatever happened to the config: the pre-load push is in the model, a new one too. */
 async function expectDataLayerWorks(page: Page): Promise<void> {
@@ -33,6 +35,7 @@ test.describe('config', () => {
   });
 
   test('no config at all logs one error, sends nothing, and the data layer keeps working', async ({ page }) => {
+    genericOnly(IN_THE_PAGE);
     const { app } = collector;
     const log = watchPage(page);
     await openReady(page, app, '/config-missing.html');
@@ -47,6 +50,7 @@ test.describe('config', () => {
   });
 
   test('a bad destination url is reported once with its path and only that destination is disabled', async ({ page }) => {
+    genericOnly(IN_THE_PAGE);
     const { app } = collector;
     const log = watchPage(page);
     await openReady(page, app, '/config-bad-url.html');
@@ -78,6 +82,7 @@ test.describe('config', () => {
   });
 
   test('a config URL answering 404 logs one error and nothing crashes', async ({ page }) => {
+    genericOnly(IN_THE_PAGE);
     const { app } = collector;
     const log = watchPage(page);
     const configResponse = page.waitForResponse((response) => response.url().endsWith('/does-not-exist.json'));
@@ -94,6 +99,7 @@ test.describe('config', () => {
   });
 
   test('version 2 is rejected with an error naming version', async ({ page }) => {
+    genericOnly(IN_THE_PAGE);
     const { app } = collector;
     const log = watchPage(page);
     await openReady(page, app, '/config-version2.html');

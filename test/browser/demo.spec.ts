@@ -1,7 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 import { createCollectorServer, type CollectorServer } from '../../demo/collector.mjs';
-import { DIST, names } from './helpers';
+import { routeContainers } from './container';
+import { DIST, isContainer, names } from './helpers';
 
 // The demo shop (`npm start`) as a visitor sees it: banner, GA4 and Meta stand-ins, the
 // triggers of demo/tags.json, and the "Where your events went" panel fed by acquaint.debug().
@@ -9,7 +10,10 @@ const DEMO = fileURLToPath(new URL('../../demo', import.meta.url));
 let app: CollectorServer;
 test.beforeAll(async () => void (app = await createCollectorServer({ root: DEMO, distDir: DIST })));
 test.afterAll(() => app.close());
-test.beforeEach(async () => void (await fetch(`${app.url}/collector/clear`, { method: 'POST' })));
+test.beforeEach(async ({ context }, info) => {
+  if (isContainer(info)) await routeContainers(context);
+  await fetch(`${app.url}/collector/clear`, { method: 'POST' });
+});
 
 // window.__vendorCalls (what the stand-ins record) is declared in vendor-helpers.ts.
 import './vendor-helpers';

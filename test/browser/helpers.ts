@@ -8,10 +8,18 @@ import { createCollectorServer, type CollectorServer, type ReceivedEvent } from 
 
 export type { Attempt, BatchBody, CollectorServer, Fault, ReceivedEvent, WireEvent } from '../../demo/collector.mjs';
 
+import { routeContainers, isContainer } from './container';
+import { DIST } from './dist';
+
+export { DIST };
+export { isContainer };
+
+/** Skips the running test in a `*-container` project: it is about what only the generic runtime does. */
+export function genericOnly(why: string): void {
+  test.skip(isContainer(test.info()), `generic build only: ${why}`);
+}
 const here = dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = resolve(here, 'fixtures');
-// ACQUAINT_DIST points the suite at another build of the runtime (e.g. a candidate in a temp dir).
-export const DIST = process.env.ACQUAINT_DIST ? resolve(process.env.ACQUAINT_DIST) : resolve(here, '..', '..', 'dist');
 
 export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 export const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -29,7 +37,8 @@ export function useCollector(): { readonly app: CollectorServer } {
   test.afterAll(async () => {
     await app?.close();
   });
-  test.beforeEach(async () => {
+  test.beforeEach(async ({ context }, info) => {
+    if (isContainer(info)) await routeContainers(context);
     const response = await fetch(`${current().url}/collector/clear`, { method: 'POST' });
     expect(response.ok).toBe(true);
   });
@@ -136,7 +145,8 @@ export function useFaultyCollector({ separateSite = false } = {}): Collectors {
     await app?.close();
     if (site !== app) await site?.close();
   });
-  test.beforeEach(async () => {
+  test.beforeEach(async ({ context }, info) => {
+    if (isContainer(info)) await routeContainers(context);
     const response = await fetch(`${current().app.url}/collector/clear`, { method: 'POST' });
     expect(response.ok).toBe(true);
   });

@@ -1,7 +1,7 @@
 // Shared by the triggers-*.spec.ts files: the config they serve, opening a trigger fixture (each
 // embeds acquaint with fixtures/embed-acquaint.js), and waiting for what reached the collector.
-import { expect, type Page } from '@playwright/test';
-import { names, type CollectorServer, type ReceivedEvent } from './helpers';
+import { expect, test, type Page } from '@playwright/test';
+import { isContainer, names, type CollectorServer, type ReceivedEvent } from './helpers';
 import { serveConfig } from './vendor-helpers';
 
 declare global {
@@ -47,11 +47,14 @@ export async function noteTriggersLoaded(page: Page): Promise<void> {
   });
 }
 
-/** Waits for `acquaint.ready()` and, with `triggers`, until acquaint-triggers.js has loaded (needs noteTriggersLoaded). */
+/**
+ * Waits for `acquaint.ready()` and, with `triggers`, until acquaint-triggers.js has loaded (needs
+ * noteTriggersLoaded). A container has its triggers in itself: armed once it is ready.
+ */
 export async function acquaintReady(page: Page, { triggers = true } = {}): Promise<void> {
   await page.waitForFunction(() => window.acquaint !== undefined);
   await page.evaluate(() => window.acquaint!.ready());
-  if (triggers) await page.waitForFunction(() => window.__triggersLoaded === true);
+  if (triggers && !isContainer(test.info())) await page.waitForFunction(() => window.__triggersLoaded === true);
 }
 
 export interface OpenOptions extends TriggerConfigOptions {

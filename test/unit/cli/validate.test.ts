@@ -94,6 +94,6 @@ describe('acquaint validate', () => {
     const { code, err } = await run('validate', 'broken.json', 'missing.json');
     expect(code).toBe(1);
     expect(err).toMatch(/not valid JSON[^]*missing\.json: cannot read it/);
-    expect(await run('validate')).toEqual({ code: 2, out: '', err: 'usage: acquaint validate <config.json>…' });
+    expect(await run('validate')).toEqual({ code: 2, out: '', err: 'usage: acquaint validate <config.json>…\n       acquaint build <config.json> --out <dir>' });
   });
 });

@@ -1,0 +1,41 @@
+import type * as AllFeatures from '../config/build-features';
+import { BUILT_IN_TYPES, CHUNKED_TYPES, HASHED_BY_TYPE } from '../config/destination-types';
+import type { LoadedConfig } from '../config/load';
+import type { TagsConfig } from '../triggers/types';
+
+/** One flag per optional part of the runtime: the names of config/build-features.ts. */
+export type Features = { -readonly [K in keyof typeof AllFeatures]: boolean };
+
+/** A checked config whose `tags` were parsed at build time (what a container compiles in). */
+export type CompiledConfig = Omit<LoadedConfig, 'tags'> & { tags?: TagsConfig };
+
+/** The parts of the runtime a checked config uses; the rest stays out of its container. */
+export function featuresOf({ config, destinations, tags }: CompiledConfig, { debug = false } = {}): Features {
+  const consent = config.consent;
+  const identity = config.identity;
+  const some = (test: (destination: CompiledConfig['destinations'][number]) => unknown): boolean => destinations.some((d) => Boolean(test(d)));
+  const triggers = Boolean(tags && (tags.tagging || tags.triggers.length));
+  return {
+    configAtRuntime: false,
+    debugTrace: debug || config.debug === true,
+    tcf: Boolean(consent?.tcf),
+    gpp: Boolean(consent?.gpp),
+    consentMode: Boolean(consent?.consentMode),
+    banner: Boolean(consent?.banner),
+    audiences: Boolean(config.audiences?.length),
+    caps: some((d) => d.caps?.length),
+    redact: some((d) => d.redact !== false),
+    hashing: Boolean(identity?.hashTraits?.length) || some((d) => d.hash?.length || HASHED_BY_TYPE[d.type]),
+    fieldLists: some((d) => d.fields),
+    serverId: Boolean(identity?.serverIdUrl),
+    httpType: some((d) => d.type === 'http'),
+    lateTypes: some((d) => CHUNKED_TYPES.includes(d.type) || !BUILT_IN_TYPES.includes(d.type)),
+    triggers,
+    inlineTriggers: triggers,
+  };
+}
+
+/** config/build-features.ts as the container's copy: the same names, these values. */
+export function featuresModule(features: Features): string {
+  return Object.entries(features).map(([name, on]) => `export const ${name} = ${on};\n`).join('');
+}
