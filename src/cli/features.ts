@@ -15,6 +15,7 @@ export function featuresOf({ config, destinations, tags }: CompiledConfig, { deb
   const identity = config.identity;
   const some = (test: (destination: CompiledConfig['destinations'][number]) => unknown): boolean => destinations.some((d) => Boolean(test(d)));
   const triggers = Boolean(tags && (tags.tagging || tags.triggers.length));
+  const triggered = (type: string): boolean => Boolean(tags?.triggers.some(({ trigger }) => trigger.type === type));
   return {
     configAtRuntime: false,
     debugTrace: debug || config.debug === true,
@@ -31,6 +32,11 @@ export function featuresOf({ config, destinations, tags }: CompiledConfig, { deb
     httpType: some((d) => d.type === 'http'),
     lateTypes: some((d) => CHUNKED_TYPES.includes(d.type) || !BUILT_IN_TYPES.includes(d.type)),
     triggers,
+    clickTriggers: Boolean(tags?.tagging) || triggered('click'),
+    submitTriggers: Boolean(tags?.tagging) || triggered('submit'),
+    scrollTriggers: triggered('scroll'),
+    visibleTriggers: triggered('visible'),
+    timerTriggers: triggered('timer'),
     inlineTriggers: triggers,
   };
 }

@@ -37,5 +37,11 @@ export const httpType = true;
 export const lateTypes = true;
 /** Triggers, variables and attribute tagging (`triggers`, `tagging`). */
 export const triggers = true;
+/** Trigger types, each its own watcher: clicks and submits also serve attribute tagging. */
+export const clickTriggers = true;
+export const submitTriggers = true;
+export const scrollTriggers = true;
+export const visibleTriggers = true;
+export const timerTriggers = true;
 /** Triggers, variables and attribute tagging are in this file rather than loaded as acquaint-triggers.js. */
 export const inlineTriggers = false;

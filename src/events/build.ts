@@ -24,6 +24,16 @@ const library = { name: 'acquaint', version: __VERSION__ } as const;
  * copied at build time, so what the page changes afterwards never alters an event already accepted.
  */
 export function createEventBuilder(env: BuildEnv, identity: () => Identity) {
+  // A burst of events shares its millisecond and its page: each written once, not per event.
+  let lastMs = NaN;
+  let lastTimestamp = '';
+  let lastPage: PageContext | undefined;
+  const timestamp = (ms: number): string => (ms === lastMs ? lastTimestamp : ((lastMs = ms), (lastTimestamp = new Date(ms).toISOString())));
+  const page = (): PageContext => {
+    const now = env.page();
+    const same = lastPage && now.url === lastPage.url && now.title === lastPage.title && now.referrer === lastPage.referrer && now.path === lastPage.path;
+    return same ? lastPage! : (lastPage = now);
+  };
   const build = (type: AcquaintEvent['type'], name: Partial<Pick<AcquaintEvent, 'event' | 'name'>>, properties: Record<string, unknown>): AcquaintEvent => {
     const { anonymousId, userId, sessionId, landing } = identity();
     return {
@@ -33,9 +43,9 @@ export function createEventBuilder(env: BuildEnv, identity: () => Identity) {
       anonymousId,
       userId,
       messageId: env.uuid(),
-      timestamp: new Date(env.now()).toISOString(),
+      timestamp: timestamp(env.now()),
       // Stamped again with the state used when the consent gate releases the event.
-      context: { page: env.page(), sessionId, ...landingContext(landing), consent: {}, library },
+      context: { page: page(), sessionId, ...landingContext(landing), consent: {}, library },
     };
   };
   return {
@@ -50,7 +60,8 @@ export function createEventBuilder(env: BuildEnv, identity: () => Identity) {
     /** A page view; a single-page app's views name the previous view's URL as `referrer`. */
     page(properties: Record<string, unknown>, previousUrl?: string): AcquaintEvent {
       const event = build('page', typeof properties.name === 'string' ? { name: properties.name } : {}, {});
-      if (previousUrl !== undefined) event.context.page.referrer = previousUrl;
+      // A copy: the page context is shared with the events before.
+      if (previousUrl !== undefined) event.context.page = { ...event.context.page, referrer: previousUrl };
       const { url, path, referrer, title } = event.context.page;
       event.properties = { url, path, referrer, title, ...(toJsonSafe(properties) as Record<string, unknown>) };
       return event;

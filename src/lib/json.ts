@@ -8,10 +8,12 @@ const MAX_DEPTH = 32;
  * strings, non-finite numbers null, bigints strings. `omitKey` is left out at the top level.
  */
 export function toJsonSafe(value: unknown, omitKey?: string): unknown {
-  return copy(value, new WeakSet<object>(), 0, omitKey);
+  return copy(value, [], 0, omitKey);
 }
 
-function copy(value: unknown, seen: WeakSet<object>, depth: number, omitKey?: string): unknown {
+// `within`: the objects being copied around this value. A value that is one of them is a cycle;
+// a short array, as deep as the value (32 at most), costs less than a WeakSet per call.
+function copy(value: unknown, within: object[], depth: number, omitKey?: string): unknown {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -27,24 +29,24 @@ function copy(value: unknown, seen: WeakSet<object>, depth: number, omitKey?: st
   }
   if (value === null) return null;
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
-  if (depth >= MAX_DEPTH || seen.has(value)) return undefined;
+  if (depth >= MAX_DEPTH || within.includes(value)) return undefined;
   if (Array.isArray(value)) {
-    seen.add(value);
+    within.push(value);
     const out = value.map((item) => {
-      const safe = copy(item, seen, depth + 1);
+      const safe = copy(item, within, depth + 1);
       return safe === undefined ? null : safe;
     });
-    seen.delete(value);
+    within.pop();
     return out;
   }
   if (!isPlainObject(value)) return undefined;
-  seen.add(value);
+  within.push(value);
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     if (isUnsafeKey(key) || key === omitKey) continue;
-    const safe = copy(value[key], seen, depth + 1);
+    const safe = copy(value[key], within, depth + 1);
     if (safe !== undefined) out[key] = safe;
   }
-  seen.delete(value);
+  within.pop();
   return out;
 }

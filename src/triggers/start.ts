@@ -1,4 +1,4 @@
-import { configAtRuntime } from '../config/build-features';
+import * as features from '../config/build-features';
 import type { RawTags } from '../config/load';
 import { parseTags } from '../config/load-tags';
 import type { ConfigIssue } from '../config/report';
@@ -32,7 +32,7 @@ export function startTriggers(config: RawTags, host: TriggerHost, dom: TriggerDo
   };
   const issues: ConfigIssue[] = [];
   // A container's tags were parsed when it was built; the selectors still need this page to compile.
-  const parsed = configAtRuntime ? parseTags(config, issues) : (config as unknown as TagsConfig);
+  const parsed = features.configAtRuntime ? parseTags(config, issues) : (config as unknown as TagsConfig);
   const { tags, issues: found } = checkTags(parsed, compiles);
   issues.push(...found);
   if (issues.length) host.report(issues);
@@ -60,11 +60,12 @@ export function startTriggers(config: RawTags, host: TriggerHost, dom: TriggerDo
     : undefined;
 
   const stops: Stop[] = [];
-  if (armed.click.length || tagged) stops.push(watchClicks(dom, armed.click, tagged));
-  if (armed.submit.length || tagged) stops.push(watchSubmits(dom, armed.submit, tagged));
-  if (armed.scroll.length) stops.push(watchScroll(dom, armed.scroll, onNavigate));
-  if (armed.visible.length) stops.push(watchVisible(dom, armed.visible, onNavigate));
-  if (armed.timer.length) stops.push(watchTimers(dom, armed.timer));
+  // A container leaves out the watchers of trigger types its config has none of (build-features.ts).
+  if (features.clickTriggers && (armed.click.length || tagged)) stops.push(watchClicks(dom, armed.click, tagged));
+  if (features.submitTriggers && (armed.submit.length || tagged)) stops.push(watchSubmits(dom, armed.submit, tagged));
+  if (features.scrollTriggers && armed.scroll.length) stops.push(watchScroll(dom, armed.scroll, onNavigate));
+  if (features.visibleTriggers && armed.visible.length) stops.push(watchVisible(dom, armed.visible, onNavigate));
+  if (features.timerTriggers && armed.timer.length) stops.push(watchTimers(dom, armed.timer));
   host.debug(`acquaint: ${tags.triggers.length} trigger(s) armed${tags.tagging ? ', attribute tagging on' : ''}`);
   return {
     stop() {
