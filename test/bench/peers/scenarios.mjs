@@ -36,6 +36,8 @@ export async function open({ browser, server, strays }, sdk, { run = 0, onScript
 // past `limitMs` stops early (checked every 16 calls): RudderStack takes ~10 ms a call, and its
 // renderer crashed two minutes into 10,000.
 const trackLoop = (page, name, count, limitMs = Infinity) => page.evaluate(({ name, count, limitMs }) => new Promise((resolve) => setTimeout(() => {
+  window.gc?.();
+  window.heapBefore = performance.memory?.usedJSHeapSize ?? 0;
   const start = performance.now();
   let calls = 0;
   while (calls < count) {
@@ -84,13 +86,15 @@ export async function trackCost(env, sdk, { count, times, budgetMs, limitMs }) {
     try {
       const { ms, calls, heap } = await trackLoop(page, name, count, limitMs);
       await settle(env.server, { done: () => arrived.count >= calls, quietMs: 2000, timeoutMs: 6000 });
+      // What stays once delivery settled: the heap after a full collection, less the one before the loop.
+      const kept = await page.evaluate(() => (window.gc?.(), (performance.memory?.usedJSHeapSize ?? 0) - window.heapBefore));
       // Tasks outside the loop: what the SDK did on the main thread on its own (start-up, batching, sending).
       const longest = await page.evaluate(() => {
         const { start, end } = window.loop;
         const others = window.longTasks.filter((t) => t.startTime >= end || t.startTime + t.duration <= start);
         return Math.max(0, ...others.map((t) => t.duration));
       });
-      results.push({ usPerCall: (ms * 1000) / calls, calls, longest, heap, delivered: arrived.count });
+      results.push({ usPerCall: (ms * 1000) / calls, calls, longest, heap, kept, delivered: arrived.count });
     } finally {
       await context.close();
     }
@@ -101,6 +105,7 @@ export async function trackCost(env, sdk, { count, times, budgetMs, limitMs }) {
     usPerCall: median(results.map((r) => r.usPerCall)),
     longestMs: median(results.map((r) => r.longest)),
     heap: median(results.map((r) => r.heap)),
+    kept: median(results.map((r) => r.kept)),
     delivered: median(results.map((r) => r.delivered)),
   };
 }

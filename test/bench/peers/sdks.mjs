@@ -4,6 +4,7 @@
 // Every snippet tracks `bench.first` at load, calls `bench.markReady` from the SDK's ready
 // callback and defines `bench.track(name, properties)` for the bench loops.
 import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
@@ -37,6 +38,51 @@ const acquaint = {
   bench.track = function (name, properties) { acquaint.track(name, properties); };
 </script>
 <script async src="/acquaint.js" data-config="/bench-tags.json" onload="acquaint.ready().then(bench.markReady)"></script>`,
+};
+
+/** `acquaint build config --out dir`: a container, as a site would deploy it. */
+const buildContainer = (config, dir) => async () => {
+  mkdirSync(dir, { recursive: true });
+  execFileSync(process.execPath, [`${repo}dist/cli.mjs`, 'build', config, '--out', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+};
+
+// The container build (`acquaint build`) of the same one-destination config: no config request,
+// only the code that config uses.
+/** @type {Sdk} */
+const acquaintContainer = {
+  id: 'acquaint-container',
+  label: 'acquaint, container build',
+  setup: 'the container of test/bench/peers/bench-tags.json (`acquaint build`), no data-config',
+  mounts: { '/container/': `${cache}container/` },
+  head: `
+<script>
+  window.dataLayer = window.dataLayer || [];
+  dataLayer.push({ event: bench.first });
+  bench.track = function (name, properties) { acquaint.track(name, properties); };
+</script>
+<script async src="/container/acquaint.js" onload="acquaint.ready().then(bench.markReady)"></script>`,
+  prepare: buildContainer(`${here}bench-tags.json`, `${cache}container/`),
+};
+
+// The demo's container (banner, Consent Mode, audiences, caps, hashing, five triggers, GA4 and Meta
+// stand-ins), for a visitor who accepted everything: the page's Consent Mode update says so before
+// acquaint loads, so the banner stays away and events flow to the collector.
+/** @type {Sdk} */
+const acquaintDemo = {
+  id: 'acquaint-demo',
+  label: 'acquaint, container build of the demo config',
+  setup: 'the container of demo/tags.json, all purposes granted by the page (gtag consent update), GA4 and Meta as the demo\'s local stand-ins',
+  mounts: { '/demo/': `${cache}demo/`, '/vendor/': `${repo}demo/vendor/` },
+  head: `
+<script>
+  window.dataLayer = window.dataLayer || [];
+  function gtag() { dataLayer.push(arguments); }
+  gtag('consent', 'update', { analytics_storage: 'granted', ad_storage: 'granted', ad_user_data: 'granted', ad_personalization: 'granted', personalization_storage: 'granted' });
+  dataLayer.push({ event: bench.first });
+  bench.track = function (name, properties) { acquaint.track(name, properties); };
+</script>
+<script async src="/demo/acquaint.js" onload="acquaint.ready().then(bench.markReady)"></script>`,
+  prepare: buildContainer(`${repo}demo/tags.json`, `${cache}demo/`),
 };
 
 // Segment's snippet, trimmed to its buffering stub: `_cdn` is the documented custom-proxy
@@ -152,4 +198,4 @@ const analytics = {
 };
 
 /** In table order; the first is the baseline every ratio is taken against. */
-export const sdks = [floor, acquaint, segment, rudderstack, analytics];
+export const sdks = [floor, acquaint, acquaintContainer, acquaintDemo, segment, rudderstack, analytics];

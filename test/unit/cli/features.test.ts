@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import * as generic from '../../../src/config/build-features';
+import { featuresModule, featuresOf, type CompiledConfig } from '../../../src/cli/features';
+
+const http = { id: 'c', type: 'http', purposes: ['analytics'], settings: { url: '/v1' } };
+const compiled = (config: CompiledConfig['config'], destinations: CompiledConfig['destinations'] = [http], tags?: CompiledConfig['tags']): CompiledConfig =>
+  ({ config, destinations, issues: [], notes: [], ...(tags ? { tags } : {}) });
+const on = (features: Record<string, boolean>) => Object.keys(features).filter((name) => features[name]).sort();
+
+describe('featuresOf', () => {
+  it('a config with one http destination needs the http type and redaction, nothing else', () => {
+    expect(on(featuresOf(compiled({ version: 1 })))).toEqual(['httpType', 'redact']);
+  });
+
+  it('names each part the config uses', () => {
+    const features = featuresOf(compiled(
+      { version: 1, debug: true, consent: { tcf: { analytics: [1] }, gpp: {}, consentMode: true, banner: {} }, audiences: [{ id: 'a', all: [{ trait: 'plan', equals: 'x' }] }], identity: { serverIdUrl: '/id', hashTraits: ['email'] } },
+      [{ ...http, redact: false, caps: [{ event: 'x', max: 1, per: 'session' }], fields: ['properties'] }, { id: 'm', type: 'meta-pixel', purposes: ['marketing'], settings: {}, redact: false }, { id: 'crm', type: 'my-crm', purposes: ['analytics'], settings: {}, redact: false }] as CompiledConfig['destinations'],
+      { variables: {}, tagging: false, triggers: [{ path: 'triggers[0]', trigger: { type: 'scroll', percent: [50], event: 'depth' } }] },
+    ));
+    expect(on(features)).toEqual(['audiences', 'banner', 'caps', 'consentMode', 'debugTrace', 'fieldLists', 'gpp', 'hashing', 'httpType', 'inlineTriggers', 'lateTypes', 'scrollTriggers', 'serverId', 'tcf', 'triggers']);
+    // Every destination says redact: false: no redactor.
+    expect(features.redact).toBe(false);
+  });
+
+  it('attribute tagging needs the click and submit watchers', () => {
+    const features = featuresOf(compiled({ version: 1 }, [http], { variables: {}, triggers: [], tagging: true }));
+    expect([features.clickTriggers, features.submitTriggers, features.scrollTriggers, features.triggers, features.inlineTriggers]).toEqual([true, true, false, true, true]);
+  });
+
+  it('Meta Pixel alone still hashes (its advanced matching)', () => {
+    expect(featuresOf(compiled({ version: 1 }, [{ id: 'm', type: 'meta-pixel', purposes: ['marketing'], settings: {} }] as CompiledConfig['destinations'])).hashing).toBe(true);
+  });
+
+  it('writes the flags module with exactly the names of config/build-features.ts', () => {
+    const code = featuresModule(featuresOf(compiled({ version: 1 })));
+    expect([...code.matchAll(/^export const (\w+) = (true|false);$/gm)].map((m) => m[1]).sort()).toEqual(Object.keys(generic).sort());
+    expect(code).toContain('export const configAtRuntime = false;');
+  });
+});
