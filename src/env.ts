@@ -19,7 +19,7 @@ export interface Env extends Platform, BuildEnv {
 }
 
 /**
- * The browser's Env. This file and runtime.ts are the only ones that read browser globals;
+ * The browser's Env. This file and install.ts are the only ones that read browser globals;
  * everything else gets them through this object.
  */
 export function browserEnv(script?: HTMLScriptElement | null): Env {
