@@ -53,7 +53,7 @@ const acquaintContainer = {
   id: 'acquaint-container',
   label: 'acquaint, container build',
   setup: 'the container of test/bench/peers/bench-tags.json (`acquaint build`), no data-config',
-  mounts: { '/container/': `${cache}container/` },
+  mounts: { '/container/': `${cache}container` },
   head: `
 <script>
   window.dataLayer = window.dataLayer || [];
@@ -72,7 +72,7 @@ const acquaintDemo = {
   id: 'acquaint-demo',
   label: 'acquaint, container build of the demo config',
   setup: 'the container of demo/tags.json, all purposes granted by the page (gtag consent update), GA4 and Meta as the demo\'s local stand-ins',
-  mounts: { '/demo/': `${cache}demo/`, '/vendor/': `${repo}demo/vendor/` },
+  mounts: { '/demo/': `${cache}demo`, '/vendor/': `${repo}demo/vendor` },
   head: `
 <script>
   window.dataLayer = window.dataLayer || [];
