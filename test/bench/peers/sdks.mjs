@@ -25,19 +25,22 @@ const floor = {
 <script>bench.track = function (name, properties) { floor.track(name, properties); };</script>`,
 };
 
+/** acquaint's snippet: the first event pushed before it loads, ready from its own `ready()`. */
+const acquaintHead = (attributes) => `
+<script>
+  window.dataLayer = window.dataLayer || [];
+  dataLayer.push({ event: bench.first });
+  bench.track = function (name, properties) { acquaint.track(name, properties); };
+</script>
+<script async ${attributes} onload="acquaint.ready().then(bench.markReady)"></script>`;
+
 /** @type {Sdk} */
 const acquaint = {
   id: 'acquaint',
   label: 'acquaint',
   setup: 'dist/acquaint.js, config test/bench/peers/bench-tags.json (all granted, one http destination, default delivery)',
   mounts: { '/acquaint.js': `${repo}dist/acquaint.js`, '/bench-tags.json': `${here}bench-tags.json` },
-  head: `
-<script>
-  window.dataLayer = window.dataLayer || [];
-  dataLayer.push({ event: bench.first });
-  bench.track = function (name, properties) { acquaint.track(name, properties); };
-</script>
-<script async src="/acquaint.js" data-config="/bench-tags.json" onload="acquaint.ready().then(bench.markReady)"></script>`,
+  head: acquaintHead('src="/acquaint.js" data-config="/bench-tags.json"'),
 };
 
 /** `acquaint build config --out dir`: a container, as a site would deploy it. */
@@ -54,13 +57,7 @@ const acquaintContainer = {
   label: 'acquaint, container build',
   setup: 'the container of test/bench/peers/bench-tags.json (`acquaint build`), no data-config',
   mounts: { '/container/': `${cache}container` },
-  head: `
-<script>
-  window.dataLayer = window.dataLayer || [];
-  dataLayer.push({ event: bench.first });
-  bench.track = function (name, properties) { acquaint.track(name, properties); };
-</script>
-<script async src="/container/acquaint.js" onload="acquaint.ready().then(bench.markReady)"></script>`,
+  head: acquaintHead('src="/container/acquaint.js"'),
   prepare: buildContainer(`${here}bench-tags.json`, `${cache}container/`),
 };
 
