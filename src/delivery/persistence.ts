@@ -7,7 +7,7 @@ import { createUnloadNotes } from './unload-notes';
 export const QUEUE_DATABASE = 'acquaint-queue';
 const TAB_LOCK = 'acquaint-tab:';
 const ADOPT_LOCK = 'acquaint-adopt';
-const COMMIT_SIZE = 100;
+const COMMIT_SIZE = 50;
 
 export type Orphan = 'adopt' | 'drop' | 'leave';
 
@@ -38,8 +38,9 @@ export function createPersistence(env: Platform, tabId: string, debug: (message:
   let enabling: Promise<{ adopted: QueueRecord[]; dropped: QueueRecord[] }> | undefined;
 
   // Changes made in one task go to IndexedDB together (a push loop is one transaction, or a
-  // few: at most COMMIT_SIZE records per task; 100 keeps each task well under 50 ms, where 500
-  // took 60-100 ms on 2 cores after a burst of 10,000), and
+  // few: at most COMMIT_SIZE records per task; each put or delete costs the main thread about
+  // 0.1-0.2 ms on 2 cores, so 50 leaves room for a batch send in the same task, where 100 gave
+  // 50-57 ms tasks after a burst of 10,000), and
   // a record delivered before its write lands is never written at all.
   let changes = new Map<string, QueueRecord | null>();
   let committing = false;

@@ -45,7 +45,7 @@ describe('delivery on pagehide', () => {
 });
 
 describe('delivery: writes to IndexedDB', () => {
-  it('a burst is written at most 100 records a task, each in one call, so no task runs long', async () => {
+  it('a burst is written at most 50 records a task, each in one call, so no task runs long', async () => {
     const { open } = memoryDatabases();
     const store = open('acquaint-queue');
     const a = fakeEnv({ now: () => Date.now(), openStore: open, localStore: memoryLocalStore(), locks: fakeLocks() });
@@ -53,14 +53,14 @@ describe('delivery: writes to IndexedDB', () => {
     await acquaint.ready();
     await vi.advanceTimersByTimeAsync(10);
     const setMany = vi.spyOn(store, 'setMany');
-    for (let i = 0; i < 250; i++) acquaint.track('burst', { i });
+    for (let i = 0; i < 120; i++) acquaint.track('burst', { i });
     await Promise.resolve();
     await Promise.resolve();
     // The first slice in the burst's own task (a microtask), the rest on later tasks.
-    expect(setMany.mock.calls.map(([entries]) => entries.length)).toEqual([100]);
+    expect(setMany.mock.calls.map(([entries]) => entries.length)).toEqual([50]);
     // (A timer set during a fake tick waits at least 1 ms.)
     for (let task = 0; task < 3; task++) await vi.advanceTimersByTimeAsync(1);
-    expect(setMany.mock.calls.map(([entries]) => entries.length)).toEqual([100, 100, 50]);
-    expect(store.data.size).toBe(250);
+    expect(setMany.mock.calls.map(([entries]) => entries.length)).toEqual([50, 50, 20]);
+    expect(store.data.size).toBe(120);
   });
 });
