@@ -57,7 +57,10 @@ export function createIdentityStore(env: Platform, identity: Identity, debug: (m
     },
     /** Storage is allowed: adopt what is stored (unless expired), then store ours. */
     enable(serverIdUrl?: string): Promise<void> {
-      enabling ??= (async () => {
+      if (enabling) return enabling;
+      let decided!: () => void;
+      enabling = new Promise<void>((resolve) => (decided = resolve));
+      void (async () => {
         let abandoned = false;
         try {
           const opened = (store = env.openStore?.(IDENTITY_DATABASE, 'profile'));
@@ -77,8 +80,12 @@ export function createIdentityStore(env: Platform, identity: Identity, debug: (m
               if (echoed) identity.adopt({ ...identity.get(), anonymousId: echoed }, 'storage');
             }
             claimed = true;
-            save(identity.get());
-            if (pending.size) await opened.setMany([...pending]);
+            // This tab's identity is settled, so ready() need not wait for the write; the lock is
+            // held until the write lands, so the next tab's read sees it (IndexedDB does not order
+            // one tab's read after another tab's write on its own).
+            decided();
+            savedAt = env.now();
+            await opened.setMany([[KEY, { ...identity.get() }], ...pending]);
             pending.clear();
           };
           const claiming = env.locks ? env.locks.request(LOCK, claim) : claim();
@@ -97,6 +104,7 @@ export function createIdentityStore(env: Platform, identity: Identity, debug: (m
           store = undefined;
           debug(`IndexedDB unavailable, identity stays in memory: ${String(error)}`);
         }
+        decided();
       })();
       return enabling;
     },

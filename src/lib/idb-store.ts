@@ -8,6 +8,11 @@ import type { KeyValueStore } from './platform';
  */
 export function idbStore(database: string, name: string): KeyValueStore {
   const store = createStore(database, name);
+  // Opened now rather than on the first read: the callers first wait for a Web Lock (10-20 ms
+  // on a page's first request), and opening (creating, on a first visit) takes as long.
+  Promise.resolve()
+    .then(() => store('readonly', () => undefined))
+    .catch(() => undefined); // a failure shows again, and is reported, on the first real call
   return {
     entries: () => Promise.resolve().then(() => entries(store)),
     setMany: (items) => Promise.resolve().then(() => setMany(items, store)),

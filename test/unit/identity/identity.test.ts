@@ -144,6 +144,27 @@ describe('identity in an instance', () => {
     expect(a.user().anonymousId).toBe(b.user().anonymousId);
   });
 
+  it('is ready before its profile is written, but keeps the lock until the write lands, so the next tab reads it', async () => {
+    const dbs = memoryDatabases();
+    const locks = fakeLocks();
+    const shared = dbs.open('acquaint-identity');
+    let land!: () => void;
+    const landed = new Promise<void>((resolve) => (land = resolve));
+    const reads: string[] = [];
+    const slowWrites = { ...shared, setMany: (items: [IDBValidKey, unknown][]) => landed.then(() => shared.setMany(items)) };
+    const readsOf = (tab: string) => ({ ...shared, entries: () => (reads.push(tab), shared.entries()) });
+    const a = createAcquaint({ config: config(), env: fakeEnv({ now: () => Date.now(), locks, openStore: (name: string) => (name === 'acquaint-identity' ? { ...readsOf('a'), setMany: slowWrites.setMany } : dbs.open(name)) }).env });
+    await a.ready(); // the write has not landed
+    expect(shared.data.size).toBe(0);
+    const b = createAcquaint({ config: config(), env: fakeEnv({ now: () => Date.now(), locks, openStore: (name: string) => (name === 'acquaint-identity' ? readsOf('b') : dbs.open(name)) }).env });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(reads).toEqual(['a']); // b waits for the lock
+    land();
+    await b.ready();
+    expect(reads).toEqual(['a', 'b']);
+    expect(b.user().anonymousId).toBe(a.user().anonymousId);
+  });
+
   it('forgets everything: stored profile, queue, consent choice, and starts as a first visit', async () => {
     const dbs = memoryDatabases();
     const local = memoryLocalStore();
