@@ -16,8 +16,10 @@ export const BUDGETS = {
   // (records marked as leaving during unload, no IndexedDB work in pagehide, a 5 s limit on an
   // identity database that does not answer, rescue notes kept until written). The vendor tags and
   // the triggers are separate files; issue 13's container build (and CMP support loaded only when
-  // named) is the way to 10 KB.
-  'dist/acquaint.js': 22.5 * 1024,
+  // named) is the way to 10 KB. 22.59 KB once the hot path lost its per-event copies and trees
+  // (in-place consent stamp, flat uuids, no per-push path strings) and a second tab's identity
+  // read was made to wait for the first tab's write: about 0.1 KB for 15-20% of a track().
+  'dist/acquaint.js': 22.6 * 1024,
   // The optional banner: 3.10 KB gzip measured with both layers, the shadow-root styles and English defaults.
   'dist/consent-ui.js': 3.4 * 1024,
   // Triggers, variables and attribute tagging, loaded only for a config that has them: 8.26 KB
@@ -33,7 +35,7 @@ export const BUDGETS = {
   // Container builds (`acquaint build`): acquaint.js with the config compiled in and only what it
   // uses. The demo's has its triggers inside (no acquaint-triggers.js to load). Issue 13's goals
   // are 10 KB for the demo config and 7 KB for one http destination.
-  'acquaint build demo/tags.json': 25 * 1024,
+  'acquaint build demo/tags.json': 25.1 * 1024,
   'acquaint build test/bench/peers/bench-tags.json': 15.5 * 1024,
 };
 

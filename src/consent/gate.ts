@@ -1,9 +1,9 @@
-import type { AcquaintEvent } from '../events/event';
+import { UNSTAMPED, type AcquaintEvent } from '../events/event';
 import type { ConsentChoices } from './consent';
 
-// Destinations that pass an event under the same consent state share one stamped copy,
-// so it is serialised once for all of them.
-const stamped = new WeakMap<AcquaintEvent, AcquaintEvent>();
+// An event released later under another state than its first stamp gets a copy, which the
+// destinations releasing it under that same state share, so it is serialised once for all.
+const restamped = new WeakMap<AcquaintEvent, AcquaintEvent>();
 
 /** Contract §4: a destination receives an event only while every purpose it lists is granted. */
 export function allGranted(purposes: readonly string[], state: ConsentChoices): boolean {
@@ -29,12 +29,17 @@ export interface GateOptions {
 export function createGate(options: GateOptions, initial: ConsentChoices) {
   let held: AcquaintEvent[] = [];
   let state = initial;
-  // The wire shows the state that let the event through (stamped at release).
+  // The wire shows the state that let the event through (stamped at release). The first
+  // stamp is made in place, so a burst under one state costs no copies: every destination
+  // passing the event then shares the object, and events are not changed after this.
   const stamp = (event: AcquaintEvent): AcquaintEvent => {
-    const shared = stamped.get(event);
+    const { context } = event;
+    if (context.consent === UNSTAMPED) context.consent = state;
+    if (context.consent === state) return event;
+    const shared = restamped.get(event);
     if (shared?.context.consent === state) return shared;
-    const copy = { ...event, context: { ...event.context, consent: state } };
-    stamped.set(event, copy);
+    const copy = { ...event, context: { ...context, consent: state } };
+    restamped.set(event, copy);
     return copy;
   };
 

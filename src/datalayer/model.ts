@@ -22,38 +22,40 @@ const hasOwn = (object: object, key: string): boolean => Object.prototype.hasOwn
 /*@__NO_SIDE_EFFECTS__*/
 export function createModel(onSkip: (reason: SkipReason, path: string) => void): Model {
   const root: Record<string, unknown> = {};
-  // Sources being walked right now: meeting one again means a cycle.
-  const inProgress = new WeakSet<object>();
+  // Sources being walked right now (as deep as the push, 64 at most): meeting one again means
+  // a cycle. An array costs a push less than a WeakSet.
+  const walking: object[] = [];
   const join = (path: string, key: string): string => (path ? `${path}.${key}` : key);
 
   // DLH's merge table: plain objects recurse, arrays merge index by index, anything else
-  // overwrites. Unlike DLH, only own keys are walked and unsafe keys never written.
+  // overwrites. Unlike DLH, only own keys are walked and unsafe keys never written. Paths
+  // are only made for what is reported, and for the objects walked into.
   function mergeInto(target: Container, source: object, path: string, depth: number): void {
     if (depth > MAX_DEPTH) return onSkip('too_deep', path);
-    if (inProgress.has(source)) return onSkip('cycle', path);
-    inProgress.add(source);
+    if (walking.includes(source)) return onSkip('cycle', path);
+    walking.push(source);
     try {
       for (const key of Object.keys(source)) {
-        const keyPath = join(path, key);
-        if (isUnsafeKey(key)) onSkip('unsafe_key', keyPath);
-        else put(target, key, (source as Record<string, unknown>)[key], keyPath, depth);
+        if (isUnsafeKey(key)) onSkip('unsafe_key', join(path, key));
+        else put(target, key, (source as Record<string, unknown>)[key], path, depth);
       }
     } finally {
-      inProgress.delete(source);
+      walking.pop();
     }
   }
 
-  function put(target: Container, key: string, value: unknown, path: string, depth: number): void {
+  /** `parent`: the path of `target`. */
+  function put(target: Container, key: string, value: unknown, parent: string, depth: number): void {
     const slot = target as Record<string, unknown>;
     const current = hasOwn(target, key) ? slot[key] : undefined;
     if (Array.isArray(value)) {
       const next = Array.isArray(current) ? current : [];
-      mergeInto(next, value, path, depth + 1);
+      mergeInto(next, value, join(parent, key), depth + 1);
       slot[key] = next;
     } else if (isPlainObject(value)) {
       // `_clear: true` (GTM) replaces the object instead of merging into it.
       const next = value._clear !== true && isPlainObject(current) ? current : {};
-      mergeInto(next, value, path, depth + 1);
+      mergeInto(next, value, join(parent, key), depth + 1);
       if (value._clear === true) delete next._clear;
       slot[key] = next;
     } else {
@@ -70,7 +72,7 @@ export function createModel(onSkip: (reason: SkipReason, path: string) => void):
       const child = hasOwn(node, key) ? node[key] : undefined;
       node = isPlainObject(child) ? child : (node[key] = {});
     }
-    put(node, keys[keys.length - 1]!, value, path, 1);
+    put(node, keys[keys.length - 1]!, value, keys.slice(0, -1).join('.'), 1);
   }
 
   return {
@@ -86,17 +88,17 @@ export function createModel(onSkip: (reason: SkipReason, path: string) => void):
       assign(String(path), value);
     },
     merge(source) {
-      if (inProgress.has(source)) return onSkip('cycle', '');
-      inProgress.add(source);
+      if (walking.includes(source)) return onSkip('cycle', '');
+      walking.push(source);
       try {
         for (const key of Object.keys(source)) {
           const value = source[key];
           if (key.includes('.')) assign(key, value);
           else if (isUnsafeKey(key)) onSkip('unsafe_key', key);
-          else put(root, key, value, key, 0);
+          else put(root, key, value, '', 0);
         }
       } finally {
-        inProgress.delete(source);
+        walking.pop();
       }
     },
   };

@@ -120,14 +120,14 @@ export function createOutbox(adapter: Adapter, options: OutboxOptions, env: Outb
 
   return {
     add(event: AcquaintEvent): void {
-      const record: QueueRecord = { destination: adapter.id, event, attempts: 0, owner: tabId, seq: seq++ };
-      drop(queue.add([record]), 'queue_full');
-      persistence.write([record]);
+      const added = [{ destination: adapter.id, event, attempts: 0, owner: tabId, seq: seq++ }];
+      drop(queue.add(added), 'queue_full');
+      persistence.write(added);
       wake(Math.max(retryAt, env.now() + (queue.length >= adapter.limits.maxEvents ? 0 : options.flushIntervalMs)));
     },
     /** Records a gone tab left, now ours. */
     adopt(records: QueueRecord[]): void {
-      const fresh = records.filter((r) => !queue.has(r.event));
+      const fresh = queue.missing(records);
       if (!fresh.length) return;
       drop(queue.add(fresh), 'queue_full');
       wake(Math.max(retryAt, env.now()));

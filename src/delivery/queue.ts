@@ -1,4 +1,3 @@
-import type { AcquaintEvent } from '../events/event';
 import { serializeEvent } from '../events/serialize';
 import { utf8Length } from '../lib/bytes';
 import { fitBatch } from './batch';
@@ -13,6 +12,7 @@ export interface QueueLimits {
 const byTime = (a: QueueRecord, b: QueueRecord): number =>
   a.event.timestamp < b.event.timestamp ? -1 : a.event.timestamp > b.event.timestamp ? 1 : a.seq - b.seq;
 
+const NONE: QueueRecord[] = [];
 const bytesOf = (record: QueueRecord): number => utf8Length(serializeEvent(record.event));
 
 /**
@@ -23,7 +23,6 @@ export function createQueue(limits: QueueLimits) {
   const records: QueueRecord[] = [];
   const sizes = new WeakMap<QueueRecord, number>();
   const inFlight = new Set<QueueRecord>();
-  const messageIds = new Set<string>();
   let bytes = 0;
   let unmeasured = false;
 
@@ -39,7 +38,6 @@ export function createQueue(limits: QueueLimits) {
       if (gone.has(record)) {
         bytes -= sizes.get(record) ?? 0;
         inFlight.delete(record);
-        messageIds.delete(record.event.messageId);
       } else records[kept++] = record;
     }
     records.length = kept;
@@ -74,10 +72,10 @@ export function createQueue(limits: QueueLimits) {
         const last = records[records.length - 1];
         if (last && byTime(record, last) < 0) ordered = false;
         records.push(record);
-        messageIds.add(record.event.messageId);
         unmeasured = true;
       }
       if (!ordered) records.sort(byTime);
+      if (records.length <= limits.maxEvents) return NONE;
       // Over the count bound only by what was just added: evict from the front, cheaply.
       const evicted: QueueRecord[] = [];
       while (records.length > limits.maxEvents) {
@@ -85,7 +83,6 @@ export function createQueue(limits: QueueLimits) {
         if (index < 0) break;
         const [record] = records.splice(index, 1);
         bytes -= sizes.get(record!) ?? 0;
-        messageIds.delete(record!.event.messageId);
         evicted.push(record!);
       }
       return evicted;
@@ -129,8 +126,11 @@ export function createQueue(limits: QueueLimits) {
       remove(old);
       return [...old];
     },
-    has(event: AcquaintEvent): boolean {
-      return messageIds.has(event.messageId);
+    /** Of `candidates`, those whose event is not queued here yet (a gone tab's records, adopted). */
+    missing(candidates: readonly QueueRecord[]): QueueRecord[] {
+      // Built on demand: adoption is rare, a Set kept per push would cost every event.
+      const queued = new Set(records.map((r) => r.event.messageId));
+      return candidates.filter((r) => !queued.has(r.event.messageId));
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { AcquaintEvent } from '../events/event';
+import type { AcquaintEvent, PageContext } from '../events/event';
 import { isPlainObject } from '../lib/is';
 
 // Built-in detectors. Emails also URL-encoded (`%40`), as they appear in query strings.
@@ -60,6 +60,7 @@ function redactString(value: string): string {
 
 // Copy-on-write: untouched subtrees are shared, so a clean event costs no copies.
 function redactValue(value: unknown, path: string, walk: Walk): unknown {
+  if (typeof value !== 'string' && (typeof value !== 'object' || value === null)) return value; // numbers, booleans
   if (walk.allowed?.has(path)) return value;
   if (typeof value === 'string') {
     const redacted = walk.clean(value);
@@ -107,7 +108,7 @@ export function redactEvent(event: AcquaintEvent, allowed: ReadonlySet<string> |
   const walk: Walk = { allowed: allowed?.size ? allowed : undefined, count: 0, clean };
   const properties = redactValue(event.properties, 'properties', walk) as AcquaintEvent['properties'];
   const traits = event.traits && (redactValue(event.traits, 'traits', walk) as AcquaintEvent['traits']);
-  const page = redactValue(event.context.page, 'context.page', walk) as AcquaintEvent['context']['page'];
+  const page = redactValue(event.context.page, 'context.page', walk) as PageContext;
   const campaign = event.context.campaign && (redactValue(event.context.campaign, 'context.campaign', walk) as AcquaintEvent['context']['campaign']);
   if (!walk.count) return { event, count: 0 };
   const out: AcquaintEvent = { ...event, properties, context: { ...event.context, page } };

@@ -1,6 +1,6 @@
 import { landingContext, type Landing } from '../identity/landing';
 import { toJsonSafe } from '../lib/json';
-import type { AcquaintEvent, PageContext } from './event';
+import { UNSTAMPED, type AcquaintEvent, type PageContext } from './event';
 
 declare const __VERSION__: string;
 
@@ -45,7 +45,7 @@ export function createEventBuilder(env: BuildEnv, identity: () => Identity) {
       messageId: env.uuid(),
       timestamp: timestamp(env.now()),
       // Stamped again with the state used when the consent gate releases the event.
-      context: { page: page(), sessionId, ...landingContext(landing), consent: {}, library },
+      context: { page: page(), sessionId, ...landingContext(landing), consent: UNSTAMPED, library },
     };
   };
   return {

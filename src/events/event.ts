@@ -9,6 +9,9 @@ export interface PageContext {
   title: string;
 }
 
+/** The consent of an event no gate has passed yet: the first gate to pass it stamps it in place. */
+export const UNSTAMPED: Record<string, never> = Object.freeze({});
+
 /** Contract §6: one Segment-spec event on the wire. */
 export interface AcquaintEvent {
   type: 'track' | 'page' | 'identify';

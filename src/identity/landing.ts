@@ -74,7 +74,10 @@ export function readLanding(value: unknown): Landing | undefined {
 }
 
 /** What an event's context carries of a landing: copies, and only the parts it has. */
+const NO_LANDING = Object.freeze({});
+
 export function landingContext(landing: Partial<Landing> | undefined): { campaign?: Campaign; clickIds?: ClickIds } {
+  if (!landing?.campaign && !landing?.clickIds) return NO_LANDING; // most sessions: nothing to copy per event
   const out: { campaign?: Campaign; clickIds?: ClickIds } = {};
   if (landing?.campaign) out.campaign = { ...landing.campaign };
   if (landing?.clickIds) out.clickIds = { ...landing.clickIds };

@@ -8,8 +8,12 @@ const MAX_DEPTH = 32;
  * strings, non-finite numbers null, bigints strings. `omitKey` is left out at the top level.
  */
 export function toJsonSafe(value: unknown, omitKey?: string): unknown {
-  return copy(value, [], 0, omitKey);
+  // One stack for every call (copy pushes and pops in pairs): no array per event.
+  walking.length = 0;
+  return copy(value, walking, 0, omitKey);
 }
+
+const walking: object[] = [];
 
 // `within`: the objects being copied around this value. A value that is one of them is a cycle;
 // a short array, as deep as the value (32 at most), costs less than a WeakSet per call.

@@ -6,23 +6,33 @@ export interface CryptoLike {
 // Each getRandomValues call costs microseconds in Chromium (as does randomUUID, which exists
 // only in secure contexts): random bytes are drawn for 256 ids at a time, from the same source.
 const POOL = 4096;
-const HEX = Array.from({ length: 256 }, (_, byte) => (byte + 0x100).toString(16).slice(1));
+const DIGITS = Array.from('0123456789abcdef', (digit) => digit.charCodeAt(0));
+const DASH = 45;
 
-/** v4 UUIDs from `crypto.getRandomValues`. */
+/**
+ * v4 UUIDs from `crypto.getRandomValues`. The text is made from its 36 character codes at
+ * once: a string joined from 20 pieces stays a tree of 13 pieces in V8 until something
+ * flattens it, about 270 bytes per id kept, and TextDecoder costs microseconds in Chromium.
+ */
 export function uuidFrom(crypto: CryptoLike): () => string {
   const pool = new Uint8Array(POOL);
+  const text: number[] = Array.from({ length: 36 }, () => 0);
   let at = POOL;
   return () => {
     if (at === POOL) {
       crypto.getRandomValues(pool);
       at = 0;
     }
-    const b = pool;
-    const i = at;
+    let out = 0;
+    for (let n = 0; n < 16; n++) {
+      if (n === 4 || n === 6 || n === 8 || n === 10) text[out++] = DASH;
+      let byte = pool[at + n]!;
+      if (n === 6) byte = (byte & 0x0f) | 0x40; // version 4
+      else if (n === 8) byte = (byte & 0x3f) | 0x80; // variant 10
+      text[out++] = DIGITS[byte >> 4]!;
+      text[out++] = DIGITS[byte & 0x0f]!;
+    }
     at += 16;
-    const h = (n: number): string => HEX[b[i + n]!]!;
-    const version = HEX[(b[i + 6]! & 0x0f) | 0x40]!;
-    const variant = HEX[(b[i + 8]! & 0x3f) | 0x80]!;
-    return `${h(0)}${h(1)}${h(2)}${h(3)}-${h(4)}${h(5)}-${version}${h(7)}-${variant}${h(9)}-${h(10)}${h(11)}${h(12)}${h(13)}${h(14)}${h(15)}`;
+    return String.fromCharCode.apply(null, text);
   };
 }

@@ -40,8 +40,8 @@ export function builtInRoot(name: string): string | undefined {
   return spec.open !== undefined && rest.startsWith(spec.open) && rest.length > spec.open.length ? root : undefined;
 }
 
-/** Every fixed built-in name, for did-you-mean hints. */
-export const FIXED_NAMES: readonly string[] = Object.entries(BUILT_IN).flatMap(([root, { names, open }]) => [
+/** Every fixed built-in name, for did-you-mean hints. (Pure: a container without triggers drops it.) */
+export const FIXED_NAMES: readonly string[] = /*#__PURE__*/ Object.entries(BUILT_IN).flatMap(([root, { names, open }]) => [
   ...names.map((name) => `${root}.${name}`),
   ...(open ? [`${root}.${open}<name>`] : []),
 ]);

@@ -201,6 +201,20 @@ describe('createRules', () => {
     expect(r.apply(event())).toEqual({ skip: 'capped' });
   });
 
+  it('cleans and counts a page context shared by a burst on every event', () => {
+    const rules = createRules('c', {}, memoryCaps().caps, sha256);
+    const page = { url: 'https://shop.example/?email=a%40b.example', path: '/', referrer: '', title: 'Shop' };
+    const shared = (n: number) => event({ messageId: `m-${n}` }, page);
+    const first = sent(rules.apply({ ...shared(1), context: { ...shared(1).context, page } }));
+    const second = sent(rules.apply({ ...shared(2), context: { ...shared(2).context, page } }));
+    expect(first.event.context.page.url).toBe('https://shop.example/?email=%5Bemail%5D');
+    expect(second.event.context.page).toEqual(first.event.context.page);
+    expect([first.redacted, second.redacted]).toEqual([1, 1]);
+    const clean = sent(rules.apply(event({}, { url: 'https://shop.example/' })));
+    expect(clean.event.context.page.url).toBe('https://shop.example/');
+    expect(clean.redacted).toBe(0);
+  });
+
   it('redacts by default, not with redact: false, and lets redact.allow through', () => {
     const pii = event({ properties: { contact: 'ada@example.com' } });
     expect(sent(rules({}).apply(pii)).event.properties.contact).toBe('[email]');
