@@ -55,6 +55,7 @@ test.describe('delivery limits', () => {
   });
 
   test('by default a queue holds at most 10,000 events: the oldest beyond are dropped as queue_full', async ({ page }) => {
+    test.setTimeout(60_000);
     const { app } = collectors;
     // No maxQueueEvents: the default applies (bytes raised so only the count bound acts).
     await openDurable(page, collectors, { delivery: { ...FAST, maxQueueBytes: 50_000_000 } });
@@ -63,7 +64,8 @@ test.describe('delivery limits', () => {
     await waitForReport(page, { type: 'error', retry: true });
     await expect.poll(() => droppedIds(page, 'queue_full')).toHaveLength(10);
     await app.up();
-    const events = await waitForPrefix(app, 'dflt', 10_000);
+    // One request at a time, each at most 100 KB: 10,000 events take a few dozen round trips.
+    const events = await waitForPrefix(app, 'dflt', 10_000, 40_000);
     expect(events[0]!.event).toBe('dflt_10');
   });
 
