@@ -35,7 +35,9 @@ export const BUDGETS = {
   // Container builds (`acquaint build`): acquaint.js with the config compiled in and only what it
   // uses. The demo's has its triggers inside (no acquaint-triggers.js to load). Issue 13's goals
   // are 10 KB for the demo config and 7 KB for one http destination.
-  'acquaint build demo/tags.json': 25.1 * 1024,
+  // 24.20 KB once a container's in-page trigger check became selectors only (the names, cycles
+  // and regexes were checked by `acquaint build`).
+  'acquaint build demo/tags.json': 24.5 * 1024,
   'acquaint build test/bench/peers/bench-tags.json': 15.5 * 1024,
 };
 

@@ -1,3 +1,4 @@
+import * as features from '../config/build-features';
 import { formatPath, type ConfigIssue } from '../config/report';
 import type { TriggerConfig, VariableConfig } from '../config/tags-schema';
 import { nearest } from '../lib/distance';
@@ -19,6 +20,8 @@ function unknownName(name: string, variables: readonly string[]): string {
  * did-you-mean), variable cycles, names a trigger of this type never sets, regexes and, where
  * `compiles` is given (in the page), selectors. A variable or trigger with a problem is left
  * out; whatever used a left-out variable is left out too. Pure: used by the page and the CLI.
+ * A container's config was checked when it was built: in it, only the selectors are (they
+ * need this page's engine), and the code for the rest is left out.
  */
 export function checkTags(tags: TagsConfig, compiles?: (selector: string) => boolean): { tags: TagsConfig; issues: ConfigIssue[] } {
   const issues: ConfigIssue[] = [];
@@ -31,7 +34,7 @@ export function checkTags(tags: TagsConfig, compiles?: (selector: string) => boo
   for (const name of names) {
     const variable = variables[name]!;
     if (variable.type === 'dom' && compiles && !compiles(variable.selector)) add(['variables', name, 'selector'], `invalid CSS selector ${JSON.stringify(variable.selector)}`);
-    else for (const used of variableNames(variable)) if (!builtInRoot(used) && !hasOwn(variables, used)) add(['variables', name, 'input'], unknownName(used, names));
+    else if (features.configAtRuntime) for (const used of variableNames(variable)) if (!builtInRoot(used) && !hasOwn(variables, used)) add(['variables', name, 'input'], unknownName(used, names));
     if (issues.some((issue) => issue.path.startsWith(`variables.${name}.`))) bad.add(name);
   }
   // Cycles: a variable that reaches itself through lookups.
@@ -46,7 +49,7 @@ export function checkTags(tags: TagsConfig, compiles?: (selector: string) => boo
     if (!variable) return;
     for (const used of variableNames(variable)) if (hasOwn(variables, used)) visit(used, [...trail, name]);
   };
-  for (const name of names) visit(name, []);
+  if (features.configAtRuntime) for (const name of names) visit(name, []);
   // A variable that uses a left-out one is left out too (until nothing changes).
   for (let changed = true; changed; ) {
     changed = false;
@@ -62,6 +65,7 @@ export function checkTags(tags: TagsConfig, compiles?: (selector: string) => boo
   const known = (name: string): boolean => builtInRoot(name) !== undefined || hasOwn(variables, name);
   const nameProblem = (name: string, trigger: TriggerConfig): string | undefined => {
     if (bad.has(name)) return `{{${name}}} is left out: see variables.${name}`;
+    if (!features.configAtRuntime) return undefined;
     if (!known(name)) return unknownName(name, Object.keys(variables));
     const scoped = SCOPED_BY[builtInRoot(name) ?? ''];
     return scoped && scoped !== trigger.type ? `{{${name}}} is set only by ${scoped} triggers, not by ${trigger.type}` : undefined;
@@ -74,6 +78,7 @@ export function checkTags(tags: TagsConfig, compiles?: (selector: string) => boo
       const at = `${path}.when[${index}]`;
       const problem = nameProblem(condition.var, trigger);
       if (problem) add(`${at}.var`, problem.replace(/\{\{(.*?)\}\}/g, '"$1"'));
+      if (!features.configAtRuntime) return;
       if (condition.op === 'regex' && !compilesRegex(String(condition.value))) add(`${at}.value`, `invalid regular expression ${JSON.stringify(condition.value)}`);
       if ((condition.op === 'gt' || condition.op === 'lt') && !Number.isFinite(Number(condition.value))) add(`${at}.value`, `"${condition.op}" compares numbers: expected a number`);
     });

@@ -64,7 +64,7 @@ test.describe('delivery limits', () => {
     await waitForReport(page, { type: 'error', retry: true });
     await expect.poll(() => droppedIds(page, 'queue_full')).toHaveLength(10);
     await app.up();
-    // One request at a time, each at most 100 KB: 10,000 events take a few dozen round trips.
+    // One request at a time, each at most 200 KB: 10,000 events take a few dozen round trips.
     const events = await waitForPrefix(app, 'dflt', 10_000, 40_000);
     expect(events[0]!.event).toBe('dflt_10');
   });

@@ -72,6 +72,9 @@ describe('acquaint build', { timeout: 30_000 }, () => {
     // Triggers compiled in: no acquaint-triggers.js to fetch.
     expect(code_).toContain('data-acquaint-event');
     expect(code_).not.toContain('"acquaint-triggers.js"');
+    // The page checks only the selectors: names, cycles and regexes were checked by the build.
+    expect(code_).toContain('invalid CSS selector');
+    for (const checked in { 'did you mean': 0, 'variable cycle': 0, 'invalid regular expression': 0 }) expect(code_).not.toContain(checked);
     expect(code_).toContain('consent-ui.js');
     expect(await read('consent-ui.js')).toBe(await readFile(join(root, 'dist/consent-ui.js'), 'utf8'));
     const tcf = await build({ ...minimal, consent: { ...minimal.consent, tcf: { analytics: [1, 7] } } });
