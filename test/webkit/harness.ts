@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { WebDriver } from 'selenium-webdriver';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { createCollectorServer, type CollectorServer, type ReceivedEvent } from '../../demo/collector.mjs';
+import { containerFor } from '../browser/container';
 import { startWebKit, type WebKit } from './driver';
 
 export type { CollectorServer, ReceivedEvent } from '../../demo/collector.mjs';
@@ -22,6 +23,15 @@ const FIXTURES = resolve(here, '..', 'browser', 'fixtures');
 const OWN_FIXTURES = resolve(here, 'fixtures');
 // ACQUAINT_DIST points the suite at another build of the runtime (e.g. a sabotaged copy).
 const DIST = process.env.ACQUAINT_DIST ? resolve(process.env.ACQUAINT_DIST) : resolve(here, '..', '..', 'dist');
+// ACQUAINT_BUILD=container: every page gets, as /acquaint.js, the container `acquaint build`
+// makes of that page's own config, and the files it loads later from beside it (as the
+// chromium-container and firefox-container Playwright projects do). WebDriver cannot intercept
+// requests, so `open` loads a page once without acquaint to read its config, builds, and loads it
+// again; the server tells the pages apart by the Referer of their script requests.
+const CONTAINER = process.env.ACQUAINT_BUILD === 'container';
+const containers = new Map<string, string>();
+const SIBLING = /^\/((?:acquaint-[a-z0-9-]+|consent-ui)\.js)$/;
+const normal = (url: string): string => new URL(url).href;
 
 export interface Site {
   /** The collector, which also serves the pages, dist/ and the vendor stand-ins. */
@@ -48,6 +58,30 @@ function withRoutes(app: CollectorServer): Map<string, string> {
       res.writeHead(200, { ...headers, 'Content-Type': 'application/json; charset=utf-8' });
       res.end(config);
       return;
+    }
+    if (CONTAINER && req.method === 'GET' && (path === '/acquaint.js' || SIBLING.test(path))) {
+      const dir = req.headers.referer ? containers.get(normal(req.headers.referer)) : undefined;
+      const name = path === '/acquaint.js' ? 'acquaint.js' : SIBLING.exec(path)![1]!;
+      // No container for this page yet: `open` is reading its config (a page without acquaint).
+      if (!dir && name === 'acquaint.js') {
+        res.writeHead(200, { ...headers, 'Content-Type': 'text/javascript; charset=utf-8' });
+        res.end('/* no container for this page yet */');
+        return;
+      }
+      if (dir) {
+        // Only what the container wrote beside itself: a runtime asking for more is a bug to see.
+        readFile(resolve(dir, name)).then(
+          (body) => {
+            res.writeHead(200, { ...headers, 'Content-Type': 'text/javascript; charset=utf-8' });
+            res.end(body);
+          },
+          () => {
+            res.writeHead(404, headers);
+            res.end('');
+          },
+        );
+        return;
+      }
     }
     const own = /^\/webkit\/([a-z0-9-]+\.(html|js|json))$/.exec(path);
     if (req.method !== 'GET' || !own) return collector(req, res);
@@ -139,8 +173,23 @@ export async function ready(driver: WebDriver): Promise<void> {
 
 /** Opens `url` (on the collector) and waits for `acquaint.ready()`. */
 export async function open(driver: WebDriver, url: string): Promise<void> {
+  if (CONTAINER && !containers.has(normal(url))) {
+    await driver.get(url);
+    const text = await run(driver, pageConfig);
+    if (text === null) throw new Error(`${url} has no config to build a container from`);
+    containers.set(normal(url), await containerFor(text));
+    await driver.get('about:blank');
+  }
   await driver.get(url);
   await ready(driver);
+}
+
+/** In the page: the config the generic runtime would read there, as text. */
+function pageConfig(): Promise<string | null> {
+  const tag = [...document.scripts].find((script) => /\/acquaint\.js(\?|$)/.test(script.src));
+  const url = tag?.getAttribute('data-config');
+  if (url) return fetch(url).then((response) => (response.ok ? response.text() : null));
+  return Promise.resolve(document.getElementById('acquaint-config')?.textContent ?? null);
 }
 
 /** Tracks each name (with `{ i }`) in one task. */
