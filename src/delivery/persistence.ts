@@ -1,4 +1,5 @@
 import type { KeyValueStore, Platform } from '../lib/platform';
+import { within } from '../lib/timeout';
 import { isQueueRecord, recordKey, type QueueRecord } from './record';
 import { createUnloadNotes } from './unload-notes';
 
@@ -74,10 +75,12 @@ export function createPersistence(env: Platform, tabId: string, debug: (message:
     debug(`IndexedDB unavailable, queues stay in memory: ${String(error)}`);
   };
 
+  let abandoned = false;
   async function claimOrphans(decide: (record: QueueRecord) => Orphan) {
     const alive = await liveTabs();
     const { rescued, handedOver, done } = notes.fromGoneTabs(alive);
     const entries = new Map<IDBValidKey, unknown>(await store!.entries());
+    if (abandoned) return { adopted: [], dropped: [] }; // the notes went on without this read
     for (const record of rescued) if (!entries.has(recordKey(record))) entries.set(recordKey(record), record);
     const adopted: QueueRecord[] = [];
     const dropped: QueueRecord[] = [];
@@ -90,6 +93,19 @@ export function createPersistence(env: Platform, tabId: string, debug: (message:
     }
     await store!.delMany([...junk, ...dropped.map(recordKey)]);
     await store!.setMany(adopted.map((r) => [recordKey(r), r]));
+    done();
+    return { adopted, dropped };
+  }
+
+  // Without IndexedDB (it failed, or waits behind a transaction WebKit froze in a page of the
+  // back/forward cache): what gone tabs rescued to localStorage is still theirs to hand on.
+  // Taken into this tab's memory, whose own unload rescues again whatever it does not send.
+  async function fromNotes(decide: (record: QueueRecord) => Orphan) {
+    const alive = await liveTabs().catch(() => new Set<string>());
+    const { rescued, handedOver, done } = notes.fromGoneTabs(alive);
+    const gone = rescued.filter((r) => r.owner !== tabId && !alive.has(r.owner) && !handedOver.has(recordKey(r)));
+    const adopted = gone.filter((r) => decide(r) === 'adopt').map((r) => ({ ...r, owner: tabId }));
+    const dropped = gone.filter((r) => decide(r) === 'drop');
     done();
     return { adopted, dropped };
   }
@@ -116,13 +132,18 @@ export function createPersistence(env: Platform, tabId: string, debug: (message:
             // Held for the tab's life: its records are its own while it lives.
             void env.locks.request(TAB_LOCK + tabId, () => new Promise<never>(() => undefined));
           }
-          if (mine.length) await store.setMany(mine.map((r) => [recordKey(r), r]));
+          const opened = store;
           const claim = () => claimOrphans(decide);
-          return env.locks ? await env.locks.request(ADOPT_LOCK, claim) : await claim();
+          const claiming = (async () => {
+            if (mine.length) await opened.setMany(mine.map((r) => [recordKey(r), r]));
+            return env.locks ? env.locks.request(ADOPT_LOCK, claim) : claim();
+          })();
+          return await within(env, claiming);
         } catch (error) {
+          abandoned = true;
           store = undefined;
           debug(`IndexedDB unavailable, queues stay in memory: ${String(error)}`);
-          return { adopted: [], dropped: [] };
+          return fromNotes(decide);
         }
       })();
       return enabling;

@@ -1,5 +1,6 @@
 import * as features from '../config/build-features';
 import type { KeyValueStore, Platform } from '../lib/platform';
+import { within } from '../lib/timeout';
 import type { Identity } from './identity';
 import { readProfile, type Profile } from './profile';
 import { syncServerId } from './server-id';
@@ -12,10 +13,6 @@ const EXTRAS: ProfileExtra[] = ['audiences', 'caps'];
 const LOCK = 'acquaint-identity';
 // Activity alone is saved at most this often; identity changes are saved at once.
 const ACTIVITY_SAVE_MS = 10_000;
-// WebKit freezes a transaction of a page in the back/forward cache and every later one on the
-// database waits behind it (a tab stuck in its claim holds the lock, too). Past this, identity
-// stays in memory: ready() resolves and events flow rather than wait for ever.
-export const ENABLE_TIMEOUT_MS = 5_000;
 
 /**
  * Keeps the profile in IndexedDB once storage is allowed, and in step across tabs. Reading
@@ -88,17 +85,7 @@ export function createIdentityStore(env: Platform, identity: Identity, debug: (m
             await opened.setMany([[KEY, { ...identity.get() }], ...pending]);
             pending.clear();
           };
-          const claiming = env.locks ? env.locks.request(LOCK, claim) : claim();
-          let timer: unknown;
-          const timeout = new Promise<never>((_, reject) => {
-            timer = env.setTimeout(() => reject(new Error(`no answer in ${ENABLE_TIMEOUT_MS / 1000} s`)), ENABLE_TIMEOUT_MS);
-          });
-          try {
-            await Promise.race([claiming, timeout]);
-          } finally {
-            env.clearTimeout(timer);
-            claiming.catch(() => undefined); // settles after the timeout: nothing left to report
-          }
+          await within(env, env.locks ? env.locks.request(LOCK, claim) : claim());
         } catch (error) {
           abandoned = true;
           store = undefined;

@@ -287,6 +287,32 @@ describe('delivery', () => {
     expect([...local.data.keys()].filter((k) => k.startsWith('acquaint.rescue.'))).toEqual([]);
   });
 
+  it('sends what a gone tab rescued even when IndexedDB does not answer (WebKit froze it in a cached page): in memory, once the claim gives up', async () => {
+    const store = memoryStore();
+    const local = memoryLocalStore();
+    const locks = fakeLocks();
+    const a = fakeEnv({ now: () => Date.now(), openStore: () => store, localStore: local, locks, sendBeacon: () => false, fetch: () => new Promise(() => undefined) });
+    const tabA = createAcquaint({ config: config(), env: a.env });
+    await tabA.ready();
+    await vi.advanceTimersByTimeAsync(10);
+    tabA.track('rescued');
+    a.hidePage();
+    for (const lock of (await locks.query()).held!) locks.release(lock.name!);
+
+    const frozen = { ...store, entries: () => new Promise<never>(() => undefined) };
+    const second = scripted();
+    const b = fakeEnv({ fetch: second.fetch, now: () => Date.now(), openStore: () => frozen, localStore: local, locks });
+    const tabB = createAcquaint({ config: config(), env: b.env });
+    // 5 s for the identity database, then 5 s for the queue's.
+    await vi.advanceTimersByTimeAsync(9_900);
+    expect(second.calls).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1_200); // the claim gave up: the note's records, from memory
+    await tabB.ready();
+    await tabB.flush();
+    expect(second.calls.flatMap((c) => c.ids)).toHaveLength(1);
+    expect([...local.data.keys()].filter((k) => k.startsWith('acquaint.rescue.'))).toEqual([]);
+  });
+
   it('keeps the rescue note of a gone tab until what it rescued is written, so a stuck write loses nothing', async () => {
     const store = memoryStore();
     const local = memoryLocalStore();
