@@ -106,7 +106,9 @@ export function createPersistence(env: Platform, tabId: string, debug: (message:
     const gone = rescued.filter((r) => r.owner !== tabId && !alive.has(r.owner) && !handedOver.has(recordKey(r)));
     const adopted = gone.filter((r) => decide(r) === 'adopt').map((r) => ({ ...r, owner: tabId }));
     const dropped = gone.filter((r) => decide(r) === 'drop');
-    done();
+    // A record left for later (its consent still pending) keeps the notes for a later page:
+    // what is adopted here may then be sent twice, never lost.
+    if (adopted.length + dropped.length === gone.length) done();
     return { adopted, dropped };
   }
 
