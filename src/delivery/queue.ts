@@ -12,6 +12,7 @@ export interface QueueLimits {
 const byTime = (a: QueueRecord, b: QueueRecord): number =>
   a.event.timestamp < b.event.timestamp ? -1 : a.event.timestamp > b.event.timestamp ? 1 : a.seq - b.seq;
 
+// What `add` evicted when nothing was: shared, and never changed by its callers.
 const NONE: QueueRecord[] = [];
 const bytesOf = (record: QueueRecord): number => utf8Length(serializeEvent(record.event));
 

@@ -73,9 +73,9 @@ export function readLanding(value: unknown): Landing | undefined {
   return { ...landingContext({ campaign: pick(CAMPAIGN, fromObject(campaign)), clickIds: pick(CLICK_IDS, fromObject(clickIds)) }), at: value.at };
 }
 
-/** What an event's context carries of a landing: copies, and only the parts it has. */
 const NO_LANDING = Object.freeze({});
 
+/** What an event's context carries of a landing: copies, and only the parts it has. */
 export function landingContext(landing: Partial<Landing> | undefined): { campaign?: Campaign; clickIds?: ClickIds } {
   if (!landing?.campaign && !landing?.clickIds) return NO_LANDING; // most sessions: nothing to copy per event
   const out: { campaign?: Campaign; clickIds?: ClickIds } = {};

@@ -2,6 +2,8 @@ import { isPlainObject, isUnsafeKey } from './is';
 
 const MAX_DEPTH = 32;
 
+const walking: object[] = [];
+
 /**
  * A copy of `value` that JSON.stringify can always write and that later page changes cannot
  * alter: cycles, functions, symbols and exotic objects are dropped, Dates become ISO
@@ -12,8 +14,6 @@ export function toJsonSafe(value: unknown, omitKey?: string): unknown {
   walking.length = 0;
   return copy(value, walking, 0, omitKey);
 }
-
-const walking: object[] = [];
 
 // `within`: the objects being copied around this value. A value that is one of them is a cycle;
 // a short array, as deep as the value (32 at most), costs less than a WeakSet per call.
