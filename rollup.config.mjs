@@ -8,6 +8,7 @@ import { dts } from 'rollup-plugin-dts';
 import { reportSizes } from './scripts/size.mjs';
 import { configSchemas } from './scripts/config-schemas.mjs';
 import { buildFeatures } from './scripts/build-features.mjs';
+import { pageScript } from './scripts/page-script.mjs';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const define = { __VERSION__: JSON.stringify(version) };
@@ -23,8 +24,8 @@ const GENERIC = { debugTrace: false };
 export default [
   {
     input: 'src/runtime.ts',
-    output: { file: 'dist/acquaint.js', format: 'iife', sourcemap: true },
-    plugins: [buildFeatures(GENERIC), configSchemas(), nodeResolve(), transpile(true), reportSizes(['dist/acquaint.js'])],
+    output: { file: 'dist/acquaint.js', format: 'es', sourcemap: true },
+    plugins: [buildFeatures(GENERIC), configSchemas(), nodeResolve(), transpile(false), pageScript(), reportSizes(['dist/acquaint.js'])],
   },
   {
     // What `acquaint build` bundles a container from (src/cli/container.ts): the runtime as plain
@@ -36,8 +37,6 @@ export default [
       format: 'es',
       preserveModules: true,
       preserveModulesRoot: 'src',
-      // npm never packs a folder named node_modules: idb-keyval goes to vendor/.
-      entryFileNames: (chunk) => `${chunk.name.replace(/^node_modules\//, 'vendor/')}.js`,
     },
     treeshake: false,
     plugins: [configSchemas(), nodeResolve(), transpile(false)],
@@ -45,43 +44,43 @@ export default [
   {
     input: 'src/index.ts',
     output: { file: 'dist/acquaint.mjs', format: 'es', sourcemap: true },
-    external: [/^zod/, /^idb-keyval/],
+    external: [/^zod/],
     plugins: [configSchemas(), transpile(false)],
   },
   {
     input: 'src/index.ts',
     output: { file: 'dist/acquaint.d.ts', format: 'es' },
-    external: [/^zod/, /^idb-keyval/, 'virtual:config-schemas'],
+    external: [/^zod/, 'virtual:config-schemas'],
     plugins: [dts()],
   },
   {
     // The optional banner: its own file, loaded by the runtime only when the config asks for it.
     input: 'src/consent-ui/index.ts',
-    output: { file: 'dist/consent-ui.js', format: 'iife', sourcemap: true },
-    plugins: [transpile(true), reportSizes(['dist/consent-ui.js'])],
+    output: { file: 'dist/consent-ui.js', format: 'es', sourcemap: true },
+    plugins: [transpile(false), pageScript(), reportSizes(['dist/consent-ui.js'])],
   },
   {
     // `npx acquaint validate tags.json`: the config checked with the zod schema itself, in Node.
     input: 'src/cli.ts',
     output: { file: 'dist/cli.mjs', format: 'es', banner: '#!/usr/bin/env node' },
-    external: [/^zod/, /^idb-keyval/, /^node:/, /^rollup/, /^esbuild/],
+    external: [/^zod/, /^node:/, /^rollup/, /^esbuild/],
     plugins: [configSchemas({ emitEditorSchema: true }), transpile(false)],
   },
   {
     // Triggers, variables and attribute tagging: loaded only for a config that has them.
     input: 'src/chunks/triggers.ts',
-    output: { file: 'dist/acquaint-triggers.js', format: 'iife', sourcemap: true },
-    plugins: [configSchemas(), transpile(true), reportSizes(['dist/acquaint-triggers.js'])],
+    output: { file: 'dist/acquaint-triggers.js', format: 'es', sourcemap: true },
+    plugins: [configSchemas(), transpile(false), pageScript(), reportSizes(['dist/acquaint-triggers.js'])],
   },
   {
     // Debug mode's trace, for a runtime built without it: loaded when debug mode turns on.
     input: 'src/chunks/debug.ts',
-    output: { file: 'dist/acquaint-debug.js', format: 'iife', sourcemap: true },
-    plugins: [transpile(true), reportSizes(['dist/acquaint-debug.js'])],
+    output: { file: 'dist/acquaint-debug.js', format: 'es', sourcemap: true },
+    plugins: [transpile(false), pageScript(), reportSizes(['dist/acquaint-debug.js'])],
   },
   ...TAGS.map((tag) => ({
     input: `src/chunks/${tag}.ts`,
-    output: { file: `dist/acquaint-${tag}.js`, format: 'iife', sourcemap: true },
-    plugins: [transpile(true), reportSizes([`dist/acquaint-${tag}.js`])],
+    output: { file: `dist/acquaint-${tag}.js`, format: 'es', sourcemap: true },
+    plugins: [transpile(false), pageScript(), reportSizes([`dist/acquaint-${tag}.js`])],
   })),
 ];

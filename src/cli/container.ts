@@ -80,8 +80,11 @@ async function bundle(compiled: CompiledConfig, features: Features, { modulesDir
       },
     ],
   });
-  const { output } = await build.generate({ format: 'iife' });
+  // As an ES module, then wrapped by esbuild: its tree-shaking drops what rollup's left behind
+  // (rollup never takes back a declaration it once included: syncServerId stayed in every
+  // container after its only call fell to the serverId flag). Strict, as the module was.
+  const { output } = await build.generate({ format: 'es' });
   await build.close();
-  const { code } = await transform(output[0].code, { minify: true, target: 'es2020', legalComments: 'none' });
+  const { code } = await transform(output[0].code, { minify: true, target: 'es2020', legalComments: 'none', format: 'iife', treeShaking: true, banner: '"use strict";' });
   return code;
 }
