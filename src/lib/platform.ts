@@ -38,7 +38,7 @@ export interface Platform extends AdapterEnv {
   onPageHide(listener: () => void): void;
   isOnline(): boolean;
   onOnline(listener: () => void): void;
-  /** A key-value store in IndexedDB (idb-keyval), or undefined where there is none. Opening it creates the database. */
+  /** A key-value store in IndexedDB (lib/idb-store.ts), or undefined where there is none. Opening it creates the database. */
   openStore?(database: string, store: string): KeyValueStore | undefined;
   /** The Web Locks API, where the browser has it. */
   locks?: LocksLike;

@@ -9,7 +9,7 @@ export const answer = (status: number, headers: Record<string, string> = {}) => 
   headers: { get: (name: string) => headers[name] ?? null },
 });
 
-/** An in-memory stand-in for the idb-keyval store, shared by every env that gets it (tabs). */
+/** An in-memory stand-in for lib/idb-store.ts, shared by every env that gets it (tabs). */
 export function memoryStore(): KeyValueStore & { data: Map<IDBValidKey, unknown> } {
   const data = new Map<IDBValidKey, unknown>();
   return {

@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
 import { createAcquaint } from '../../../src/acquaint';
-import { idbStore } from '../../../src/lib/idb-store';
+import { idbStore as storeIn } from '../../../src/lib/idb-store';
 import { fakeEnv, memoryLocalStore } from '../fake-env';
 
-// The same flows as identity.test.ts, through idb-keyval on fake-indexeddb instead of a Map.
+// The same flows as identity.test.ts, through lib/idb-store.ts on fake-indexeddb instead of a Map.
 const config = (analytics: string) => ({
   version: 1,
   autoPage: false,
@@ -12,6 +12,7 @@ const config = (analytics: string) => ({
   audiences: [{ id: 'buyer', all: [{ event: 'purchase' }] }],
   destinations: [{ id: 'collector', type: 'http', purposes: ['analytics'], settings: { url: '/v1/batch' } }],
 });
+const idbStore = (database: string, name: string) => storeIn(indexedDB, database, name);
 const databases = async () => (await indexedDB.databases()).map((d) => d.name).sort();
 
 describe('identity in IndexedDB (fake-indexeddb)', () => {
