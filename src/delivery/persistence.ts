@@ -3,8 +3,7 @@ import { within } from '../lib/timeout';
 import { isQueueRecord, recordKey, type QueueRecord } from './record';
 import { createUnloadNotes } from './unload-notes';
 
-// Its own database: idb-keyval gives each createStore one database, and the default
-// `keyval-store` may be the site's own (STYLE §3.4).
+// Its own database, apart from identity's and from any the site keeps (STYLE §3.4).
 export const QUEUE_DATABASE = 'acquaint-queue';
 const TAB_LOCK = 'acquaint-tab:';
 const ADOPT_LOCK = 'acquaint-adopt';
@@ -12,13 +11,19 @@ const COMMIT_SIZE = 50;
 
 export type Orphan = 'adopt' | 'drop' | 'leave';
 
+// Marks on a record itself, in symbol keys that neither structured clone nor JSON copies: WeakSets
+// of a burst's records kept their tables' size after it, about 25 bytes a record.
+const STORED = Symbol();
+const GONE = Symbol();
+type Marked = QueueRecord & { [STORED]?: true; [GONE]?: true };
+
 export interface Persistence {
   readonly enabled: boolean;
   /**
-   * Opens IndexedDB (only once storage is allowed), stores `mine`, and goes through the
+   * Opens IndexedDB (only once storage is allowed), stores `mine()`, and goes through the
    * records left by tabs that are gone: `decide` says which to adopt and which to drop.
    */
-  enable(mine: readonly QueueRecord[], decide: (record: QueueRecord) => Orphan): Promise<{ adopted: QueueRecord[]; dropped: QueueRecord[] }>;
+  enable(mine: () => readonly QueueRecord[], decide: (record: QueueRecord) => Orphan): Promise<{ adopted: QueueRecord[]; dropped: QueueRecord[] }>;
   write(records: readonly QueueRecord[]): void;
   remove(records: readonly QueueRecord[]): void;
   /** The page is going: keep these for the next page in a store that commits synchronously. */
@@ -41,39 +46,63 @@ export function createPersistence(env: Platform, tabId: string, debug: (message:
   // Changes made in one task go to IndexedDB together (a push loop is one transaction, or a
   // few: at most COMMIT_SIZE records per task; each put or delete costs the main thread about
   // 0.1-0.2 ms on 2 cores, so 50 leaves room for a batch send in the same task, where 100 gave
-  // 50-57 ms tasks after a burst of 10,000), and
-  // a record delivered before its write lands is never written at all.
-  let changes = new Map<string, QueueRecord | null>();
+  // 50-57 ms tasks after a burst of 10,000). A record delivered before its write is due is never
+  // written, nor deleted; a record once removed is never written again. Plain arrays: a Map
+  // keyed per record cost the hot path 5 µs a track in a 10,000 burst (keyed by string) or more
+  // (by object).
+  let puts: Marked[] = [];
+  let deletes: Marked[] = [];
   let committing = false;
-  const change = (record: QueueRecord, value: QueueRecord | null): void => {
-    if (!store) return;
+  const schedule = (): void => {
     if (!committing) {
       committing = true;
       void Promise.resolve().then(commit);
     }
-    changes.set(recordKey(record), value);
   };
+  // Deletes first: they are of delivered records, and free what IndexedDB holds of them.
   function commit(): void {
-    const puts: [IDBValidKey, unknown][] = [];
-    const deletes: IDBValidKey[] = [];
-    for (const [key, value] of changes) {
-      if (puts.length + deletes.length >= COMMIT_SIZE) break;
-      changes.delete(key);
-      if (value) puts.push([key, value]);
-      else deletes.push(key);
+    const deleting = deletes.splice(0, COMMIT_SIZE).filter((record) => record[STORED]).map(recordKey);
+    const putting: [IDBValidKey, unknown][] = [];
+    let next = 0;
+    for (; next < puts.length && deleting.length + putting.length < COMMIT_SIZE; next++) {
+      const record = puts[next]!;
+      if (record[GONE]) continue;
+      record[STORED] = true;
+      putting.push([recordKey(record), record]);
     }
-    if (puts.length) store?.setMany(puts).catch(fail);
-    if (deletes.length) store?.delMany(deletes).catch(fail);
-    if (changes.size) env.setTimeout(commit, 0);
+    puts = puts.slice(next);
+    if (deleting.length) store?.delMany(deleting).catch(fail);
+    if (putting.length) store?.setMany(putting).catch(fail);
+    if (puts.length || deletes.length) env.setTimeout(commit, 0);
     else committing = false;
   }
+  const forgetChanges = (): void => {
+    puts = [];
+    deletes = [];
+  };
 
   const fail = (error: unknown): void => {
     if (!store) return;
     store = undefined;
-    changes = new Map();
+    forgetChanges();
     debug(`IndexedDB unavailable, queues stay in memory: ${String(error)}`);
   };
+
+  // The records of tabs that are gone (not this one's, not a live tab's), as `decide` says:
+  // adopted (now this tab's), dropped, or left for later.
+  function sortOut(records: readonly QueueRecord[], alive: Set<string>, decide: (record: QueueRecord) => Orphan) {
+    const adopted: QueueRecord[] = [];
+    const dropped: QueueRecord[] = [];
+    let left = 0;
+    for (const record of records) {
+      if (record.owner === tabId || alive.has(record.owner)) continue;
+      const verdict = decide(record);
+      if (verdict === 'adopt') adopted.push({ ...record, owner: tabId });
+      else if (verdict === 'drop') dropped.push(record);
+      else left++;
+    }
+    return { adopted, dropped, left };
+  }
 
   let abandoned = false;
   async function claimOrphans(decide: (record: QueueRecord) => Orphan) {
@@ -82,17 +111,16 @@ export function createPersistence(env: Platform, tabId: string, debug: (message:
     const entries = new Map<IDBValidKey, unknown>(await store!.entries());
     if (abandoned) return { adopted: [], dropped: [] }; // the notes went on without this read
     for (const record of rescued) if (!entries.has(recordKey(record))) entries.set(recordKey(record), record);
-    const adopted: QueueRecord[] = [];
-    const dropped: QueueRecord[] = [];
     const junk: IDBValidKey[] = [];
+    const records: QueueRecord[] = [];
     for (const [key, value] of entries) {
       if (!isQueueRecord(value) || (typeof key === 'string' && handedOver.has(key))) junk.push(key);
-      else if (value.owner === tabId || alive.has(value.owner)) continue;
-      else if (decide(value) === 'adopt') adopted.push({ ...value, owner: tabId });
-      else if (decide(value) === 'drop') dropped.push(value);
+      else records.push(value);
     }
+    const { adopted, dropped } = sortOut(records, alive, decide);
     await store!.delMany([...junk, ...dropped.map(recordKey)]);
     await store!.setMany(adopted.map((r) => [recordKey(r), r]));
+    for (const record of adopted as Marked[]) record[STORED] = true;
     done();
     return { adopted, dropped };
   }
@@ -103,12 +131,10 @@ export function createPersistence(env: Platform, tabId: string, debug: (message:
   async function fromNotes(decide: (record: QueueRecord) => Orphan) {
     const alive = await liveTabs().catch(() => new Set<string>());
     const { rescued, handedOver, done } = notes.fromGoneTabs(alive);
-    const gone = rescued.filter((r) => r.owner !== tabId && !alive.has(r.owner) && !handedOver.has(recordKey(r)));
-    const adopted = gone.filter((r) => decide(r) === 'adopt').map((r) => ({ ...r, owner: tabId }));
-    const dropped = gone.filter((r) => decide(r) === 'drop');
+    const { adopted, dropped, left } = sortOut(rescued.filter((r) => !handedOver.has(recordKey(r))), alive, decide);
     // A record left for later (its consent still pending) keeps the notes for a later page:
     // what is adopted here may then be sent twice, never lost.
-    if (adopted.length + dropped.length === gone.length) done();
+    if (!left) done();
     return { adopted, dropped };
   }
 
@@ -128,16 +154,27 @@ export function createPersistence(env: Platform, tabId: string, debug: (message:
     enable(mine, decide) {
       enabling ??= (async () => {
         try {
-          store = env.openStore?.(QUEUE_DATABASE, 'records');
-          if (!store) throw new Error('IndexedDB is not available');
-          if (env.locks) {
-            // Held for the tab's life: its records are its own while it lives.
-            void env.locks.request(TAB_LOCK + tabId, () => new Promise<never>(() => undefined));
-          }
-          const opened = store;
+          const opened = env.openStore?.(QUEUE_DATABASE, 'records');
+          if (!opened) throw new Error('IndexedDB is not available');
           const claim = () => claimOrphans(decide);
           const claiming = (async () => {
-            if (mine.length) await opened.setMany(mine.map((r) => [recordKey(r), r]));
+            // Held for the tab's life: its records are its own while it lives. Granted before
+            // this tab writes any: Web Locks and IndexedDB are separate channels, and a tab that
+            // reads these records must then see this one alive, or it sends them too.
+            if (env.locks) {
+              const { locks } = env;
+              await new Promise<void>((granted) => {
+                void locks.request(TAB_LOCK + tabId, () => {
+                  granted();
+                  return new Promise<never>(() => undefined);
+                });
+              });
+            }
+            if (abandoned) return { adopted: [], dropped: [] };
+            store = opened;
+            const records = mine() as Marked[];
+            for (const record of records) record[STORED] = true;
+            if (records.length) await opened.setMany(records.map((r) => [recordKey(r), r]));
             return env.locks ? env.locks.request(ADOPT_LOCK, claim) : claim();
           })();
           return await within(env, claiming);
@@ -151,13 +188,20 @@ export function createPersistence(env: Platform, tabId: string, debug: (message:
       return enabling;
     },
     write(records) {
-      for (const record of records) change(record, record);
+      if (!store) return;
+      for (const record of records) puts.push(record);
+      schedule();
     },
     remove(records) {
-      for (const record of records) change(record, null);
+      if (!store) return;
+      for (const record of records as Marked[]) {
+        record[GONE] = true;
+        deletes.push(record);
+      }
+      schedule();
     },
     async clear() {
-      changes = new Map();
+      forgetChanges();
       const cleared = store;
       // Nothing more is written until storage is allowed again.
       store = undefined;
@@ -172,7 +216,7 @@ export function createPersistence(env: Platform, tabId: string, debug: (message:
     handedOver(records) {
       if (!store || !records.length) return;
       notes.handedOver(records);
-      for (const record of records) changes.delete(recordKey(record));
+      for (const record of records as Marked[]) record[GONE] = true;
       // Not in this task, which is pagehide: WebKit freezes a transaction begun there with the
       // page in the back/forward cache, and it blocks every later one on this database, in
       // every tab of the site (idb-keyval#180). The note above tells the next page; a page that

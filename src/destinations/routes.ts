@@ -156,7 +156,7 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, deps
     },
     /** Storage is allowed: persist the queues and take over what gone tabs left. */
     async persist(state: ConsentChoices): Promise<void> {
-      const { adopted, dropped } = await persistence.enable(routes.flatMap((r) => r.outbox.records()), decide(state));
+      const { adopted, dropped } = await persistence.enable(() => routes.flatMap((r) => r.outbox.records()), decide(state));
       for (const route of routes) route.outbox.adopt(adopted.filter((r) => r.destination === route.id));
       for (const record of dropped) {
         const known = routes.some((r) => r.id === record.destination);

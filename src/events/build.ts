@@ -24,16 +24,11 @@ const library = { name: 'acquaint', version: __VERSION__ } as const;
  * copied at build time, so what the page changes afterwards never alters an event already accepted.
  */
 export function createEventBuilder(env: BuildEnv, identity: () => Identity) {
-  // A burst of events shares its millisecond and its page: each written once, not per event.
+  // A burst of events shares its millisecond: written once, not per event (and its page: the
+  // browser env gives the same object while nothing changed).
   let lastMs = NaN;
   let lastTimestamp = '';
-  let lastPage: PageContext | undefined;
   const timestamp = (ms: number): string => (ms === lastMs ? lastTimestamp : ((lastMs = ms), (lastTimestamp = new Date(ms).toISOString())));
-  const page = (): PageContext => {
-    const now = env.page();
-    const same = lastPage && now.url === lastPage.url && now.title === lastPage.title && now.referrer === lastPage.referrer && now.path === lastPage.path;
-    return same ? lastPage! : (lastPage = now);
-  };
   const build = (type: AcquaintEvent['type'], name: Partial<Pick<AcquaintEvent, 'event' | 'name'>>, properties: Record<string, unknown>): AcquaintEvent => {
     const { anonymousId, userId, sessionId, landing } = identity();
     return {
@@ -45,7 +40,7 @@ export function createEventBuilder(env: BuildEnv, identity: () => Identity) {
       messageId: env.uuid(),
       timestamp: timestamp(env.now()),
       // Stamped again with the state used when the consent gate releases the event.
-      context: { page: page(), sessionId, ...landingContext(landing), consent: UNSTAMPED, library },
+      context: { page: env.page(), sessionId, ...landingContext(landing), consent: UNSTAMPED, library },
     };
   };
   return {

@@ -23,7 +23,7 @@ const columns = [
   ['1,000 tracked: delivered, requests', 'bulk', (r) => `${fmt(r.bulk.delivered)}, ${fmt(r.bulk.requests)} req`],
   ['20 tracked, page left: delivered', 'unload', (r) => `${r.unload.median}${r.unload.min !== r.unload.max ? ` (${r.unload.min}–${r.unload.max})` : ''}`],
   ['JS heap right after 10,000', 'track', (r, b) => `${fmt(r.track.heap / 1024 / 1024, 1)} MB${ratio(r.track.heap, b.track?.heap)}${capped(r)}`],
-  ['heap kept once delivered', 'track', (r) => `${fmt(Math.max(0, r.track.kept) / 1024 / 1024, 2)} MB${capped(r)}`],
+  ['heap kept once delivered', 'track', (r) => `${fmt(Math.max(0, r.track.kept) / 1024 / 1024, 2)} MB${r.track.dataLayer > 0 ? ` (${fmt(r.track.dataLayer / 1024 / 1024, 2)} of it \`dataLayer\`)` : ''}${capped(r)}`],
   ['external requests blocked', null, (r) => String(r.strays.length)],
 ];
 

@@ -38,6 +38,7 @@ export async function open({ browser, server, strays }, sdk, { run = 0, onScript
 const trackLoop = (page, name, count, limitMs = Infinity) => page.evaluate(({ name, count, limitMs }) => new Promise((resolve) => setTimeout(() => {
   window.gc?.();
   window.heapBefore = performance.memory?.usedJSHeapSize ?? 0;
+  window.dataLayerBefore = window.dataLayer?.length ?? 0;
   const start = performance.now();
   let calls = 0;
   while (calls < count) {
@@ -86,15 +87,25 @@ export async function trackCost(env, sdk, { count, times, budgetMs, limitMs }) {
     try {
       const { ms, calls, heap } = await trackLoop(page, name, count, limitMs);
       await settle(env.server, { done: () => arrived.count >= calls, quietMs: 2000, timeoutMs: 6000 });
-      // What stays once delivery settled: the heap after a full collection, less the one before the loop.
-      const kept = await page.evaluate(() => (window.gc?.(), (performance.memory?.usedJSHeapSize ?? 0) - window.heapBefore));
+      // What stays once delivery settled and the SDK's own after-work (IndexedDB writes and
+      // deletes) had 2 s: the heap after a full collection, less the one before the loop. Then
+      // what of it is the page's `window.dataLayer` array (acquaint's track() is a push onto it,
+      // which GTM keeps too): the same, with the array cut back to its length before the loop.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const { kept, dataLayer } = await page.evaluate(() => {
+        const heap = () => (window.gc?.(), (performance.memory?.usedJSHeapSize ?? 0) - window.heapBefore);
+        const kept = heap();
+        if (!Array.isArray(window.dataLayer) || window.dataLayer.length <= window.dataLayerBefore) return { kept, dataLayer: 0 };
+        window.dataLayer.length = window.dataLayerBefore;
+        return { kept, dataLayer: kept - heap() };
+      });
       // Tasks outside the loop: what the SDK did on the main thread on its own (start-up, batching, sending).
       const longest = await page.evaluate(() => {
         const { start, end } = window.loop;
         const others = window.longTasks.filter((t) => t.startTime >= end || t.startTime + t.duration <= start);
         return Math.max(0, ...others.map((t) => t.duration));
       });
-      results.push({ usPerCall: (ms * 1000) / calls, calls, longest, heap, kept, delivered: arrived.count });
+      results.push({ usPerCall: (ms * 1000) / calls, calls, longest, heap, kept, dataLayer, delivered: arrived.count });
     } finally {
       await context.close();
     }
@@ -106,6 +117,7 @@ export async function trackCost(env, sdk, { count, times, budgetMs, limitMs }) {
     longestMs: median(results.map((r) => r.longest)),
     heap: median(results.map((r) => r.heap)),
     kept: median(results.map((r) => r.kept)),
+    dataLayer: median(results.map((r) => r.dataLayer)),
     delivered: median(results.map((r) => r.delivered)),
   };
 }

@@ -251,6 +251,30 @@ describe('delivery', () => {
     expect(second.calls).toHaveLength(0);
   });
 
+  it('writes no record before its tab lock is granted, so a tab that reads the record sees the tab alive', async () => {
+    const store = memoryStore();
+    const locks = fakeLocks();
+    // Web Locks and IndexedDB are separate channels: tab A's lock may be seen after its writes.
+    let grant!: () => void;
+    const granted = new Promise<void>((resolve) => (grant = resolve));
+    const slowTabLock: typeof locks = { ...locks, request: (name, callback) => (name.startsWith('acquaint-tab:') ? granted.then(() => locks.request(name, callback)) : locks.request(name, callback)) };
+    const a = fakeEnv({ fetch: scripted('network', 'network').fetch, now: () => Date.now(), openStore: () => store, locks: slowTabLock });
+    const tabA = createAcquaint({ config: config(), env: a.env });
+    tabA.track('mine');
+    await tabA.flush();
+    await vi.advanceTimersByTimeAsync(10);
+    const second = scripted();
+    const b = fakeEnv({ fetch: second.fetch, now: () => Date.now(), openStore: () => store, locks });
+    const tabB = createAcquaint({ config: config(), env: b.env });
+    await tabB.ready();
+    await vi.advanceTimersByTimeAsync(10);
+    await tabB.flush();
+    expect(second.calls).toHaveLength(0);
+    grant();
+    await vi.advanceTimersByTimeAsync(10);
+    expect([...store.data.values()].map((r) => (r as { event: { event: string } }).event.event)).toEqual(['mine']);
+  });
+
   it('keeps working in memory when IndexedDB throws', async () => {
     const broken = { entries: () => Promise.reject(new DOMException('quota', 'QuotaExceededError')), setMany: () => Promise.reject(new Error('no')), delMany: () => Promise.resolve() };
     const { fetch, calls } = scripted();

@@ -44,14 +44,20 @@ describe('delivery on pagehide', () => {
   });
 });
 
+/** A tab whose queue is stored (storage allowed, the claim done). */
+async function storingTab() {
+  const { open } = memoryDatabases();
+  const store = open('acquaint-queue');
+  const a = fakeEnv({ now: () => Date.now(), openStore: open, localStore: memoryLocalStore(), locks: fakeLocks() });
+  const acquaint = createAcquaint({ config, env: a.env });
+  await acquaint.ready();
+  await vi.advanceTimersByTimeAsync(10);
+  return { store, acquaint };
+}
+
 describe('delivery: writes to IndexedDB', () => {
   it('a burst is written at most 50 records a task, each in one call, so no task runs long', async () => {
-    const { open } = memoryDatabases();
-    const store = open('acquaint-queue');
-    const a = fakeEnv({ now: () => Date.now(), openStore: open, localStore: memoryLocalStore(), locks: fakeLocks() });
-    const acquaint = createAcquaint({ config, env: a.env });
-    await acquaint.ready();
-    await vi.advanceTimersByTimeAsync(10);
+    const { store, acquaint } = await storingTab();
     const setMany = vi.spyOn(store, 'setMany');
     for (let i = 0; i < 120; i++) acquaint.track('burst', { i });
     await Promise.resolve();
@@ -62,5 +68,21 @@ describe('delivery: writes to IndexedDB', () => {
     for (let task = 0; task < 3; task++) await vi.advanceTimersByTimeAsync(1);
     expect(setMany.mock.calls.map(([entries]) => entries.length)).toEqual([50, 50, 20]);
     expect(store.data.size).toBe(120);
+  });
+
+  it('neither writes nor deletes a record delivered before its write was due; deletes what was written', async () => {
+    const { store, acquaint } = await storingTab();
+    const setMany = vi.spyOn(store, 'setMany');
+    const delMany = vi.spyOn(store, 'delMany');
+    for (let i = 0; i < 120; i++) acquaint.track('burst', { i });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(setMany.mock.calls.map(([entries]) => entries.length)).toEqual([50]);
+    // Delivered in this task, before the other 70 writes were due.
+    await acquaint.flush();
+    for (let task = 0; task < 3; task++) await vi.advanceTimersByTimeAsync(1);
+    expect(setMany.mock.calls.map(([entries]) => entries.length)).toEqual([50]);
+    expect(delMany.mock.calls.flatMap(([keys]) => keys)).toHaveLength(50);
+    expect(store.data.size).toBe(0);
   });
 });
