@@ -18,8 +18,9 @@ const transpile = (minify) => esbuild({ target: 'es2020', define, minify, legalC
 // The built-in vendor tags: each its own file next to acquaint.js, loaded when first allowed.
 const TAGS = ['script', 'ga4', 'meta-pixel'];
 
-// dist/acquaint.js loads debug mode's trace (acquaint-debug.js) only when debug mode turns on.
-const GENERIC = { debugTrace: false };
+// dist/acquaint.js loads debug mode's trace (acquaint-debug.js) only when debug mode turns on,
+// and the audience rules with `personalize` (acquaint-audiences.js) only for a config that has them.
+const GENERIC = { debugTrace: false, inlineAudiences: false };
 
 export default [
   {
@@ -71,6 +72,12 @@ export default [
     input: 'src/chunks/triggers.ts',
     output: { file: 'dist/acquaint-triggers.js', format: 'es', sourcemap: true },
     plugins: [configSchemas(), transpile(false), pageScript(), reportSizes(['dist/acquaint-triggers.js'])],
+  },
+  {
+    // Audience rules and `personalize`: loaded by dist/acquaint.js only for a config that has them.
+    input: 'src/chunks/audiences.ts',
+    output: { file: 'dist/acquaint-audiences.js', format: 'es', sourcemap: true },
+    plugins: [configSchemas(), transpile(false), pageScript(), reportSizes(['dist/acquaint-audiences.js'])],
   },
   {
     // Debug mode's trace, for a runtime built without it: loaded when debug mode turns on.

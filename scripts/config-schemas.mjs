@@ -40,9 +40,11 @@ export async function generate() {
   };
   const config = toJson(schemas.config);
   const editor = editorSchema(config, schemas, toJson);
-  // load.ts checks each destination, trigger and variable on its own: no second copy.
+  // load.ts checks each destination, trigger and variable (load-personalize.ts each personalize entry) on its own: no second copy.
   const variableName = config.properties.variables.propertyNames;
+  const personalize = config.properties.personalize.items;
   delete config.properties.destinations;
+  delete config.properties.personalize;
   delete config.properties.triggers;
   delete config.properties.variables;
   const byType = (map) => Object.fromEntries(Object.entries(map).map(([type, schema]) => [type, toJson(schema)]));
@@ -53,6 +55,7 @@ export async function generate() {
     `export const trigger = ${JSON.stringify(byType(schemas.triggers))};`,
     `export const variable = ${JSON.stringify(byType(schemas.variables))};`,
     `export const variableName = ${JSON.stringify(variableName)};`,
+    `export const personalize = ${JSON.stringify(personalize)};`,
   ].join('\n');
   return { code: `${code}\n`, editor };
 }

@@ -37,14 +37,19 @@ export const BUDGETS = {
   'dist/acquaint-meta-pixel.js': 2 * 1024,
   // Debug mode's trace, loaded only when debug mode turns on.
   'dist/acquaint-debug.js': 1 * 1024,
+  // Audience rules (windows, sessions, expiry) and `personalize`, loaded only for a config that
+  // has them: 3.35 KB, of which about 1 KB is the JSON Schema validator the core also has.
+  'dist/acquaint-audiences.js': 3.5 * 1024,
   // Container builds (`acquaint build`): acquaint.js with the config compiled in and only what it
   // uses. The demo's has its triggers inside (no acquaint-triggers.js to load). Issue 13's goals
   // are 10 KB for the demo config and 7 KB for one http destination.
   // 24.20 KB once a container's in-page trigger check became selectors only (the names, cycles
   // and regexes were checked by `acquaint build`). 24.35 and 15.34 KB with the esbuild wrapping
   // and lib/idb-store.ts above.
-  'acquaint build demo/tags.json': 24.4 * 1024,
-  'acquaint build test/bench/peers/bench-tags.json': 15.4 * 1024,
+  // 25.96 and 15.43 KB with issue 15's audience attribute and snippet copy, audience windows and
+  // expiry, and (the demo) `personalize` with four audiences labelled for the visitor.
+  'acquaint build demo/tags.json': 26 * 1024,
+  'acquaint build test/bench/peers/bench-tags.json': 15.45 * 1024,
 };
 
 // A container's budget names the command that makes it; its acquaint.js is built here to measure.

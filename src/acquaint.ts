@@ -27,6 +27,7 @@ import { createEmitter } from './lib/emitter';
 import { createTriggerHost, wantsTriggers } from './triggers/host';
 import { isPlainObject } from './lib/is';
 import { createLog } from './lib/log';
+import type { LoadedAudiences } from './personalize/announce';
 
 export interface AcquaintOptions {
   /** The config JSON (contract §4), or a promise of it; validated here (a container build: checked and compiled in). */
@@ -68,7 +69,11 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
       return;
     }
     if (!persistence.enabled) void routes.persist(consent.get());
-    if (!identityStore.enabled) void identityStore.enable(serverIdUrl).then(destinations.storageEnabled);
+    if (!identityStore.enabled) void identityStore.enable(serverIdUrl).then(storageEnabled);
+  };
+  const storageEnabled = (): void => {
+    destinations.storageEnabled();
+    audiences.storageReady();
   };
   const builder = createEventBuilder(env, () => {
     const profile = identity.touch();
@@ -79,14 +84,22 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
   const destinations = createDestinations({ env, persistence, tabId, identityStore, reports: reporter.routes, log, fail, trace: debugMode.trace });
   adapters.forEach(destinations.register);
   let early: AcquaintEvent[] = [];
+  // Whether consent comes from a CMP on the page (its answer may still be on the way).
+  let followingCmp = false;
 
   // On-device audiences: only while personalization is granted, and only on this device.
   const audiences = !features.audiences ? NO_AUDIENCES : createAudienceTracking({
     now: env.now,
     traits: () => identity.get().traits,
+    sessionId: () => identity.get().sessionId,
     personal: () => consent.get().personalization === 'granted',
+    undecided: () => followingCmp && consent.get().personalization === 'pending',
+    storable: () => consent.storageAllowed(),
     store: identityStore,
+    local: env.localStore,
+    show: env.showAudiences,
     push: (message) => void dataLayer.push(message),
+    setTimeout: env.setTimeout,
   });
 
   function accept(event: AcquaintEvent): void {
@@ -109,7 +122,7 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
     changed(state) {
       destinations.routes?.consentChanged(state);
       syncStorage();
-      if (state.personalization !== 'granted') audiences.clear();
+      audiences.consentChanged();
       signals.changed();
       emitter.emit('consent', { ...state }); // a copy: listeners must not change what gates stamp
     },
@@ -148,16 +161,20 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
     if (loaded.issues.length) reportConfigIssues(loaded.issues);
     if (loaded.config.debug || env.debug) await debugMode.enable();
     identity.configure(identityOptions(loaded.config.identity));
-    const followingCmp = signals.followsCmp(loaded.config.consent);
+    followingCmp = signals.followsCmp(loaded.config.consent);
     consent.configure(loaded.config.consent, followingCmp);
     // A choice (or an erasure) made in another tab applies here too.
     if (!followingCmp) consentRecord.onChange(consent.followStored);
     signals.configure(loaded.config.consent);
+    // The audience rules load (dist/acquaint.js: a file of their own) while the identity is read.
+    const audienceParts = features.audiences && (loaded.config.audiences?.length || loaded.personalize !== undefined) ? loadAudiences() : undefined;
     // A returning visitor who allowed storage: their stored identity first, then the events.
     serverIdUrl = loaded.config.identity?.serverIdUrl;
     if (consent.storageAllowed()) await identityStore.enable(serverIdUrl).then(destinations.storageEnabled);
     const history = loaded.config.identity;
-    audiences.configure(loaded.config.audiences, { maxEvents: history?.historyMaxEvents ?? 500, maxAgeMs: (history?.historyMaxAgeDays ?? 90) * 86_400_000 });
+    const parts = await audienceParts;
+    const personalize = parts?.personalize(loaded.personalize, loaded.config.audiences ?? [], reportConfigIssues);
+    audiences.configure(loaded.config.audiences, { maxEvents: history?.historyMaxEvents ?? 500, maxAgeMs: (history?.historyMaxAgeDays ?? 90) * 86_400_000 }, parts?.createAudiences, personalize);
     restamp(early, provisional, identity.get());
     const routes = destinations.start(loaded, consent.get(), audiences.members);
     const replay = loaded.config.autoPage === false ? early.filter((e) => e !== autoPage) : early;
@@ -178,6 +195,14 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
       });
     }
     if (triggered) triggers.start(tags);
+  }
+
+  function loadAudiences(): Promise<LoadedAudiences | undefined> {
+    const loading = env.loadAudiences?.() ?? Promise.reject(new Error('this environment has no loadAudiences'));
+    return loading.catch((error: unknown) => {
+      fail('audiences_load_failed', `acquaint-audiences.js: ${error instanceof Error ? error.message : String(error)}; no audiences`);
+      return undefined;
+    });
   }
 
   function reportConfigIssues(issues: ConfigIssue[]): void {
@@ -245,8 +270,9 @@ export type Acquaint = ReturnType<typeof createAcquaint>;
 
 // Stand-ins for the parts a container build leaves out (config/build-features.ts).
 const noTraceFile = (): Promise<never> => Promise.reject(new Error('acquaint-debug.js cannot load here'));
-const NO_AUDIENCES: ReturnType<typeof createAudienceTracking> = { configure: () => undefined, update: () => undefined, clear: () => undefined, members: () => [] };
-const NO_TRIGGERS: ReturnType<typeof createTriggerHost> = { originOf: () => undefined, navigated: () => undefined, start: () => undefined };
+const nothing = (): undefined => undefined;
+const NO_AUDIENCES: ReturnType<typeof createAudienceTracking> = { configure: nothing, storageReady: nothing, update: nothing, consentChanged: nothing, clear: nothing, members: () => [] };
+const NO_TRIGGERS: ReturnType<typeof createTriggerHost> = { originOf: nothing, navigated: nothing, start: nothing };
 
 /** A container whose config names no banner: `consent.show()` says so. */
 function withoutBanner(fail: (message: string) => void): ReturnType<typeof createBanner> {

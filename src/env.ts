@@ -8,6 +8,11 @@ import { BANNER_EVENT, type OpenBanner } from './consent-ui/types';
 import { TRIGGERS_EVENT, type LoadedTriggers } from './triggers/announce';
 import type { TraceFactory } from './events/debug-mode';
 import { DEBUG_EVENT } from './events/trace';
+import { AUDIENCES_EVENT, type LoadedAudiences } from './personalize/announce';
+import { audienceParts } from './personalize/parts';
+
+/** On `<html>`: the visitor's audiences, space-separated, for `[data-acquaint-audiences~="vip"]` in the site's CSS. */
+const AUDIENCES_ATTRIBUTE = 'data-acquaint-audiences';
 
 /** Everything acquaint needs from the platform, injected so every module runs in tests. */
 export interface Env extends Platform, BuildEnv {
@@ -17,6 +22,8 @@ export interface Env extends Platform, BuildEnv {
   loadTriggers?(): Promise<LoadedTriggers>;
   /** Loads acquaint-debug.js beside this file: debug mode's trace, for a build without it. */
   loadDebug?(): Promise<TraceFactory>;
+  /** The audience rules and `personalize`: in this file, or acquaint-audiences.js beside it. */
+  loadAudiences?(): Promise<LoadedAudiences>;
 }
 
 /**
@@ -68,6 +75,14 @@ export function browserEnv(script?: HTMLScriptElement | null): Env {
     ...(features.tcf || features.gpp ? { onLoad } : {}),
     channel: typeof BroadcastChannel === 'function' ? broadcast : undefined,
     ...(features.hashing && window.crypto?.subtle ? { sha256 } : {}),
+    ...(features.audiences
+      ? {
+          showAudiences,
+          loadAudiences: features.inlineAudiences
+            ? () => Promise.resolve(audienceParts({ document, MutationObserver: window.MutationObserver }))
+            : () => loadAnnounced<LoadedAudiences>(beside('acquaint-audiences.js'), AUDIENCES_EVENT, nonce),
+        }
+      : {}),
     ...(features.banner ? { loadBanner: (src?: string) => loadAnnounced<OpenBanner>(beside(src ?? 'consent-ui.js'), BANNER_EVENT, nonce) } : {}),
     ...(features.triggers && !features.inlineTriggers ? { loadTriggers: () => loadAnnounced<LoadedTriggers>(beside('acquaint-triggers.js'), TRIGGERS_EVENT, nonce) } : {}),
     ...(features.debugTrace ? {} : { loadDebug: () => loadAnnounced<TraceFactory>(beside('acquaint-debug.js'), DEBUG_EVENT, nonce) }),
@@ -211,6 +226,12 @@ function broadcast(name: string) {
     post: (message: unknown) => channel.postMessage(message),
     listen: (listener: (message: unknown) => void) => channel.addEventListener('message', (event) => listener(event.data)),
   };
+}
+
+function showAudiences(members: readonly string[]): void {
+  const root = document.documentElement;
+  if (members.length) root.setAttribute(AUDIENCES_ATTRIBUTE, members.join(' '));
+  else root.removeAttribute(AUDIENCES_ATTRIBUTE);
 }
 
 async function sha256(text: string): Promise<string> {

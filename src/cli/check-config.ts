@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { parseConfig } from '../config/load';
 import { parseTags } from '../config/load-tags';
+import { parsePersonalize } from '../config/load-personalize';
 import type { ConfigIssue } from '../config/report';
 import { formatPath } from '../config/report';
 import { schemas } from '../config/sources';
@@ -122,6 +123,10 @@ export function checkConfig(text: string): ConfigReport {
     const checked = checkTags(parseTags(loaded.tags, issues));
     for (const issue of [...issues, ...checked.issues]) if (!covered(issue.path)) errors.push(withHint(issue));
   }
+  // Audiences named by `personalize` and the class it needs: acquaint-audiences.js's own check.
+  const personalizeIssues: ConfigIssue[] = [];
+  parsePersonalize(loaded.personalize, loaded.config.audiences ?? [], personalizeIssues);
+  for (const issue of personalizeIssues) if (!covered(issue.path)) errors.push({ path: issue.path, message: issue.message });
   const notes = loaded.notes.map(({ path, message }) => ({ path, message }));
   return { errors, notes };
 }

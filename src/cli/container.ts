@@ -1,5 +1,6 @@
 import { parseConfig } from '../config/load';
 import { parseTags } from '../config/load-tags';
+import { parsePersonalize } from '../config/load-personalize';
 import type { ConfigIssue } from '../config/report';
 import { CHUNKED_TYPES } from '../config/destination-types';
 import { checkConfig, type Finding } from './check-config';
@@ -52,12 +53,13 @@ export async function buildContainer(text: string, sources: ContainerSources): P
 
 /** The config as the runtime would load it, its triggers and variables parsed too. */
 function compile(input: unknown): CompiledConfig | { errors: Finding[] } {
-  const { tags, ...loaded } = parseConfig(input);
+  const { tags, personalize: raw, ...loaded } = parseConfig(input);
   const issues: ConfigIssue[] = [...loaded.issues];
   const parsed = tags && parseTags(tags, issues);
+  const personalize = parsePersonalize(raw, loaded.config.audiences ?? [], issues);
   if (issues.length) return { errors: issues.map(({ path, message }) => ({ path, message })) };
   const { $schema: _editorHint, ...config } = loaded.config as typeof loaded.config & { $schema?: unknown };
-  return { ...loaded, config, ...(parsed ? { tags: parsed } : {}) };
+  return { ...loaded, config, ...(parsed ? { tags: parsed } : {}), ...(personalize.length ? { personalize } : {}) };
 }
 
 async function bundle(compiled: CompiledConfig, features: Features, { modulesDir }: ContainerSources): Promise<string> {

@@ -1,16 +1,17 @@
 import type * as AllFeatures from '../config/build-features';
 import { BUILT_IN_TYPES, CHUNKED_TYPES, HASHED_BY_TYPE } from '../config/destination-types';
 import type { LoadedConfig } from '../config/load';
+import type { PersonalizeEntry } from '../config/load-personalize';
 import type { TagsConfig } from '../triggers/types';
 
 /** One flag per optional part of the runtime: the names of config/build-features.ts. */
 export type Features = { -readonly [K in keyof typeof AllFeatures]: boolean };
 
-/** A checked config whose `tags` were parsed at build time (what a container compiles in). */
-export type CompiledConfig = Omit<LoadedConfig, 'tags'> & { tags?: TagsConfig };
+/** A checked config whose `tags` and `personalize` were parsed at build time (what a container compiles in). */
+export type CompiledConfig = Omit<LoadedConfig, 'tags' | 'personalize'> & { tags?: TagsConfig; personalize?: PersonalizeEntry[] };
 
 /** The parts of the runtime a checked config uses; the rest stays out of its container. */
-export function featuresOf({ config, destinations, tags }: CompiledConfig, { debug = false } = {}): Features {
+export function featuresOf({ config, destinations, tags, personalize }: CompiledConfig, { debug = false } = {}): Features {
   const consent = config.consent;
   const identity = config.identity;
   const some = (test: (destination: CompiledConfig['destinations'][number]) => unknown): boolean => destinations.some((d) => Boolean(test(d)));
@@ -23,7 +24,9 @@ export function featuresOf({ config, destinations, tags }: CompiledConfig, { deb
     gpp: Boolean(consent?.gpp),
     consentMode: Boolean(consent?.consentMode),
     banner: Boolean(consent?.banner),
-    audiences: Boolean(config.audiences?.length),
+    audiences: Boolean(config.audiences?.length || personalize?.length),
+    personalize: Boolean(personalize?.length),
+    inlineAudiences: Boolean(config.audiences?.length || personalize?.length),
     caps: some((d) => d.caps?.length),
     redact: some((d) => d.redact !== false),
     hashing: Boolean(identity?.hashTraits?.length) || some((d) => d.hash?.length || HASHED_BY_TYPE[d.type]),

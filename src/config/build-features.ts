@@ -19,8 +19,12 @@ export const gpp = true;
 export const consentMode = true;
 /** The consent banner (`consent.banner`), loaded from consent-ui.js when shown. */
 export const banner = true;
-/** On-device audiences (`audiences`). */
+/** On-device audiences (`audiences`) and what they change on the page (`personalize`). */
 export const audiences = true;
+/** Page content shown, hidden or classed by audience (`personalize`). */
+export const personalize = true;
+/** The audience rules and `personalize` are in this file rather than loaded as acquaint-audiences.js. */
+export const inlineAudiences = true;
 /** Frequency caps (a destination's `caps`). */
 export const caps = true;
 /** PII redaction (every destination's default; off only with `redact: false` everywhere). */

@@ -20,13 +20,18 @@ export interface RawTags {
 }
 
 export interface LoadedConfig {
-  config: Omit<Config, 'destinations' | 'triggers' | 'variables' | 'tagging'>;
+  config: Omit<Config, 'destinations' | 'personalize' | 'triggers' | 'variables' | 'tagging'>;
   /**
    * `triggers`, `variables` and `tagging` as the config has them (JSON-safe, unchecked): the
    * triggers file checks them entry by entry (config/load-tags.ts), so their schema stays out
    * of acquaint.js. Absent when the config has none of them.
    */
   tags?: RawTags;
+  /**
+   * `personalize` as the config has it (JSON-safe, unchecked): acquaint-audiences.js checks it
+   * entry by entry (config/load-personalize.ts); a container has it parsed at build time.
+   */
+  personalize?: unknown;
   destinations: ValidDestination[];
   issues: ConfigIssue[];
   /** Not errors: a destination `type` that is not built in waits for `acquaint.register`. */
@@ -35,7 +40,7 @@ export interface LoadedConfig {
 
 const sections = configJson.properties;
 // Checked entry by entry, elsewhere: a bad one costs only itself.
-const BY_ENTRY = new Set(['version', 'destinations', 'triggers', 'variables', 'tagging']);
+const BY_ENTRY = new Set(['version', 'destinations', 'personalize', 'triggers', 'variables', 'tagging']);
 const hasOwn = (object: object, key: string): boolean => Object.prototype.hasOwnProperty.call(object, key);
 
 /**
@@ -86,7 +91,8 @@ export function parseConfig(input: unknown): LoadedConfig {
     });
   }
   const tags = rawTags(input);
-  return { config: config as LoadedConfig['config'], ...(tags ? { tags } : {}), destinations, issues, notes };
+  const personalize = input.personalize === undefined ? undefined : toJsonSafe(input.personalize);
+  return { config: config as LoadedConfig['config'], ...(tags ? { tags } : {}), ...(personalize !== undefined ? { personalize } : {}), destinations, issues, notes };
 }
 
 function rawTags(input: Record<string, unknown>): RawTags | undefined {

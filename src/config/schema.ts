@@ -81,14 +81,18 @@ const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 /**
  * One condition of an audience rule, over the visitor's own history or traits: either
- * `event` (seen at least `minCount` times in the last `withinDays`, with `where` matching
- * dot paths of its properties) or `trait` (`equals` a value, or `exists`). `negate` inverts.
+ * `event` (seen at least `minCount` times in the last `withinDays` or `withinMinutes`, or
+ * `inSession`, with `where` matching dot paths of its properties) or `trait` (`equals` a value,
+ * or `exists`). `negate` inverts. Where several windows are given, the shortest applies.
  */
 export const audienceConditionSchema = z.strictObject({
   event: z.optional(z.string().check(z.minLength(1))),
   where: z.optional(z.record(z.string().check(z.minLength(1)), scalar)),
   minCount: z.optional(z.int().check(z.minimum(1), z.maximum(10_000))),
   withinDays: z.optional(z.number().check(z.positive(), z.maximum(3650))),
+  withinMinutes: z.optional(z.number().check(z.positive(), z.maximum(525_600))),
+  /** Only events of the visitor's current session count. */
+  inSession: z.optional(z.boolean()),
   trait: z.optional(z.string().check(z.minLength(1))),
   equals: z.optional(scalar),
   exists: z.optional(z.boolean()),
@@ -98,8 +102,25 @@ export const audienceConditionSchema = z.strictObject({
 /** An on-device audience: member while every condition in `all` holds (and one of `any`, if given). */
 export const audienceSchema = z.strictObject({
   id: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')),
+  /** What the visitor is told about this audience ("Your data"): a name and a one-line reason. */
+  label: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+  description: z.optional(z.string().check(z.minLength(1), z.maxLength(300))),
   all: z.optional(z.array(audienceConditionSchema)),
   any: z.optional(z.array(audienceConditionSchema)),
+  /** Membership ends this many days after entering; only events after that count towards entering again. */
+  expiresAfterDays: z.optional(z.number().check(z.positive(), z.maximum(3650))),
+});
+
+/**
+ * Page content for an audience, without JavaScript on the site: elements matching `selector`
+ * are shown (`hidden` removed) or hidden while the visitor is a member, or carry `class`.
+ */
+export const personalizeSchema = z.strictObject({
+  audience: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be the id of an audience')),
+  selector: z.string().check(z.minLength(1), z.maxLength(500)),
+  action: z.enum(['show', 'hide', 'class']),
+  /** For `"action": "class"`: the class added while the visitor is a member. */
+  class: z.optional(z.string().check(z.regex(/^-?[A-Za-z_][\w-]*$/, 'must be one class name, like "vip"'))),
 });
 
 /** How a destination's queue sends, retries and bounds itself; each key optional. */
@@ -167,6 +188,8 @@ export const configSchema = z.strictObject({
   identity: z.optional(identityConfigSchema),
   delivery: z.optional(deliveryConfigSchema),
   audiences: z.optional(z.array(audienceSchema)),
+  /** What each audience sees: elements shown, hidden or given a class while the visitor is a member. */
+  personalize: z.optional(z.array(personalizeSchema)),
   destinations: z.optional(z.array(destinationSchema)),
   /** The config's own variables, read as `{{name}}` by triggers (contract §7). */
   variables: z.optional(z.record(variableName, variableSchema)),
@@ -182,6 +205,7 @@ export type BannerConfig = z.infer<typeof bannerConfigSchema>;
 export type BannerTexts = z.infer<typeof bannerTextsSchema>;
 export type DestinationConfig = z.infer<typeof destinationSchema>;
 export type Audience = z.infer<typeof audienceSchema>;
+export type Personalize = z.infer<typeof personalizeSchema>;
 export type AudienceCondition = z.infer<typeof audienceConditionSchema>;
 export type DeliveryConfig = z.infer<typeof deliveryConfigSchema>;
 export type Cap = z.infer<typeof capSchema>;

@@ -32,6 +32,8 @@ declare module 'virtual:config-schemas' {
   export const settings: Record<string, AcquaintJsonSchema>;
   export const trigger: Record<string, AcquaintJsonSchema>;
   export const variable: Record<string, AcquaintJsonSchema>;
+  /** One entry of `personalize`. */
+  export const personalize: AcquaintJsonSchema;
   /** What a key of `variables` must look like. */
   export const variableName: AcquaintJsonSchema;
 }

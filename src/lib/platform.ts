@@ -46,6 +46,8 @@ export interface Platform extends AdapterEnv {
   region?: string;
   /** Synchronous storage (localStorage) for what must survive an unload; undefined where it throws. */
   localStore?: SyncStore;
+  /** Sets `data-acquaint-audiences` on `<html>` to the members, space-separated (for the site's CSS); none: removes it. */
+  showAudiences?(members: readonly string[]): void;
   /** Called when another tab changes a localStorage key (the `storage` event). */
   onStorageChange?(listener: (key: string | null, value: string | null) => void): void;
   /** The page's IAB TCF v2 CMP API, if one is there now (a CMP may install it after acquaint). */

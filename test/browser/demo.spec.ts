@@ -109,3 +109,36 @@ test('the promo banner seen, its tagged link and scroll depth are tracked by tag
   // The page's own pushes name no trigger.
   await expect(origin(panel, 'page')).toHaveCount(0);
 });
+
+test('the shop speaks to returning buyers and to a visitor still thinking about the bottle, from tags.json and CSS alone', async ({ page }) => {
+  test.setTimeout(60_000);
+  await page.goto(`${app.url}/`);
+  await page.evaluate(() => window.acquaint!.ready());
+  await page.getByRole('button', { name: 'Accept all', exact: true }).click();
+  // A first visit: the first-order offer, nothing else.
+  await expect(page.locator('.first-order-offer')).toBeVisible();
+  await expect(page.locator('.returning-offer')).toBeHidden();
+  await expect(page.locator('#still-thinking')).toBeHidden();
+
+  // Two looks at the bottle within 30 minutes, no purchase: "still thinking" (personalize: show).
+  for (let i = 0; i < 2; i++) {
+    await page.goto(`${app.url}/product.html?id=SKU-BOTTLE-02`);
+    await page.evaluate(() => window.acquaint!.ready());
+  }
+  await page.goto(`${app.url}/`);
+  await page.evaluate(() => window.acquaint!.ready());
+  await expect(page.locator('#still-thinking')).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('data-acquaint-audiences', 'thinking-bottle');
+
+  // Bought it: a returning buyer (the site's CSS) with no first-order offer (personalize: hide),
+  // no longer "still thinking"; the head snippet has it right before acquaint loads.
+  await page.goto(`${app.url}/product.html?id=SKU-BOTTLE-02`);
+  await page.evaluate(() => window.acquaint!.ready());
+  await page.getByRole('button', { name: /Buy now/ }).click();
+  await page.goto(`${app.url}/`);
+  expect(await page.evaluate(() => document.documentElement.getAttribute('data-acquaint-audiences'))).toBe('returning-buyer');
+  await page.evaluate(() => window.acquaint!.ready());
+  await expect(page.locator('.returning-offer')).toBeVisible();
+  await expect(page.locator('.first-order-offer')).toBeHidden();
+  await expect(page.locator('#still-thinking')).toBeHidden();
+});

@@ -1,5 +1,6 @@
 import { vi } from 'vitest';
 import type { Env } from '../../src/env';
+import { audienceParts } from '../../src/personalize/parts';
 import type { KeyValueStore, LocksLike, SyncStore } from '../../src/lib/platform';
 
 /** A fetch answer with the given status and headers. */
@@ -103,6 +104,8 @@ export function fakeEnv(overrides: Partial<Env> = {}) {
     onOnline: (listener) => void onlineListeners.push(listener),
     openStore: () => undefined,
     localStore: memoryLocalStore(),
+    // The audience rules as a container has them inline; no page to personalize.
+    loadAudiences: () => Promise.resolve(audienceParts()),
     ...overrides,
   };
   const hidePage = () => pageHide.forEach((listener) => listener());

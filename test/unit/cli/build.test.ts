@@ -56,12 +56,12 @@ describe('acquaint build', { timeout: 30_000 }, () => {
   it('compiles a minimal config into one file without the parts it does not name', async () => {
     const { code, out, files, read } = await build(minimal);
     expect(code).toBe(0);
-    expect(out).toMatch(/left out: debugTrace, tcf, gpp, consentMode, banner, audiences, caps, hashing, fieldLists, serverId, lateTypes, triggers, clickTriggers, submitTriggers, scrollTriggers, visibleTriggers, timerTriggers, inlineTriggers/);
+    expect(out).toMatch(/left out: debugTrace, tcf, gpp, consentMode, banner, audiences, personalize, inlineAudiences, caps, hashing, fieldLists, serverId, lateTypes, triggers, clickTriggers, submitTriggers, scrollTriggers, visibleTriggers, timerTriggers, inlineTriggers/);
     // Debug mode's trace stays a file of its own, loaded only when debug mode turns on.
     expect(files).toEqual(['acquaint-debug.js', 'acquaint.js']);
     const code_ = await read('acquaint.js');
     expect(code_).toContain('/v1/batch');
-    for (const absent of ['__tcfapi', '__gpp', 'consent-ui.js', 'acquaint-triggers.js', 'acquaint-${', 'expected one of', 'acquaint ▸']) expect(code_).not.toContain(absent);
+    for (const absent of ['__tcfapi', '__gpp', 'consent-ui.js', 'acquaint-triggers.js', 'acquaint-audiences.js', 'data-acquaint-audiences', 'acquaint-${', 'expected one of', 'acquaint ▸']) expect(code_).not.toContain(absent);
   });
 
   it('brings in what the config names, and copies the files it may load later', async () => {

@@ -18,7 +18,7 @@ describe('featuresOf', () => {
       [{ ...http, redact: false, caps: [{ event: 'x', max: 1, per: 'session' }], fields: ['properties'] }, { id: 'm', type: 'meta-pixel', purposes: ['marketing'], settings: {}, redact: false }, { id: 'crm', type: 'my-crm', purposes: ['analytics'], settings: {}, redact: false }] as CompiledConfig['destinations'],
       { variables: {}, tagging: false, triggers: [{ path: 'triggers[0]', trigger: { type: 'scroll', percent: [50], event: 'depth' } }] },
     ));
-    expect(on(features)).toEqual(['audiences', 'banner', 'caps', 'consentMode', 'debugTrace', 'fieldLists', 'gpp', 'hashing', 'httpType', 'inlineTriggers', 'lateTypes', 'scrollTriggers', 'serverId', 'tcf', 'triggers']);
+    expect(on(features)).toEqual(['audiences', 'banner', 'caps', 'consentMode', 'debugTrace', 'fieldLists', 'gpp', 'hashing', 'httpType', 'inlineAudiences', 'inlineTriggers', 'lateTypes', 'scrollTriggers', 'serverId', 'tcf', 'triggers']);
     // Every destination says redact: false: no redactor.
     expect(features.redact).toBe(false);
   });
@@ -26,6 +26,12 @@ describe('featuresOf', () => {
   it('attribute tagging needs the click and submit watchers', () => {
     const features = featuresOf(compiled({ version: 1 }, [http], { variables: {}, triggers: [], tagging: true }));
     expect([features.clickTriggers, features.submitTriggers, features.scrollTriggers, features.triggers, features.inlineTriggers]).toEqual([true, true, false, true, true]);
+  });
+
+  it('personalize alone brings the audience parts, inline', () => {
+    const features = featuresOf({ ...compiled({ version: 1 }), personalize: [{ path: 'personalize[0]', entry: { audience: 'a', selector: '.a', action: 'show' } }] });
+    expect([features.audiences, features.personalize, features.inlineAudiences]).toEqual([true, true, true]);
+    expect(featuresOf(compiled({ version: 1 })).inlineAudiences).toBe(false);
   });
 
   it('Meta Pixel alone still hashes (its advanced matching)', () => {

@@ -56,9 +56,72 @@ describe('createAudiences', () => {
   it('ignores a malformed stored state', () => {
     const audiences = createAudiences([pro], limits);
     audiences.restore({ history: [{ e: 1 }, 'x', { e: 'purchase', t: 1, p: {} }], members: ['pro', 3] });
-    expect(audiences.state).toEqual({ history: [{ e: 'purchase', t: 1, p: {} }], members: ['pro'] });
+    expect(audiences.state).toMatchObject({ history: [{ e: 'purchase', t: 1, p: {} }], members: ['pro'] });
     audiences.restore('junk');
     expect(audiences.members).toEqual(['pro']);
+  });
+});
+
+describe('recency and expiry', () => {
+  const limits = { maxEvents: 100, maxAgeMs: 90 * DAY };
+  const MINUTE = 60_000;
+  const considering = { id: 'considering', all: [{ event: 'view_item', minCount: 3, withinMinutes: 30 }] };
+  const thisSession = { id: 'this-session', all: [{ event: 'view_item', minCount: 2, inSession: true }] };
+  const inMarket = { id: 'in-market', all: [{ event: 'view_item' }], expiresAfterDays: 7 };
+
+  it('counts only the events of the last withinMinutes', () => {
+    const audiences = createAudiences([considering], limits);
+    audiences.record('view_item', {}, 0);
+    audiences.record('view_item', {}, 10 * MINUTE);
+    audiences.record('view_item', {}, 31 * MINUTE);
+    expect(audiences.evaluate({}, 31 * MINUTE)).toBeUndefined(); // the first is 31 minutes old
+    audiences.record('view_item', {}, 35 * MINUTE);
+    expect(audiences.evaluate({}, 35 * MINUTE)?.entered).toEqual(['considering']);
+    expect(audiences.evaluate({}, 40 * MINUTE + 1)?.left).toEqual(['considering']);
+  });
+
+  it('counts only the events of the current session with inSession', () => {
+    const audiences = createAudiences([thisSession], limits);
+    audiences.record('view_item', {}, 0, 's1');
+    audiences.record('view_item', {}, 1, 's2');
+    expect(audiences.evaluate({}, 2, 's2')).toBeUndefined();
+    audiences.record('view_item', {}, 3, 's2');
+    expect(audiences.evaluate({}, 3, 's2')?.entered).toEqual(['this-session']);
+    expect(audiences.evaluate({}, 4, 's3')?.left).toEqual(['this-session']);
+  });
+
+  it('ends a membership after expiresAfterDays, and enters again only on a later event', () => {
+    const audiences = createAudiences([inMarket], limits);
+    audiences.record('view_item', {}, 0);
+    expect(audiences.evaluate({}, 0)?.entered).toEqual(['in-market']);
+    expect(audiences.evaluate({}, 7 * DAY - 1)).toBeUndefined();
+    expect(audiences.evaluate({}, 7 * DAY)?.left).toEqual(['in-market']);
+    expect(audiences.evaluate({}, 8 * DAY)).toBeUndefined(); // the old view no longer counts
+    audiences.record('view_item', {}, 9 * DAY);
+    expect(audiences.evaluate({}, 9 * DAY)?.entered).toEqual(['in-market']);
+    expect(audiences.evaluate({}, 16 * DAY)?.left).toEqual(['in-market']);
+  });
+
+  it('keeps entry and expiry times across a reload', () => {
+    const first = createAudiences([inMarket], limits);
+    first.record('view_item', {}, 0);
+    first.evaluate({}, 0);
+    const second = createAudiences([inMarket], limits);
+    second.restore(structuredClone(first.state));
+    expect(second.members).toEqual(['in-market']);
+    expect(second.evaluate({}, 7 * DAY)?.left).toEqual(['in-market']);
+  });
+
+  it('joins a stored state to the events recorded before it was read', () => {
+    const stored = createAudiences([considering], limits);
+    stored.record('view_item', {}, 0, 's1');
+    stored.record('view_item', {}, 1, 's1');
+    const page = createAudiences([considering], limits);
+    page.record('view_item', {}, 2, 's1');
+    page.restore(structuredClone(stored.state));
+    expect(page.state.history.map((h) => h.t)).toEqual([0, 1, 2]);
+    expect(page.state.session).toEqual({ id: 's1', start: 0 });
+    expect(page.evaluate({}, 2)?.entered).toEqual(['considering']);
   });
 });
 
@@ -115,5 +178,64 @@ describe('audiences in an instance', () => {
     expect(acquaint.user().audiences).toEqual([]);
     acquaint.consent.update({ personalization: 'granted' });
     expect(acquaint.user().audiences).toEqual([]);
+  });
+
+  it('shows members to the page and keeps them for the head snippet only while allowed', async () => {
+    const dataLayer: unknown[] = [];
+    const shown: string[][] = [];
+    const { env } = fakeEnv({ now: () => Date.now(), openStore: memoryDatabases().open, showAudiences: (members) => void shown.push([...members]) });
+    const acquaint = createAcquaint({ config: config('granted', false), dataLayer, env });
+    await acquaint.ready();
+    for (let i = 0; i < 3; i++) dataLayer.push({ event: 'view_item', ...view('eco') });
+    acquaint.identify('u1', { plan: 'pro' });
+    expect(shown.at(-1)).toEqual(['eco-fan', 'pro']);
+    expect(env.localStore!.get('acquaint.audiences')).toBe('eco-fan pro');
+    acquaint.consent.update({ personalization: 'denied' });
+    expect(shown.at(-1)).toEqual([]);
+    expect(env.localStore!.get('acquaint.audiences')).toBeNull();
+  });
+
+  it('keeps no snippet copy without a storage purpose granted', async () => {
+    const dataLayer: unknown[] = [];
+    const shown: string[][] = [];
+    const { env } = fakeEnv({ now: () => Date.now(), openStore: memoryDatabases().open, showAudiences: (members) => void shown.push([...members]) });
+    const noStorage = { ...config('granted', false), consent: { defaults: { analytics: 'granted', personalization: 'granted' }, storagePurposes: ['analytics'] } };
+    const acquaint = createAcquaint({ config: noStorage, dataLayer, env });
+    await acquaint.ready();
+    acquaint.consent.update({ analytics: 'denied' });
+    acquaint.identify('u1', { plan: 'pro' });
+    expect(shown.at(-1)).toEqual(['pro']);
+    expect(env.localStore!.get('acquaint.audiences')).toBeNull();
+  });
+
+  it('moves members out by time alone while the page stays open', async () => {
+    const dataLayer: unknown[] = [];
+    const shown: string[][] = [];
+    const { env } = fakeEnv({ now: () => Date.now(), openStore: memoryDatabases().open, showAudiences: (members) => void shown.push([...members]) });
+    const recent = { id: 'considering', all: [{ event: 'view_item', minCount: 2, withinMinutes: 5 }] };
+    const acquaint = createAcquaint({ config: { ...config('granted', false), audiences: [recent] }, dataLayer, env });
+    await acquaint.ready();
+    dataLayer.push({ event: 'view_item' }, { event: 'view_item' });
+    expect(shown.at(-1)).toEqual(['considering']);
+    await vi.advanceTimersByTimeAsync(6 * 60_000);
+    expect(shown.at(-1)).toEqual([]);
+    expect(acquaint.user().audiences).toEqual([]);
+    expect(dataLayer).toContainEqual({ event: 'acquaint.audiences', audiences: [], entered: [], left: ['considering'] });
+  });
+
+  it('restores stored audiences when storage is allowed after the page started', async () => {
+    const databases = memoryDatabases();
+    const first = fakeEnv({ now: () => Date.now(), openStore: databases.open });
+    const one = createAcquaint({ config: config('granted', false), dataLayer: [], env: first.env });
+    await one.ready();
+    for (let i = 0; i < 3; i++) one.track('view_item', view('eco'));
+    await vi.advanceTimersByTimeAsync(100);
+    const second = fakeEnv({ now: () => Date.now(), openStore: databases.open, localStore: first.env.localStore! });
+    const dataLayer: unknown[] = [];
+    const two = createAcquaint({ config: { ...config('pending', false), consent: { defaults: { analytics: 'pending', personalization: 'pending' } } }, dataLayer, env: second.env });
+    await two.ready();
+    two.consent.update({ analytics: 'granted', personalization: 'granted' });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(two.user().audiences).toEqual(['eco-fan']);
   });
 });
