@@ -176,6 +176,11 @@ async function setupConsentBar() {
   };
   $('#cookie-settings').addEventListener('click', settings);
   document.querySelectorAll('[data-cookie-settings]').forEach((link) => link.addEventListener('click', settings));
+  // "Your data": what the shop keeps about the visitor in this browser, why, and where it went.
+  document.querySelectorAll('[data-your-data]').forEach((link) => link.addEventListener('click', (e) => {
+    e.preventDefault();
+    acquaint.consent.show('data');
+  }));
   $('#flush').addEventListener('click', async () => {
     await acquaint.flush();
     toast('Queued events sent');

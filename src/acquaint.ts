@@ -8,7 +8,8 @@ import { createConsentSignals } from './consent/signals';
 import { routeCommand } from './datalayer/commands';
 import { adoptDataLayer } from './datalayer/datalayer';
 import { createModel } from './datalayer/model';
-import { createPersistence } from './delivery/persistence';
+import { createDeliveryLog } from './delivery/delivery-log';
+import { createPersistence, QUEUE_DATABASE } from './delivery/persistence';
 import type { AdapterType } from './destinations/adapter';
 import { createDestinations } from './destinations/destinations';
 import type { Env } from './env';
@@ -20,7 +21,8 @@ import { createTrace } from './events/trace';
 import { identityApi } from './identity/api';
 import { createIdentity, identityOptions, restamp } from './identity/identity';
 import { createAudienceTracking } from './identity/audience-tracking';
-import { createIdentityStore } from './identity/store';
+import { createIdentityStore, IDENTITY_DATABASE } from './identity/store';
+import type { BannerLayer } from './consent-ui/types';
 import type { AcquaintEvent } from './events/event';
 import { REPORT_TYPES, type AcquaintEvents, type DropReason } from './events/reports';
 import { createEmitter } from './lib/emitter';
@@ -66,6 +68,7 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
     if (!consent.storageAllowed()) {
       if (persistence.enabled) void persistence.clear();
       if (identityStore.enabled) void identityStore.clear();
+      deliveryLog?.clear();
       return;
     }
     if (!persistence.enabled) void routes.persist(consent.get());
@@ -73,7 +76,17 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
   };
   const storageEnabled = (): void => {
     destinations.storageEnabled();
+    deliveryLog?.restore(identityStore.stored('deliveries'));
     audiences.storageReady();
+  };
+  // Where events went, counted on the device for "Your data" (in the banner; only while storage is allowed).
+  const deliveryLog = features.banner ? createDeliveryLog({ now: env.now, allowed: () => consent.storageAllowed(), save: (counts) => identityStore.save('deliveries', counts) }) : undefined;
+  const reports: typeof reporter.routes = !deliveryLog ? reporter.routes : {
+    ...reporter.routes,
+    delivered(destination, messageIds) {
+      reporter.routes.delivered(destination, messageIds);
+      deliveryLog.delivered(destination, messageIds.length);
+    },
   };
   const builder = createEventBuilder(env, () => {
     const profile = identity.touch();
@@ -81,7 +94,7 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
     return profile;
   });
   let serverIdUrl: string | undefined;
-  const destinations = createDestinations({ env, persistence, tabId, identityStore, reports: reporter.routes, log, fail, trace: debugMode.trace });
+  const destinations = createDestinations({ env, persistence, tabId, identityStore, reports, log, fail, trace: debugMode.trace });
   adapters.forEach(destinations.register);
   let early: AcquaintEvent[] = [];
   // Whether consent comes from a CMP on the page (its answer may still be on the way).
@@ -129,7 +142,21 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
     invalid: (message) => fail('invalid_consent', message),
   });
   const bannerFailed = (message: string): void => fail('banner_failed', message);
-  const banner = features.banner ? createBanner(env, consent, bannerFailed) : withoutBanner(bannerFailed);
+  // "Your data" in the banner: read when it opens, from what this page and the device hold.
+  let current: LoadedConfig | undefined;
+  const visitorData = {
+    data: async () => ({
+      user: identity.get(),
+      hashTraits: current?.config.identity?.hashTraits ?? [],
+      members: audiences.members(),
+      audiences: current?.config.audiences ?? [],
+      destinations: current?.destinations ?? [],
+      deliveries: deliveryLog!.counts(),
+      databases: { [IDENTITY_DATABASE]: await identityStore.entries().catch(() => []), [QUEUE_DATABASE]: await persistence.entries().catch(() => []) },
+    }),
+    forget,
+  };
+  const banner = features.banner ? createBanner(env, consent, bannerFailed, visitorData) : withoutBanner(bannerFailed);
   const signals = createConsentSignals(env, consent, banner, dataLayer, fail);
 
   const model = createModel((reason, path) => log.warnOnce(`acquaint: skipped "${path}" in a dataLayer push (${reason})`));
@@ -158,6 +185,7 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
   });
 
   async function start(loaded: LoadedConfig): Promise<void> {
+    current = loaded;
     if (loaded.issues.length) reportConfigIssues(loaded.issues);
     if (loaded.config.debug || env.debug) await debugMode.enable();
     identity.configure(identityOptions(loaded.config.identity));
@@ -170,7 +198,7 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
     const audienceParts = features.audiences && (loaded.config.audiences?.length || loaded.personalize !== undefined) ? loadAudiences() : undefined;
     // A returning visitor who allowed storage: their stored identity first, then the events.
     serverIdUrl = loaded.config.identity?.serverIdUrl;
-    if (consent.storageAllowed()) await identityStore.enable(serverIdUrl).then(destinations.storageEnabled);
+    if (consent.storageAllowed()) await identityStore.enable(serverIdUrl).then(storageEnabled);
     const history = loaded.config.identity;
     const parts = await audienceParts;
     const personalize = parts?.personalize(loaded.personalize, loaded.config.audiences ?? [], reportConfigIssues);
@@ -195,6 +223,19 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
       });
     }
     if (triggered) triggers.start(tags);
+  }
+
+  /** Erases every id, trait, queued event, count and the consent choice on this device. */
+  async function forget(): Promise<void> {
+    await ready;
+    destinations.forget();
+    await Promise.all([persistence.clear(), identityStore.clear()]);
+    for (const key of env.localStore?.keys() ?? []) if (key.startsWith('acquaint.')) env.localStore!.remove(key);
+    identity.reset();
+    audiences.clear();
+    deliveryLog?.clear();
+    consent.forget();
+    syncStorage(); // only if the defaults themselves allow storage
   }
 
   function loadAudiences(): Promise<LoadedAudiences | undefined> {
@@ -246,22 +287,12 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
     debug: debugMode.report,
     register: destinations.register,
     ...identityApi({ identity, builder, accept, audiences: audiences.members, fail }),
-    /** Erases every id, trait, queued event and the consent choice on this device. */
-    async forget(): Promise<void> {
-      await ready;
-      destinations.forget();
-      await Promise.all([persistence.clear(), identityStore.clear()]);
-      for (const key of env.localStore?.keys() ?? []) if (key.startsWith('acquaint.')) env.localStore!.remove(key);
-      identity.reset();
-      audiences.clear();
-      consent.forget();
-      syncStorage(); // only if the defaults themselves allow storage
-    },
+    forget,
     consent: {
       get: consent.get,
       update: consent.update,
-      /** Opens the banner again (a "cookie settings" link): the short layer or the per-purpose one. */
-      show: (layer?: 'first' | 'choose'): Promise<void> => ready.then(() => banner.show(layer)),
+      /** Opens the banner again (a "cookie settings" link): the short layer, the per-purpose one, or "Your data". */
+      show: (layer?: BannerLayer): Promise<void> => ready.then(() => banner.show(layer)),
     },
   };
 }

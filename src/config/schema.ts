@@ -24,6 +24,23 @@ export const bannerTextsSchema = z.strictObject({
   back: optionalText,
   gpcNotice: optionalText,
   privacyPolicyLabel: optionalText,
+  /** "Your data": its title (and the button to it), its sections, and its actions. */
+  yourData: optionalText,
+  yourDataBody: optionalText,
+  dataIds: optionalText,
+  dataVisitorId: optionalText,
+  dataUserId: optionalText,
+  dataSession: optionalText,
+  dataTraits: optionalText,
+  dataHashed: optionalText,
+  dataAudiences: optionalText,
+  dataSent: optionalText,
+  dataEvents: optionalText,
+  dataNone: optionalText,
+  download: optionalText,
+  forget: optionalText,
+  forgotten: optionalText,
+  close: optionalText,
 });
 
 export const bannerConfigSchema = z.strictObject({

@@ -18,9 +18,9 @@ export function button(text: string, onClick: () => void, alt = false): HTMLButt
   return element;
 }
 
-/** The enabled controls inside `container`, in tab order (the banner sets no tabindex). */
+/** The enabled controls inside `container`, in tab order (the banner sets no positive tabindex). */
 export function focusables(container: Element): HTMLElement[] {
-  return Array.from(container.querySelectorAll<HTMLElement>('a[href],button,input')).filter((el) => !(el as HTMLInputElement).disabled);
+  return Array.from(container.querySelectorAll<HTMLElement>('a[href],button,input,[tabindex="0"]')).filter((el) => !(el as HTMLInputElement).disabled);
 }
 
 /** An http(s) URL for a link, or undefined for anything else (`javascript:` and the like). */

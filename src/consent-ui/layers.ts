@@ -19,8 +19,8 @@ export function firstLayer(texts: Texts, options: BannerOptions, on: { accept():
   return { element, accept, choose };
 }
 
-/** A switch per purpose (locked ones disabled at their fixed state), Save and Back. */
-export function secondLayer(texts: Texts, options: BannerOptions, on: { save(): void; back(): void }) {
+/** A switch per purpose (locked ones disabled at their fixed state), Save and Back, and "Your data" where the runtime offers it. */
+export function secondLayer(texts: Texts, options: BannerOptions, on: { save(): void; back(): void; data?(): void }) {
   const switches = new Map<string, HTMLInputElement>();
   const items = options.purposes.map((purpose, index) => {
     const { label, description } = describePurpose(purpose);
@@ -47,7 +47,7 @@ export function secondLayer(texts: Texts, options: BannerOptions, on: { save(): 
     { class: 'dlg', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'acq-title2', tabindex: '-1' },
     h('h2', { id: 'acq-title2' }, texts.title),
     h('ul', {}, ...items),
-    h('div', { class: 'row' }, button(texts.save, on.save), button(texts.back, on.back, true)),
+    h('div', { class: 'row' }, button(texts.save, on.save), button(texts.back, on.back, true), ...(on.data ? [button(texts.yourData, on.data, true)] : [])),
   );
   return { element: h('div', { class: 'bd', hidden: '' }, dialog), dialog, switches };
 }

@@ -34,6 +34,10 @@ button{flex:1 1 0;min-height:44px;margin:0;padding:8px 16px;font:inherit;font-we
 ul{list-style:none;margin:0}
 li{display:flex;gap:12px;justify-content:space-between;align-items:flex-start;padding:10px 0;border-bottom:1px solid rgb(128 128 128/.4)}
 label{font-weight:600}
+h3{font-size:1em;margin:12px 0 4px}
+dl{margin:0 0 8px}
+dt{font-weight:600}
+dd{margin:0 0 6px;font-size:.9em}
 li p{margin:2px 0 0;font-size:.9em}
 input{appearance:none;-webkit-appearance:none;flex:none;width:48px;height:28px;margin:0;border:2px solid var(--f);border-radius:14px;background:var(--b) radial-gradient(circle at 12px 50%,var(--f) 7px,transparent 8px);cursor:pointer;transition:background-color .15s}
 input:checked{border-color:var(--a);background:var(--a) radial-gradient(circle at 32px 50%,var(--c) 7px,transparent 8px)}

@@ -14,6 +14,22 @@ export const DEFAULT_TEXTS: Texts = {
   back: 'Back',
   gpcNotice: 'Your browser sends Global Privacy Control: marketing stays off',
   privacyPolicyLabel: 'Privacy policy',
+  yourData: 'Your data',
+  yourDataBody: 'What this site keeps about you in this browser, why, and where your events went.',
+  dataIds: 'Identifiers',
+  dataVisitorId: 'Visitor id',
+  dataUserId: 'Signed-in id',
+  dataSession: 'Session',
+  dataTraits: 'About you',
+  dataHashed: 'sent only as a hash',
+  dataAudiences: 'Audiences you are in',
+  dataSent: 'Sent in the last 7 days',
+  dataEvents: 'events',
+  dataNone: 'Nothing',
+  download: 'Download my data',
+  forget: 'Forget me',
+  forgotten: 'Done: everything this site kept about you in this browser is erased.',
+  close: 'Close',
 };
 
 const BUILT_IN: Record<string, [label: string, description: string]> = {

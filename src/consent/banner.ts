@@ -1,5 +1,5 @@
 import type { BannerConfig } from '../config/schema';
-import type { BannerHandle, BannerOptions, OpenBanner } from '../consent-ui/types';
+import type { BannerHandle, BannerLayer, BannerOptions, OpenBanner } from '../consent-ui/types';
 import type { Consent } from './consent';
 
 export interface BannerEnv {
@@ -11,12 +11,12 @@ export interface BannerEnv {
  * Opens the optional banner (dist/consent-ui.js, loaded on first use) with the config's texts
  * and the current state; the visitor's choice goes to `consent.update` like any other.
  */
-export function createBanner(env: BannerEnv, consent: Consent, fail: (message: string) => void) {
+export function createBanner(env: BannerEnv, consent: Consent, fail: (message: string) => void, visitor?: Pick<BannerOptions, 'data' | 'forget'>) {
   let config: BannerConfig | undefined;
   let gpcLocked = false;
   let handle: BannerHandle | undefined;
 
-  function options(layer: 'first' | 'choose'): BannerOptions {
+  function options(layer: BannerLayer): BannerOptions {
     const state = consent.get();
     const labels = config?.purposes ?? {};
     return {
@@ -26,6 +26,7 @@ export function createBanner(env: BannerEnv, consent: Consent, fail: (message: s
       ...(env.nonce ? { nonce: env.nonce } : {}),
       gpc: gpcLocked,
       layer,
+      ...visitor,
       purposes: Object.keys(state).map((id) => ({
         id,
         ...labels[id],
@@ -48,7 +49,7 @@ export function createBanner(env: BannerEnv, consent: Consent, fail: (message: s
     get wanted(): boolean {
       return config !== undefined && config.enabled !== false;
     },
-    async show(layer: 'first' | 'choose' = 'first'): Promise<void> {
+    async show(layer: BannerLayer = 'first'): Promise<void> {
       if (!env.loadBanner) return fail('the consent banner cannot load here');
       try {
         const open = await env.loadBanner(config?.src);

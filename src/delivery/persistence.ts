@@ -28,6 +28,8 @@ export interface Persistence {
   remove(records: readonly QueueRecord[]): void;
   /** The page is going: keep these for the next page in a store that commits synchronously. */
   rescue(records: readonly QueueRecord[]): void;
+  /** What the queue database holds now (none while storage is not allowed). */
+  entries(): Promise<[IDBValidKey, unknown][]>;
   /** sendBeacon took these: the next page deletes them instead of sending them again. */
   handedOver(records: readonly QueueRecord[]): void;
   /** Erasure: every stored record goes. */
@@ -213,6 +215,7 @@ export function createPersistence(env: Platform, tabId: string, debug: (message:
     rescue(records) {
       if (store) notes.rescue(records);
     },
+    entries: () => (store ? store.entries() : Promise.resolve([])),
     handedOver(records) {
       if (!store || !records.length) return;
       notes.handedOver(records);

@@ -42,10 +42,12 @@ export function createAudienceTracking(deps: AudienceTrackingDeps) {
   let recheck: unknown;
   // Whether the stored state has been read into this page's (storage may be allowed only later).
   let restored = false;
+  // Until the config is in, what the snippet set stays: consent restored on start is no reason to touch it.
+  let configured = false;
 
   /** The members where the page and the snippet read them: the attribute, and localStorage if allowed. */
   function publish(): void {
-    if (deps.undecided()) return;
+    if (!configured || deps.undecided()) return;
     const members = audiences && deps.personal() ? audiences.members : [];
     deps.show?.(members);
     personalized?.(members);
@@ -83,6 +85,7 @@ export function createAudienceTracking(deps: AudienceTrackingDeps) {
     /** The config's audiences, made by `create` (acquaint-audiences.js); `personalize` applies the members to the page. */
     configure(list: readonly Audience[] | undefined, limits: HistoryLimits, create?: typeof createAudiences, personalize?: (members: readonly string[]) => void): void {
       personalized = personalize;
+      configured = true;
       if (!list?.length || !create) return publish(); // audiences taken out of the config: none shown, none kept
       audiences = create(list, limits);
       if (deps.personal()) restore();

@@ -7,9 +7,9 @@ import { syncServerId } from './server-id';
 
 export const IDENTITY_DATABASE = 'acquaint-identity';
 const KEY = 'profile';
-/** What else lives with the profile: audience state, frequency-cap counts. */
-export type ProfileExtra = 'audiences' | 'caps';
-const EXTRAS: ProfileExtra[] = ['audiences', 'caps'];
+/** What else lives with the profile: audience state, frequency-cap counts, the delivery log. */
+export type ProfileExtra = 'audiences' | 'caps' | 'deliveries';
+const EXTRAS: ProfileExtra[] = ['audiences', 'caps', 'deliveries'];
 const LOCK = 'acquaint-identity';
 // Activity alone is saved at most this often; identity changes are saved at once.
 const ACTIVITY_SAVE_MS = 10_000;
@@ -114,6 +114,8 @@ export function createIdentityStore(env: Platform, identity: Identity, debug: (m
       pending.clear();
       return cleared ? cleared.delMany([KEY, ...EXTRAS]).catch(() => undefined) : Promise.resolve();
     },
+    /** What the identity database holds now (none while storage is not allowed). */
+    entries: (): Promise<[IDBValidKey, unknown][]> => (store ? store.entries() : Promise.resolve([])),
     /** What was stored under `key` when storage was enabled (untrusted); undefined before. */
     stored: (key: ProfileExtra): unknown => stored.get(key),
     save(key: ProfileExtra, value: unknown): void {

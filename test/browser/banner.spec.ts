@@ -1,14 +1,12 @@
 import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
-import { createRequire } from 'node:module';
-import type { AxeResults } from 'axe-core';
 import type { BannerHandle, BannerOptions, OpenBanner } from '../../src/consent-ui/types';
+import { axeViolations, expectNoAxeViolations } from './axe';
 import { openReady, useCollector, waitForEvents } from './helpers';
 
 // The consent banner, dist/consent-ui.js, loaded on its own by banner-*.html: the fixture keeps
 // the open function from the banner's event, and every `choose` call lands in window.choices.
 // Driven by the keyboard alone, as issue 3 asks; checked by axe inside its shadow root.
 const collector = useCollector();
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 declare global {
   interface Window {
@@ -20,7 +18,7 @@ declare global {
   }
 }
 
-type Sample = Omit<BannerOptions, 'choose'>;
+type Sample = Omit<BannerOptions, 'choose' | 'data' | 'forget'>;
 
 const PURPOSES: Sample['purposes'] = [
   { id: 'necessary', state: 'granted', locked: true },
@@ -70,25 +68,6 @@ const focusedName = (page: Page) =>
     if (active instanceof HTMLInputElement) return active.labels?.[0]?.textContent ?? active.id;
     return active?.textContent ?? null;
   });
-
-/** axe-core on the banner host, shadow root included: `rule: help (targets)` per violation. */
-async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
-  const results = await page.evaluate(() =>
-    (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<AxeResults> } }).axe.run(
-      { include: [['acquaint-consent']] },
-      { resultTypes: ['violations'] },
-    ),
-  );
-  // Guard against a vacuous pass: the contrast rule must have looked at nodes in the shadow root.
-  const inShadow = (node: { target: unknown[] }) => Array.isArray(node.target[0]);
-  expect([...results.passes, ...results.violations].some((rule) => rule.id === 'color-contrast' && rule.nodes.some(inShadow))).toBe(true);
-  return results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.flat().join(' >> ')).join(', ')})`);
-}
-
-async function expectNoAxeViolations(page: Page): Promise<void> {
-  expect(await axeViolations(page)).toEqual([]);
-}
 
 async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   const path = testInfo.outputPath(`${name}.png`);

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createCollectorServer, type CollectorServer } from '../../demo/collector.mjs';
 import { routeContainers } from './container';
 import { DIST, isContainer, names } from './helpers';
+import { storeEntries } from './identity-helpers';
 
 // The demo shop (`npm start`) as a visitor sees it: banner, GA4 and Meta stand-ins, the
 // triggers of demo/tags.json, and the "Where your events went" panel fed by acquaint.debug().
@@ -110,6 +111,10 @@ test('the promo banner seen, its tagged link and scroll depth are tracked by tag
   await expect(origin(panel, 'page')).toHaveCount(0);
 });
 
+/** The audience members acquaint stored in IndexedDB (with the profile). */
+const storedMembers = async (page: import('@playwright/test').Page): Promise<unknown> =>
+  ((await storeEntries(page, 'acquaint-identity', 'profile'))?.find(([key]) => key === 'audiences')?.[1] as { members?: unknown } | undefined)?.members;
+
 test('the shop speaks to returning buyers and to a visitor still thinking about the bottle, from tags.json and CSS alone', async ({ page }) => {
   test.setTimeout(60_000);
   await page.goto(`${app.url}/`);
@@ -135,10 +140,20 @@ test('the shop speaks to returning buyers and to a visitor still thinking about 
   await page.goto(`${app.url}/product.html?id=SKU-BOTTLE-02`);
   await page.evaluate(() => window.acquaint!.ready());
   await page.getByRole('button', { name: /Buy now/ }).click();
+  // The snippet's copy is written with the purchase, the audience history (IndexedDB) just after:
+  // both have landed before the visitor moves on (a next page at once may not see them yet).
+  await expect.poll(() => page.evaluate(() => localStorage.getItem('acquaint.audiences'))).toBe('returning-buyer');
+  await expect.poll(() => storedMembers(page)).toEqual(['returning-buyer']);
   await page.goto(`${app.url}/`);
   expect(await page.evaluate(() => document.documentElement.getAttribute('data-acquaint-audiences'))).toBe('returning-buyer');
   await page.evaluate(() => window.acquaint!.ready());
   await expect(page.locator('.returning-offer')).toBeVisible();
   await expect(page.locator('.first-order-offer')).toBeHidden();
   await expect(page.locator('#still-thinking')).toBeHidden();
+
+  // "Your data" from the footer says why: the audience's label and reason from tags.json.
+  await page.getByRole('link', { name: 'Your data' }).click();
+  const yourData = page.getByRole('dialog', { name: 'Your data' });
+  await expect(yourData).toContainText('Returning buyerYou bought something here in the last 90 days.');
+  await expect(yourData).toContainText('Visitor id');
 });

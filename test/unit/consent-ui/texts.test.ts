@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { bannerTextsSchema } from '../../../src/config/schema';
 import { DEFAULT_TEXTS, decide, describePurpose, resolveTexts } from '../../../src/consent-ui/texts';
 import type { BannerPurpose } from '../../../src/consent-ui/types';
 
@@ -11,7 +12,9 @@ const purposes: BannerPurpose[] = [
 
 describe('banner texts', () => {
   it('has an English default for every text the config may set', () => {
-    expect(Object.keys(DEFAULT_TEXTS).sort()).toEqual(['acceptAll', 'back', 'body', 'choose', 'gpcNotice', 'privacyPolicyLabel', 'rejectAll', 'save', 'title']);
+    // Exactly the keys the config schema allows under consent.banner.texts.
+    expect(Object.keys(DEFAULT_TEXTS).sort()).toEqual(Object.keys(bannerTextsSchema.shape).sort());
+    expect(Object.keys(DEFAULT_TEXTS)).toContain('forget');
     expect(DEFAULT_TEXTS.gpcNotice).toBe('Your browser sends Global Privacy Control: marketing stays off');
     for (const text of Object.values(DEFAULT_TEXTS)) expect(text.trim()).not.toBe('');
   });

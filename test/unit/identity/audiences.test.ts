@@ -238,4 +238,24 @@ describe('audiences in an instance', () => {
     await vi.advanceTimersByTimeAsync(100);
     expect(two.user().audiences).toEqual(['eco-fan']);
   });
+
+  it('leaves what the head snippet set alone until the config is in, then shows the stored members', async () => {
+    const databases = memoryDatabases();
+    const first = fakeEnv({ now: () => Date.now(), openStore: databases.open });
+    const one = createAcquaint({ config: config('pending', false), dataLayer: [], env: first.env });
+    await one.ready();
+    one.consent.update({ analytics: 'granted', personalization: 'granted' });
+    one.identify('u1', { plan: 'pro' });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(first.env.localStore!.get('acquaint.audiences')).toBe('pro');
+
+    const shown: string[][] = [];
+    const second = fakeEnv({ now: () => Date.now(), openStore: databases.open, localStore: first.env.localStore!, showAudiences: (members) => void shown.push([...members]) });
+    const two = createAcquaint({ config: config('pending', false), dataLayer: [], env: second.env });
+    await two.ready();
+    // The stored choice restored on start changes consent before the audiences are read: no flash of "none".
+    expect(shown).toEqual([['pro']]);
+    expect(second.env.localStore!.get('acquaint.audiences')).toBe('pro');
+  });
 });
+
