@@ -57,6 +57,21 @@ test.describe('audiences on the page', () => {
     expect(await atHead(page)).toBeNull();
   });
 
+  test('a withinMinutes audience leaves by the clock alone while the page stays open, and the attribute with it', async ({ page, browserName }) => {
+    test.skip(browserName === 'firefox', "page.clock does not reach the page under Playwright's BiDi Firefox; the unit tests cover the recheck");
+    await page.clock.install();
+    await open(page);
+    await page.evaluate(() => window.acquaint!.consent.update({ personalization: 'granted' }));
+    await page.evaluate(() => (window.dataLayer as unknown[]).push({ event: 'view_offer' }, { event: 'view_offer' }));
+    expect(await attribute(page)).toBe('considering');
+    await page.clock.runFor(29 * 60_000);
+    expect(await attribute(page)).toBe('considering');
+    // The membership is checked again every minute: out within a minute of the window closing.
+    await page.clock.runFor(2 * 60_000);
+    expect(await attribute(page)).toBeNull();
+    expect(await page.evaluate(() => localStorage.getItem('acquaint.audiences'))).toBeNull();
+  });
+
   test('withdrawn in another tab, the attribute goes here too', async ({ page, context }) => {
     await open(page);
     await page.evaluate(() => window.acquaint!.consent.update({ personalization: 'granted' }));
