@@ -102,8 +102,11 @@ export function createAudienceTracking(deps: AudienceTrackingDeps) {
     update,
     /** Consent changed: what is shown and kept follows it. */
     consentChanged(): void {
-      if (deps.personal()) publish();
-      else if (!deps.undecided()) clear();
+      // Granted with storage still being read (a CMP's answer on load): storageReady() shows the
+      // stored members; showing this page's alone first would flash the attribute off and on.
+      if (deps.personal()) {
+        if (restored || !deps.storable()) publish();
+      } else if (!deps.undecided()) clear();
     },
     /** Personalization withdrawn or erased: history and membership go, and so does the attribute. */
     clear,
