@@ -56,6 +56,7 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
 
   const identity = createIdentity(env, identityOptions(undefined), (profile) => identityStore.changed(profile));
   const identityStore = createIdentityStore(env, identity, log.debug);
+  env.onPageHide(identityStore.rescue);
   // Events made before a stored identity is read carry this one; they get the stored one.
   const provisional = identity.get();
   const tabId = env.uuid();

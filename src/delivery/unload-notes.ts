@@ -1,3 +1,4 @@
+import { readLocal } from '../lib/json';
 import type { SyncStore } from '../lib/platform';
 import { isQueueRecord, recordKey, type QueueRecord } from './record';
 
@@ -5,12 +6,8 @@ const RESCUE = 'acquaint.rescue.';
 const HANDOVER = 'acquaint.handover.';
 
 const read = (local: SyncStore, name: string): unknown[] => {
-  try {
-    const value: unknown = JSON.parse(local.get(name) ?? '[]');
-    return Array.isArray(value) ? (value as unknown[]) : [];
-  } catch {
-    return [];
-  }
+  const value = readLocal(local, name);
+  return Array.isArray(value) ? (value as unknown[]) : [];
 };
 
 /**

@@ -4,12 +4,14 @@ import { within } from '../lib/timeout';
 import type { Identity } from './identity';
 import { readProfile, type Profile } from './profile';
 import { syncServerId } from './server-id';
+import { createUnsavedNotes } from './unsaved-notes';
 
 export const IDENTITY_DATABASE = 'acquaint-identity';
 const KEY = 'profile';
 /** What else lives with the profile: audience state, frequency-cap counts, the delivery log. */
 export type ProfileExtra = 'audiences' | 'caps' | 'deliveries';
 const EXTRAS: ProfileExtra[] = ['audiences', 'caps', 'deliveries'];
+const KEYS: string[] = [KEY, ...EXTRAS];
 const LOCK = 'acquaint-identity';
 // Activity alone is saved at most this often; identity changes are saved at once.
 const ACTIVITY_SAVE_MS = 10_000;
@@ -27,6 +29,12 @@ export function createIdentityStore(env: Platform, identity: Identity, debug: (m
   let stored = new Map<IDBValidKey, unknown>();
   const pending = new Map<ProfileExtra, unknown>();
   const channel = env.channel?.('acquaint-identity');
+  // Only where a page's last change matters to the next one: audience history, cap counts.
+  const notes = features.unsavedNotes && env.localStore ? createUnsavedNotes(env.localStore, env.uuid()) : undefined;
+
+  function write(key: string, value: unknown): void {
+    store?.setMany([[key, value]]).then(notes?.writing(key, value), fail);
+  }
 
   const fail = (error: unknown): void => {
     if (!store) return;
@@ -40,7 +48,7 @@ export function createIdentityStore(env: Platform, identity: Identity, debug: (m
   function save(profile: Profile): void {
     if (!claimed) return;
     savedAt = env.now();
-    store?.setMany([[KEY, { ...profile }]]).catch(fail);
+    write(KEY, { ...profile });
   }
 
   channel?.listen((message) => {
@@ -66,6 +74,8 @@ export function createIdentityStore(env: Platform, identity: Identity, debug: (m
             const entries = await opened.entries();
             if (abandoned) return;
             stored = new Map(entries);
+            // What pages that went had not seen written: before the profile is read.
+            const rescued = notes?.take(stored, KEYS) ?? [];
             const profile = readProfile(stored.get(KEY));
             if (profile) identity.adopt(profile, 'storage');
             if (features.serverId && serverIdUrl) {
@@ -82,7 +92,8 @@ export function createIdentityStore(env: Platform, identity: Identity, debug: (m
             // one tab's read after another tab's write on its own).
             decided();
             savedAt = env.now();
-            await opened.setMany([[KEY, { ...identity.get() }], ...pending]);
+            // Taken from notes, then this page's own over them: the profile is the adopted one by now.
+            await opened.setMany([...rescued, [KEY, { ...identity.get() }], ...pending]);
             pending.clear();
           };
           await within(env, env.locks ? env.locks.request(LOCK, claim) : claim());
@@ -112,7 +123,9 @@ export function createIdentityStore(env: Platform, identity: Identity, debug: (m
       claimed = false;
       stored = new Map();
       pending.clear();
-      return cleared ? cleared.delMany([KEY, ...EXTRAS]).catch(() => undefined) : Promise.resolve();
+      // Notes too, this page's and those of pages gone: nothing stays once storage is not allowed.
+      notes?.clear();
+      return cleared ? cleared.delMany(KEYS).catch(() => undefined) : Promise.resolve();
     },
     /** What the identity database holds now (none while storage is not allowed). */
     entries: (): Promise<[IDBValidKey, unknown][]> => (store ? store.entries() : Promise.resolve([])),
@@ -120,13 +133,18 @@ export function createIdentityStore(env: Platform, identity: Identity, debug: (m
     stored: (key: ProfileExtra): unknown => stored.get(key),
     save(key: ProfileExtra, value: unknown): void {
       // Not before the stored state was read (it would read back this page's own counts): kept until then.
-      if (claimed) store?.setMany([[key, value]]).catch(fail);
+      if (claimed) write(key, value);
       else pending.set(key, value);
     },
     remove(key: ProfileExtra): void {
       stored.delete(key);
       pending.delete(key);
+      notes?.removed(key);
       store?.delMany([key]).catch(fail);
+    },
+    /** The page is going (or hidden): what is not known to be written goes to a note for the next page. */
+    rescue(): void {
+      notes?.leave(store !== undefined);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { isPlainObject, isUnsafeKey } from './is';
+import type { SyncStore } from './platform';
 
 const MAX_DEPTH = 32;
 
@@ -53,4 +54,13 @@ function copy(value: unknown, within: object[], depth: number, omitKey?: string)
   }
   within.pop();
   return out;
+}
+
+/** What `local` keeps under `name`, parsed; undefined if nothing or not JSON (stored data is untrusted). */
+export function readLocal(local: SyncStore, name: string): unknown {
+  try {
+    return JSON.parse(local.get(name) ?? 'null') ?? undefined;
+  } catch {
+    return undefined;
+  }
 }

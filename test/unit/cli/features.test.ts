@@ -18,7 +18,7 @@ describe('featuresOf', () => {
       [{ ...http, redact: false, caps: [{ event: 'x', max: 1, per: 'session' }], fields: ['properties'] }, { id: 'm', type: 'meta-pixel', purposes: ['marketing'], settings: {}, redact: false }, { id: 'crm', type: 'my-crm', purposes: ['analytics'], settings: {}, redact: false }] as CompiledConfig['destinations'],
       { variables: {}, tagging: false, triggers: [{ path: 'triggers[0]', trigger: { type: 'scroll', percent: [50], event: 'depth' } }] },
     ));
-    expect(on(features)).toEqual(['audiences', 'banner', 'caps', 'consentMode', 'debugTrace', 'fieldLists', 'gpp', 'hashing', 'httpType', 'inlineAudiences', 'inlineTriggers', 'lateTypes', 'scrollTriggers', 'serverId', 'tcf', 'triggers']);
+    expect(on(features)).toEqual(['audiences', 'banner', 'caps', 'consentMode', 'debugTrace', 'fieldLists', 'gpp', 'hashing', 'httpType', 'inlineAudiences', 'inlineTriggers', 'lateTypes', 'scrollTriggers', 'serverId', 'tcf', 'triggers', 'unsavedNotes']);
     // Every destination says redact: false: no redactor.
     expect(features.redact).toBe(false);
   });
