@@ -108,10 +108,12 @@ export function createPersistence(env: Platform, tabId: string, debug: (message:
 
   let abandoned = false;
   async function claimOrphans(decide: (record: QueueRecord) => Orphan) {
-    const alive = await liveTabs();
-    const { rescued, handedOver, done } = notes.fromGoneTabs(alive);
     const entries = new Map<IDBValidKey, unknown>(await store!.entries());
     if (abandoned) return { adopted: [], dropped: [] }; // the notes went on without this read
+    // Asked after the read: a tab that opened during it may have written records, and its lock
+    // was granted before it wrote them (enable), so it is in this answer.
+    const alive = await liveTabs();
+    const { rescued, handedOver, done } = notes.fromGoneTabs(alive);
     for (const record of rescued) if (!entries.has(recordKey(record))) entries.set(recordKey(record), record);
     const junk: IDBValidKey[] = [];
     const records: QueueRecord[] = [];

@@ -201,7 +201,8 @@ describe('delivery', () => {
 
   it('keeps the queue in memory until storage is allowed, then persists it', async () => {
     const store = memoryStore();
-    const openStore = vi.fn(() => store);
+    const identityStore = memoryStore();
+    const openStore = vi.fn((database: string) => (database === 'acquaint-queue' ? store : identityStore));
     const { env } = fakeEnv({ fetch: scripted(503, 503, 503).fetch, now: () => Date.now(), openStore });
     const acquaint = createAcquaint({ config: config({}, 'pending'), env });
     acquaint.track('buy');
@@ -274,6 +275,32 @@ describe('delivery', () => {
     grant();
     await vi.advanceTimersByTimeAsync(10);
     expect([...store.data.values()].map((r) => (r as { event: { event: string } }).event.event)).toEqual(['mine']);
+  });
+
+  it('does not take the records of a tab that opened while this one was reading the queue', async () => {
+    const identityStore = memoryStore();
+    const queueStore = memoryStore();
+    const locks = fakeLocks();
+    // Tab B's read of the queue database answers late (slow disk), with what is there by then.
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    const lateQueue = { ...queueStore, entries: () => answered.then(() => queueStore.entries()) };
+    const second = scripted();
+    const b = fakeEnv({ fetch: second.fetch, now: () => Date.now(), openStore: (database: string) => (database === 'acquaint-queue' ? lateQueue : identityStore), locks });
+    const tabB = createAcquaint({ config: config(), env: b.env });
+    await tabB.ready();
+    await vi.advanceTimersByTimeAsync(10);
+    // Tab A opens meanwhile and keeps its event (its collector is down) in the queue database.
+    const a = fakeEnv({ fetch: scripted('network', 'network').fetch, now: () => Date.now(), openStore: (database: string) => (database === 'acquaint-queue' ? queueStore : identityStore), locks });
+    const tabA = createAcquaint({ config: config(), env: a.env });
+    tabA.track('mine');
+    await tabA.flush();
+    await vi.advanceTimersByTimeAsync(10);
+    expect([...queueStore.data.values()].map((r) => (r as { event: { event: string } }).event.event)).toEqual(['mine']);
+    answer();
+    await vi.advanceTimersByTimeAsync(10);
+    await tabB.flush();
+    expect(second.calls).toHaveLength(0);
   });
 
   it('keeps working in memory when IndexedDB throws', async () => {
