@@ -40,6 +40,17 @@ export function browserEnv(script?: HTMLScriptElement | null): Env {
   // A burst of events shares its page: one object while nothing changed, and the path read once
   // per URL (each location getter costs 1-2 µs, a good part of a track() in a burst).
   let page: PageContext = { url: '', path: '', referrer: '', title: '' };
+  // Set before any other pagehide listener runs (capture listeners on the target run first),
+  // cleared by the next task, which a page frozen in the back/forward cache runs only if restored.
+  let leaving = false;
+  window.addEventListener(
+    'pagehide',
+    () => {
+      leaving = true;
+      window.setTimeout(() => (leaving = false), 0);
+    },
+    true,
+  );
   return {
     fetch: (url, init) => window.fetch(url, init),
     // A string body goes as text/plain;charset=UTF-8: no CORS preflight.
@@ -95,6 +106,7 @@ export function browserEnv(script?: HTMLScriptElement | null): Env {
       };
       window.addEventListener('popstate', listener);
     },
+    leaving: () => leaving,
     onPageHide(listener) {
       window.addEventListener('pagehide', listener);
       document.addEventListener('visibilitychange', () => {

@@ -28,7 +28,7 @@ export function featuresOf({ config, destinations, tags, personalize }: Compiled
     personalize: Boolean(personalize?.length),
     inlineAudiences: Boolean(config.audiences?.length || personalize?.length),
     caps: some((d) => d.caps?.length),
-    unsavedNotes: Boolean(config.audiences?.length || personalize?.length) || some((d) => d.caps?.length),
+    unsavedNotes: Boolean(config.audiences?.length || personalize?.length || consent?.banner) || some((d) => d.caps?.length),
     redact: some((d) => d.redact !== false),
     hashing: Boolean(identity?.hashTraits?.length) || some((d) => d.hash?.length || HASHED_BY_TYPE[d.type]),
     fieldLists: some((d) => d.fields),

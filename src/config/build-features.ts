@@ -27,7 +27,7 @@ export const personalize = true;
 export const inlineAudiences = true;
 /** Frequency caps (a destination's `caps`). */
 export const caps = true;
-/** What a page going away had not seen written (audience history, cap counts) noted for the next page. */
+/** What a page going away had not seen written (audience history, cap counts, the banner's delivery log) noted for the next page. */
 export const unsavedNotes = true;
 /** PII redaction (every destination's default; off only with `redact: false` everywhere). */
 export const redact = true;

@@ -36,6 +36,8 @@ export interface Platform extends AdapterEnv {
   random(): number;
   /** Called when the page is hidden or unloads: the last moment to hand events over. */
   onPageHide(listener: () => void): void;
+  /** True from the page's pagehide until its next task: an IndexedDB transaction begun then may be frozen with the page. */
+  leaving?(): boolean;
   isOnline(): boolean;
   onOnline(listener: () => void): void;
   /** A key-value store in IndexedDB (lib/idb-store.ts), or undefined where there is none. Opening it creates the database. */

@@ -108,4 +108,34 @@ describe('what a page going away had not written', () => {
     first.hidePage();
     expect(notes(local)).toEqual([]);
   });
+
+  it('a change made in pagehide begins no IndexedDB write in that task (WebKit would freeze it with the page): noted, then written if the page lives on', async () => {
+    const dbs = memoryDatabases();
+    const local = memoryLocalStore();
+    const begun: string[] = [];
+    const open = (database: string): KeyValueStore => {
+      const store = dbs.open(database);
+      return { ...store, setMany: (items) => (begun.push(...items.map(([key]) => key as string)), store.setMany(items)) };
+    };
+    let leaving = false;
+    const first = fakeEnv({ now: () => Date.now(), openStore: open, localStore: local, leaving: () => leaving });
+    const one = createAcquaint({ config, env: first.env });
+    await one.ready();
+    await vi.waitFor(() => expect(dbs.open('acquaint-identity').data.get('profile')).toBeDefined());
+    begun.length = 0;
+
+    leaving = true; // the pagehide task: a site's own listener tracks, or the unload beacon is counted
+    first.hidePage();
+    one.track('purchase');
+    expect(one.user().audiences).toEqual(['buyer']);
+    expect(begun).toEqual([]);
+    expect(notes(local)).toHaveLength(1);
+    // What the next page would take, were this one frozen and never run again.
+    expect(JSON.parse(local.get(notes(local)[0]!)!)).toMatchObject({ audiences: [{ members: ['buyer'] }] });
+
+    leaving = false; // restored from the back/forward cache: its next task begins the write
+    await vi.waitFor(() => expect(begun).toContain('audiences'));
+    await vi.waitFor(() => expect(notes(local)).toEqual([]));
+    expect(dbs.open('acquaint-identity').data.get('audiences')).toMatchObject({ members: ['buyer'] });
+  });
 });
