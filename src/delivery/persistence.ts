@@ -56,10 +56,12 @@ export function createPersistence(env: Platform, tabId: string, debug: (message:
   let deletes: Marked[] = [];
   let committing = false;
   const schedule = (): void => {
-    if (!committing) {
-      committing = true;
-      void Promise.resolve().then(commit);
-    }
+    if (committing) return;
+    committing = true;
+    // Not in the pagehide task (a microtask is part of it): WebKit would freeze the transaction
+    // with the page in its back/forward cache, blocking this database for every later page.
+    if (env.leaving?.()) env.setTimeout(commit, 0);
+    else void Promise.resolve().then(commit);
   };
   // Deletes first: they are of delivered records, and free what IndexedDB holds of them.
   function commit(): void {

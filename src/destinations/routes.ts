@@ -94,12 +94,23 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, deps
     const rules = createRules(id, { ...destination, hash }, deps.caps, env.sha256);
     const gate = createGate({ purposes, limit: HOLD_LIMIT, pass: ordered(rules, (event, result) => {
       reports.ruled(id, event, result);
-      if ('event' in result) outbox.add(result.event);
-      else if (result.skip !== 'filtered') drop([event], result.skip); // filtered: the destination never wanted it
+      if ('event' in result) {
+        outbox.add(result.event);
+        // Tracked in pagehide (a site's own listener, before or after acquaint's): it leaves now,
+        // as the rest did, since its IndexedDB write waits for a task the page may never run.
+        if (env.leaving?.()) unload();
+      } else if (result.skip !== 'filtered') drop([event], result.skip); // filtered: the destination never wanted it
     }, (event) => drop([event], 'rejected')), drop }, consent);
     const route = { id, purposes, audiences: optedIn, adapter, rules, gate, outbox };
     routes.push(route);
     permit(route, consent);
+  }
+
+  function unload(): void {
+    // Beacons first, then the rescue note of what is left: Firefox may end the page during a
+    // localStorage write of pagehide, and what is already on its way is not lost with it.
+    for (const route of routes) route.outbox.unload();
+    persistence.rescue(routes.flatMap((route) => route.outbox.records()));
   }
 
   // Debug mode: why an event waits at a destination's gate (a denied one reports its drop).
@@ -174,12 +185,7 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, deps
     flush(): Promise<void> {
       return Promise.all(routes.map((route) => route.outbox.flush())).then(() => undefined);
     },
-    unload(): void {
-      // Beacons first, then the rescue note of what is left: Firefox may end the page during a
-      // localStorage write of pagehide, and what is already on its way is not lost with it.
-      for (const route of routes) route.outbox.unload();
-      persistence.rescue(routes.flatMap((route) => route.outbox.records()));
-    },
+    unload,
     resume(): void {
       for (const route of routes) route.outbox.resume();
     },

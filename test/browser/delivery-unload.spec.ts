@@ -24,6 +24,22 @@ test.describe('delivery on unload and offline', () => {
     for (const attempt of app.attempts) expect(attempt.bytes).toBeLessThanOrEqual(CHUNK);
   });
 
+  test("events the site tracks in its own pagehide listeners arrive once, though no page of the site follows", async ({ page }) => {
+    const { app } = collectors;
+    await openDurable(page, collectors, { delivery: SLOW });
+    await page.evaluate(() => {
+      // Time-on-page and "left" events: a listener that runs before acquaint's own (capture), one after.
+      addEventListener('pagehide', () => window.acquaint!.track('left_before'), true);
+      addEventListener('pagehide', () => window.acquaint!.track('left_after'));
+    });
+    await page.goto(`${app.url}/blank.html`);
+
+    const events = await waitForPrefix(app, 'left', 2);
+    expect(events.map((e) => e.event).sort()).toEqual(['left_after', 'left_before']);
+    expect(new Set(events.map((e) => e.messageId)).size).toBe(2);
+    expect(events.filter((e) => e.duplicate)).toEqual([]);
+  });
+
   test('leaving for another page of the same origin: the 20 arrive and the next page does not send them again', async ({ page }) => {
     const { app } = collectors;
     await openDurable(page, collectors, { delivery: SLOW });

@@ -26,16 +26,16 @@ async function trackMany(prefix: string, n: number, extra: Record<string, unknow
   return series(prefix, n);
 }
 
-/** Whether a read-only transaction on acquaint's queue database completes within 3 s. */
-const queueReadable = (): Promise<boolean> =>
-  run(site.driver, () =>
+/** Whether a read-only transaction on one of acquaint's databases completes within 3 s. */
+const readable = (database: 'acquaint-queue' | 'acquaint-identity'): Promise<boolean> =>
+  run(site.driver, (database: string, store: string) =>
     Promise.race([
       new Promise<boolean>((resolve) => {
-        const request = indexedDB.open('acquaint-queue');
+        const request = indexedDB.open(database);
         request.onerror = () => resolve(false);
         request.onsuccess = () => {
           const db = request.result;
-          const count = db.transaction('records', 'readonly').objectStore('records').count();
+          const count = db.transaction(store, 'readonly').objectStore(store).count();
           count.onsuccess = () => {
             db.close();
             resolve(true);
@@ -45,7 +45,9 @@ const queueReadable = (): Promise<boolean> =>
       }),
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 3000)),
     ]),
+    database, database === 'acquaint-queue' ? 'records' : 'profile',
   );
+const queueReadable = () => readable('acquaint-queue');
 
 function expectOnceEach(app: CollectorServer): void {
   expect(app.events.filter((e) => e.duplicate)).toEqual([]);
@@ -82,6 +84,25 @@ describe('the unload path', () => {
     await flush(driver);
     await arrived(app, more);
     expect(await queueReadable()).toBe(true);
+    expectOnceEach(app);
+  });
+
+  test("events the site tracks in its own pagehide listeners arrive once, and the next page's databases are not left stuck", async () => {
+    const { driver, app } = site;
+    await open(driver, durableUrl());
+    await run(driver, () => {
+      // Time-on-page and "left" events: a listener that runs before acquaint's own (capture), one after.
+      addEventListener('pagehide', () => window.acquaint!.track('left_before', {}), true);
+      addEventListener('pagehide', () => window.acquaint!.track('left_after', {}));
+    });
+    await open(driver, `${durableUrl()}&page=2`);
+    const left = ['left_before', 'left_after'];
+    expect(names(await arrived(app, left)).filter((name) => left.includes(name)).sort()).toEqual([...left].sort());
+    expect(await readable('acquaint-queue')).toBe(true);
+    expect(await readable('acquaint-identity')).toBe(true);
+    const more = await trackMany('more', 3);
+    await flush(driver);
+    await arrived(app, more);
     expectOnceEach(app);
   });
 

@@ -199,6 +199,63 @@ describe('delivery', () => {
     expect(requests.map((r) => r.via)).toEqual(['beacon']);
   });
 
+  it('an event tracked in pagehide after acquaint handed the queue over leaves by beacon at once, with no IndexedDB write begun in that task', async () => {
+    // WebKit freezes a transaction begun in pagehide with the page in its back/forward cache,
+    // and it blocks the queue database for every later page of the site.
+    const dbs = memoryDatabases();
+    const begun: string[] = [];
+    const openStore = (database: string) => {
+      const store = dbs.open(database);
+      return { ...store, setMany: (items: [IDBValidKey, unknown][]) => (begun.push(database), store.setMany(items)) };
+    };
+    let leaving = false;
+    const { env, requests, hidePage } = fakeEnv({ now: () => Date.now(), openStore, localStore: memoryLocalStore(), locks: fakeLocks(), leaving: () => leaving });
+    const acquaint = createAcquaint({ config: config(), env });
+    await acquaint.ready();
+    acquaint.track('a');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(begun).toContain('acquaint-queue');
+    begun.length = 0;
+
+    leaving = true;
+    hidePage();
+    acquaint.track('left'); // a site's own pagehide listener, after acquaint's
+    await Promise.resolve(); // what the pagehide task's microtasks do
+    await Promise.resolve();
+    expect(requests.map((r) => [r.via, (r.body as { batch: { event: string }[] }).batch.map((e) => e.event)])).toEqual([['beacon', ['a']], ['beacon', ['left']]]);
+    expect(begun).toEqual([]);
+  });
+
+  it('offline, an event tracked in pagehide waits in the rescue note, its IndexedDB write left for a later task', async () => {
+    const dbs = memoryDatabases();
+    const local = memoryLocalStore();
+    const begun: string[] = [];
+    const openStore = (database: string) => {
+      const store = dbs.open(database);
+      return { ...store, setMany: (items: [IDBValidKey, unknown][]) => (begun.push(database), store.setMany(items)) };
+    };
+    let leaving = false;
+    const { env, requests, hidePage, setOnline } = fakeEnv({ now: () => Date.now(), openStore, localStore: local, locks: fakeLocks(), leaving: () => leaving });
+    const acquaint = createAcquaint({ config: config(), env });
+    await acquaint.ready();
+    await vi.advanceTimersByTimeAsync(10);
+    setOnline(false);
+    begun.length = 0;
+
+    leaving = true;
+    hidePage();
+    acquaint.track('left');
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(begun).toEqual([]);
+    expect(requests).toEqual([]);
+    const rescued = [...local.data.entries()].filter(([key]) => key.startsWith('acquaint.rescue.')).map(([, value]) => value);
+    expect(rescued.join()).toContain('"left"');
+    leaving = false; // the page lived on (back from the cache): the write happens in its next task
+    await vi.advanceTimersByTimeAsync(1);
+    expect(begun).toEqual(['acquaint-queue']);
+  });
+
   it('keeps the queue in memory until storage is allowed, then persists it', async () => {
     const store = memoryStore();
     const identityStore = memoryStore();
