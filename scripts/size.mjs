@@ -30,8 +30,9 @@ export const BUDGETS = {
   // 23.36 KB with the note a page leaves in localStorage of profile writes not yet committed
   // (a purchase's audience history was lost on one navigation in four). 23.47 KB once no
   // IndexedDB write begins in pagehide, and an event tracked there is beaconed at once (WebKit
-  // froze such a write with the page in its back/forward cache, blocking the next page's database).
-  'dist/acquaint.js': 23.5 * 1024,
+  // froze such a write with the page in its back/forward cache, blocking the next page's database);
+  // 23.52 KB once that hold is one wrapper of the IndexedDB stores (lib/held-store.ts).
+  'dist/acquaint.js': 23.55 * 1024,
   // The optional banner: 3.10 KB gzip measured with both layers, the shadow-root styles and English
   // defaults; 4.53 KB with "Your data" (its layer, its texts, the download).
   'dist/consent-ui.js': 4.6 * 1024,
@@ -58,10 +59,10 @@ export const BUDGETS = {
   // expiry, and (the demo) `personalize` with four audiences labelled for the visitor; 26.37 and
   // 15.46 KB with "Your data" (the demo's banner has it; one http destination has no banner).
   // 26.69 and 15.52 KB with the unsaved-writes note (only where audiences or caps are: the
-  // demo's; the other has only the hook). 26.81 and 15.63 KB once no IndexedDB write begins in
-  // pagehide (see dist/acquaint.js above).
-  'acquaint build demo/tags.json': 26.85 * 1024,
-  'acquaint build test/bench/peers/bench-tags.json': 15.65 * 1024,
+  // demo's; the other has only the hook). 26.85 and 15.67 KB once no IndexedDB transaction
+  // begins in pagehide (see dist/acquaint.js above).
+  'acquaint build demo/tags.json': 26.9 * 1024,
+  'acquaint build test/bench/peers/bench-tags.json': 15.7 * 1024,
 };
 
 // A container's budget names the command that makes it; its acquaint.js is built here to measure.

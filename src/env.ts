@@ -2,6 +2,7 @@ import * as features from './config/build-features';
 import type { BuildEnv } from './events/build';
 import type { PageContext } from './events/event';
 import type { GppApi, Platform, SyncStore, TcfApi } from './lib/platform';
+import { heldWhileLeaving } from './lib/held-store';
 import { idbStore } from './lib/idb-store';
 import { uuidFrom } from './lib/uuid';
 import { BANNER_EVENT, type OpenBanner } from './consent-ui/types';
@@ -40,8 +41,9 @@ export function browserEnv(script?: HTMLScriptElement | null): Env {
   // A burst of events shares its page: one object while nothing changed, and the path read once
   // per URL (each location getter costs 1-2 µs, a good part of a track() in a burst).
   let page: PageContext = { url: '', path: '', referrer: '', title: '' };
-  // Set before any other pagehide listener runs (capture listeners on the target run first),
-  // cleared by the next task, which a page frozen in the back/forward cache runs only if restored.
+  // The pagehide task (see lib/held-store.ts): set before any other pagehide listener runs
+  // (capture listeners on the target run first), cleared by the next task, which a page frozen
+  // in the back/forward cache runs only if restored.
   let leaving = false;
   window.addEventListener(
     'pagehide',
@@ -73,7 +75,8 @@ export function browserEnv(script?: HTMLScriptElement | null): Env {
     random: () => Math.random(),
     isOnline: () => navigator.onLine !== false,
     onOnline: (listener) => window.addEventListener('online', listener),
-    openStore: (database, name) => (typeof indexedDB === 'undefined' || !indexedDB ? undefined : idbStore(indexedDB, database, name)),
+    openStore: (database, name) =>
+      typeof indexedDB === 'undefined' || !indexedDB ? undefined : heldWhileLeaving(idbStore(indexedDB, database, name), () => leaving, window.setTimeout.bind(window)),
     locks: navigator.locks,
     localStore: localStore(),
     onStorageChange: (listener) => window.addEventListener('storage', (event) => listener(event.key, event.newValue)),

@@ -56,12 +56,10 @@ export function createPersistence(env: Platform, tabId: string, debug: (message:
   let deletes: Marked[] = [];
   let committing = false;
   const schedule = (): void => {
-    if (committing) return;
-    committing = true;
-    // Not in the pagehide task (a microtask is part of it): WebKit would freeze the transaction
-    // with the page in its back/forward cache, blocking this database for every later page.
-    if (env.leaving?.()) env.setTimeout(commit, 0);
-    else void Promise.resolve().then(commit);
+    if (!committing) {
+      committing = true;
+      void Promise.resolve().then(commit);
+    }
   };
   // Deletes first: they are of delivered records, and free what IndexedDB holds of them.
   function commit(): void {
@@ -224,10 +222,9 @@ export function createPersistence(env: Platform, tabId: string, debug: (message:
       if (!store || !records.length) return;
       notes.handedOver(records);
       for (const record of records as Marked[]) record[GONE] = true;
-      // Not in this task, which is pagehide: WebKit freezes a transaction begun there with the
-      // page in the back/forward cache, and it blocks every later one on this database, in
-      // every tab of the site (idb-keyval#180). The note above tells the next page; a page that
-      // lives on (hidden, or restored from the cache) deletes them on its next task.
+      // On a later task, always: a hide may also be a visibilitychange that WebKit fires after
+      // pagehide's task, and a transaction begun there is frozen with the page (lib/held-store.ts).
+      // The note above tells the next page; a page that lives on deletes them.
       const keys = records.map(recordKey);
       env.setTimeout(() => void store?.delMany(keys).catch(fail), 0);
     },

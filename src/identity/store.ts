@@ -29,23 +29,16 @@ export function createIdentityStore(env: Platform, identity: Identity, debug: (m
   let stored = new Map<IDBValidKey, unknown>();
   const pending = new Map<ProfileExtra, unknown>();
   const channel = env.channel?.('acquaint-identity');
-  // Only where a page's last change matters to the next one: audience history, cap counts.
+  // Only where a page's last change matters to the next one: audience history, cap counts, delivery counts.
   const notes = features.unsavedNotes && env.localStore ? createUnsavedNotes(env.localStore, env.uuid()) : undefined;
-
-  // WebKit keeps a page it leaves in its back/forward cache with any IndexedDB transaction begun
-  // in pagehide unfinished, and that blocks this database for every later page of the site (whose
-  // identity then stays in memory). So what is asked for while the page is leaving waits a task:
-  // a frozen page never begins it, one that lives on does, and the note tells the next page.
-  function later(begin: () => void): void {
-    if (!env.leaving?.()) return begin();
-    notes?.leave(true);
-    env.setTimeout(begin, 0);
-  }
 
   function write(key: string, value: unknown): void {
     if (!store) return;
     const committed = notes?.writing(key, value);
-    later(() => void store?.setMany([[key, value]]).then(committed, fail));
+    // Asked for in pagehide, after the note was left: the store holds the write for a task the
+    // page may never run (lib/held-store.ts), so the note must say it.
+    if (env.leaving?.()) notes?.leave(true);
+    store.setMany([[key, value]]).then(committed, fail);
   }
 
   const fail = (error: unknown): void => {
@@ -152,7 +145,7 @@ export function createIdentityStore(env: Platform, identity: Identity, debug: (m
       stored.delete(key);
       pending.delete(key);
       notes?.removed(key);
-      later(() => void store?.delMany([key]).catch(fail));
+      store?.delMany([key]).catch(fail);
     },
     /** The page is going (or hidden): what is not known to be written goes to a note for the next page. */
     rescue(): void {

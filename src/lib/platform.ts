@@ -36,7 +36,7 @@ export interface Platform extends AdapterEnv {
   random(): number;
   /** Called when the page is hidden or unloads: the last moment to hand events over. */
   onPageHide(listener: () => void): void;
-  /** True from the page's pagehide until its next task: an IndexedDB transaction begun then may be frozen with the page. */
+  /** True from the page's pagehide until its next task; `openStore`'s stores begin no transaction then (lib/held-store.ts). */
   leaving?(): boolean;
   isOnline(): boolean;
   onOnline(listener: () => void): void;

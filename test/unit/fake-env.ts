@@ -1,5 +1,6 @@
 import { vi } from 'vitest';
 import type { Env } from '../../src/env';
+import { heldWhileLeaving } from '../../src/lib/held-store';
 import { audienceParts } from '../../src/personalize/parts';
 import type { KeyValueStore, LocksLike, SyncStore } from '../../src/lib/platform';
 
@@ -61,6 +62,24 @@ export function memoryDatabases() {
   return { open, databases };
 }
 
+/** `open` of `dbs`, noting each write begun (setMany): its database in `begun`, its keys in `keys`. */
+export function writesBegun(dbs: ReturnType<typeof memoryDatabases>) {
+  const begun: string[] = [];
+  const keys: IDBValidKey[] = [];
+  const open = (database: string): KeyValueStore => {
+    const store = dbs.open(database);
+    return {
+      ...store,
+      setMany: (items) => {
+        begun.push(database);
+        keys.push(...items.map(([key]) => key));
+        return store.setMany(items);
+      },
+    };
+  };
+  return { open, begun, keys };
+}
+
 /** An in-memory localStorage stand-in. */
 export function memoryLocalStore(): SyncStore & { data: Map<string, string> } {
   const data = new Map<string, string>();
@@ -81,6 +100,7 @@ export function fakeEnv(overrides: Partial<Env> = {}) {
   const pageHide: (() => void)[] = [];
   const onlineListeners: (() => void)[] = [];
   let online = true;
+  let leavingNow = false;
   const env: Env = {
     fetch: vi.fn((url: string, init: RequestInit) => {
       requests.push({ url, body: JSON.parse(init.body as string), via: 'fetch' });
@@ -106,14 +126,31 @@ export function fakeEnv(overrides: Partial<Env> = {}) {
     localStore: memoryLocalStore(),
     // The audience rules as a container has them inline; no page to personalize.
     loadAudiences: () => Promise.resolve(audienceParts()),
+    // As in a browser: from pagehide until the next task.
+    leaving: () => leavingNow,
     ...overrides,
   };
+  // As browserEnv does: no transaction begins while the page is leaving.
+  const { leaving, openStore } = env;
+  if (leaving && openStore) {
+    env.openStore = (database, name) => {
+      const store = openStore(database, name);
+      return store && heldWhileLeaving(store, leaving, env.setTimeout);
+    };
+  }
+  /** The page is hidden (visibilitychange): the queue is handed over, the page may come back. */
   const hidePage = () => pageHide.forEach((listener) => listener());
+  /** pagehide: the page is being left, and until its next task no IndexedDB transaction begins. */
+  const leavePage = () => {
+    leavingNow = true;
+    env.setTimeout(() => (leavingNow = false), 0);
+    hidePage();
+  };
   const setOnline = (value: boolean) => {
     online = value;
     if (value) onlineListeners.forEach((listener) => listener());
   };
   /** Every event that reached the network, in order. */
   const sent = () => requests.flatMap((r) => (r.body as { batch: Record<string, unknown>[] }).batch);
-  return { env, requests, sent, hidePage, setOnline };
+  return { env, requests, sent, hidePage, leavePage, setOnline };
 }

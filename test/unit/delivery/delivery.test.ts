@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAcquaint } from '../../../src/acquaint';
-import { answer, fakeEnv, fakeLocks, memoryDatabases, memoryLocalStore, memoryStore } from '../fake-env';
+import { answer, fakeEnv, fakeLocks, memoryDatabases, memoryLocalStore, memoryStore, writesBegun } from '../fake-env';
 
 const config = (delivery: Record<string, unknown> = {}, analytics = 'granted') => ({
   version: 1,
@@ -202,14 +202,8 @@ describe('delivery', () => {
   it('an event tracked in pagehide after acquaint handed the queue over leaves by beacon at once, with no IndexedDB write begun in that task', async () => {
     // WebKit freezes a transaction begun in pagehide with the page in its back/forward cache,
     // and it blocks the queue database for every later page of the site.
-    const dbs = memoryDatabases();
-    const begun: string[] = [];
-    const openStore = (database: string) => {
-      const store = dbs.open(database);
-      return { ...store, setMany: (items: [IDBValidKey, unknown][]) => (begun.push(database), store.setMany(items)) };
-    };
-    let leaving = false;
-    const { env, requests, hidePage } = fakeEnv({ now: () => Date.now(), openStore, localStore: memoryLocalStore(), locks: fakeLocks(), leaving: () => leaving });
+    const { open, begun } = writesBegun(memoryDatabases());
+    const { env, requests, leavePage } = fakeEnv({ now: () => Date.now(), openStore: open, localStore: memoryLocalStore(), locks: fakeLocks() });
     const acquaint = createAcquaint({ config: config(), env });
     await acquaint.ready();
     acquaint.track('a');
@@ -217,8 +211,7 @@ describe('delivery', () => {
     expect(begun).toContain('acquaint-queue');
     begun.length = 0;
 
-    leaving = true;
-    hidePage();
+    leavePage();
     acquaint.track('left'); // a site's own pagehide listener, after acquaint's
     await Promise.resolve(); // what the pagehide task's microtasks do
     await Promise.resolve();
@@ -227,23 +220,16 @@ describe('delivery', () => {
   });
 
   it('offline, an event tracked in pagehide waits in the rescue note, its IndexedDB write left for a later task', async () => {
-    const dbs = memoryDatabases();
     const local = memoryLocalStore();
-    const begun: string[] = [];
-    const openStore = (database: string) => {
-      const store = dbs.open(database);
-      return { ...store, setMany: (items: [IDBValidKey, unknown][]) => (begun.push(database), store.setMany(items)) };
-    };
-    let leaving = false;
-    const { env, requests, hidePage, setOnline } = fakeEnv({ now: () => Date.now(), openStore, localStore: local, locks: fakeLocks(), leaving: () => leaving });
+    const { open, begun } = writesBegun(memoryDatabases());
+    const { env, requests, leavePage, setOnline } = fakeEnv({ now: () => Date.now(), openStore: open, localStore: local, locks: fakeLocks() });
     const acquaint = createAcquaint({ config: config(), env });
     await acquaint.ready();
     await vi.advanceTimersByTimeAsync(10);
     setOnline(false);
     begun.length = 0;
 
-    leaving = true;
-    hidePage();
+    leavePage();
     acquaint.track('left');
     await Promise.resolve();
     await Promise.resolve();
@@ -251,7 +237,7 @@ describe('delivery', () => {
     expect(requests).toEqual([]);
     const rescued = [...local.data.entries()].filter(([key]) => key.startsWith('acquaint.rescue.')).map(([, value]) => value);
     expect(rescued.join()).toContain('"left"');
-    leaving = false; // the page lived on (back from the cache): the write happens in its next task
+    // The page lived on (back from the cache): the write happens in its next task.
     await vi.advanceTimersByTimeAsync(1);
     expect(begun).toEqual(['acquaint-queue']);
   });

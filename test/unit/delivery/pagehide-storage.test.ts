@@ -30,7 +30,7 @@ describe('delivery on pagehide', () => {
     const setMany = vi.spyOn(store, 'setMany');
     const delMany = vi.spyOn(store, 'delMany');
 
-    a.hidePage();
+    a.leavePage();
     for (let i = 0; i < 5; i++) await Promise.resolve(); // the pagehide task's microtasks
     expect(a.requests.filter((r) => r.via === 'beacon')).toHaveLength(1);
     expect(setMany).not.toHaveBeenCalled();

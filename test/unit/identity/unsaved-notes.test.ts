@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createAcquaint } from '../../../src/acquaint';
 import type { KeyValueStore } from '../../../src/lib/platform';
-import { fakeEnv, fakeLocks, memoryDatabases, memoryLocalStore } from '../fake-env';
+import { fakeEnv, fakeLocks, memoryDatabases, memoryLocalStore, writesBegun } from '../fake-env';
 
 // A page that goes right after a change (a purchase, then the thank-you page): its IndexedDB
 // write may never commit. What it had not seen written goes to a localStorage note at pagehide,
@@ -112,20 +112,14 @@ describe('what a page going away had not written', () => {
   it('a change made in pagehide begins no IndexedDB write in that task (WebKit would freeze it with the page): noted, then written if the page lives on', async () => {
     const dbs = memoryDatabases();
     const local = memoryLocalStore();
-    const begun: string[] = [];
-    const open = (database: string): KeyValueStore => {
-      const store = dbs.open(database);
-      return { ...store, setMany: (items) => (begun.push(...items.map(([key]) => key as string)), store.setMany(items)) };
-    };
-    let leaving = false;
-    const first = fakeEnv({ now: () => Date.now(), openStore: open, localStore: local, leaving: () => leaving });
+    const { open, keys: begun } = writesBegun(dbs);
+    const first = fakeEnv({ now: () => Date.now(), openStore: open, localStore: local });
     const one = createAcquaint({ config, env: first.env });
     await one.ready();
     await vi.waitFor(() => expect(dbs.open('acquaint-identity').data.get('profile')).toBeDefined());
     begun.length = 0;
 
-    leaving = true; // the pagehide task: a site's own listener tracks, or the unload beacon is counted
-    first.hidePage();
+    first.leavePage(); // then, in the pagehide task, a site's own listener tracks, or the unload beacon is counted
     one.track('purchase');
     expect(one.user().audiences).toEqual(['buyer']);
     expect(begun).toEqual([]);
@@ -133,7 +127,7 @@ describe('what a page going away had not written', () => {
     // What the next page would take, were this one frozen and never run again.
     expect(JSON.parse(local.get(notes(local)[0]!)!)).toMatchObject({ audiences: [{ members: ['buyer'] }] });
 
-    leaving = false; // restored from the back/forward cache: its next task begins the write
+    // Restored from the back/forward cache: its next task begins the write.
     await vi.waitFor(() => expect(begun).toContain('audiences'));
     await vi.waitFor(() => expect(notes(local)).toEqual([]));
     expect(dbs.open('acquaint-identity').data.get('audiences')).toMatchObject({ members: ['buyer'] });
