@@ -32,7 +32,9 @@ export const BUDGETS = {
   // IndexedDB write begins in pagehide, and an event tracked there is beaconed at once (WebKit
   // froze such a write with the page in its back/forward cache, blocking the next page's database);
   // 23.52 KB once that hold is one wrapper of the IndexedDB stores (lib/held-store.ts).
-  'dist/acquaint.js': 23.55 * 1024,
+  // 23.79 KB with issue 28: a Consent Mode default of denied held as pending (and the reason in
+  // debug mode), `consent.source` and `consentModeDefault` in the schema and the checks.
+  'dist/acquaint.js': 23.8 * 1024,
   // The optional banner: 3.10 KB gzip measured with both layers, the shadow-root styles and English
   // defaults; 4.53 KB with "Your data" (its layer, its texts, the download).
   'dist/consent-ui.js': 4.6 * 1024,
@@ -60,9 +62,10 @@ export const BUDGETS = {
   // 15.46 KB with "Your data" (the demo's banner has it; one http destination has no banner).
   // 26.69 and 15.52 KB with the unsaved-writes note (only where audiences or caps are: the
   // demo's; the other has only the hook). 26.85 and 15.67 KB once no IndexedDB transaction
-  // begins in pagehide (see dist/acquaint.js above).
-  'acquaint build demo/tags.json': 26.9 * 1024,
-  'acquaint build test/bench/peers/bench-tags.json': 15.7 * 1024,
+  // begins in pagehide (see dist/acquaint.js above). 27.02 and 15.86 KB with issue 28's hold of
+  // a Consent Mode default (a config with consent.source "page" leaves out the consent record).
+  'acquaint build demo/tags.json': 27.05 * 1024,
+  'acquaint build test/bench/peers/bench-tags.json': 15.9 * 1024,
 };
 
 // A container's budget names the command that makes it; its acquaint.js is built here to measure.

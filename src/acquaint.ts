@@ -3,7 +3,7 @@ import { parseConfig, type LoadedConfig } from './config/load';
 import { formatIssues, type ConfigIssue } from './config/report';
 import { createBanner } from './consent/banner';
 import { createConsent } from './consent/consent';
-import { consentRecordStore } from './consent/record';
+import { consentRecordStore, noConsentRecord } from './consent/record';
 import { createConsentSignals } from './consent/signals';
 import { routeCommand } from './datalayer/commands';
 import { adoptDataLayer } from './datalayer/datalayer';
@@ -50,7 +50,8 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
   const emitter = createEmitter<AcquaintEvents>((error, type) => log.error(`acquaint: an on('${String(type)}') listener threw: ${String(error)}`));
   // The trace is in this file, or (a rare need) loaded from acquaint-debug.js when debug mode turns on.
   const debugMode = createDebugMode(env.console, log.setDebug, features.debugTrace ? () => createTrace : (env.loadDebug ?? noTraceFile));
-  const reporter = createReporter(emitter, log, debugMode.trace);
+  // Why an event waits at a gate is consent's to say (debug mode asks as it traces a hold).
+  const reporter = createReporter(emitter, log, debugMode.trace, (purpose) => consent.waitingFor(purpose));
   const { fail } = reporter;
   const dropped = (events: AcquaintEvent[], reason: DropReason): void => reporter.dropped(events.map((e) => e.messageId), reason);
 
@@ -98,8 +99,6 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
   const destinations = createDestinations({ env, persistence, tabId, identityStore, reports, log, fail, trace: debugMode.trace });
   adapters.forEach(destinations.register);
   let early: AcquaintEvent[] = [];
-  // Whether consent comes from a CMP on the page (its answer may still be on the way).
-  let followingCmp = false;
 
   // On-device audiences: only while personalization is granted, and only on this device.
   const audiences = !features.audiences ? NO_AUDIENCES : createAudienceTracking({
@@ -107,7 +106,7 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
     traits: () => identity.get().traits,
     sessionId: () => identity.get().sessionId,
     personal: () => consent.get().personalization === 'granted',
-    undecided: () => followingCmp && consent.get().personalization === 'pending',
+    undecided: () => consent.undecided('personalization'),
     storable: () => consent.storageAllowed(),
     store: identityStore,
     local: env.localStore,
@@ -127,12 +126,11 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
     if (early.length > EARLY_LIMIT) dropped(early.splice(0, 1), 'buffer_overflow');
   }
 
-  const consentRecord = consentRecordStore(env);
   const consent = createConsent({
     gpc: env.gpc,
     ...(env.region ? { region: env.region } : {}),
     now: env.now,
-    record: consentRecord,
+    record: features.consentRecord ? consentRecordStore(env) : noConsentRecord(env),
     changed(state) {
       destinations.routes?.consentChanged(state);
       syncStorage();
@@ -190,10 +188,7 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
     if (loaded.issues.length) reportConfigIssues(loaded.issues);
     if (loaded.config.debug || env.debug) await debugMode.enable();
     identity.configure(identityOptions(loaded.config.identity));
-    followingCmp = signals.followsCmp(loaded.config.consent);
-    consent.configure(loaded.config.consent, followingCmp);
-    // A choice (or an erasure) made in another tab applies here too.
-    if (!followingCmp) consentRecord.onChange(consent.followStored);
+    consent.configure(loaded.config.consent, signals.followsCmp(loaded.config.consent));
     signals.configure(loaded.config.consent);
     // The audience rules load (dist/acquaint.js: a file of their own) while the identity is read.
     const audienceParts = features.audiences && (loaded.config.audiences?.length || loaded.personalize !== undefined) ? loadAudiences() : undefined;

@@ -23,6 +23,7 @@ export function featuresOf({ config, destinations, tags, personalize }: Compiled
     tcf: Boolean(consent?.tcf),
     gpp: Boolean(consent?.gpp),
     consentMode: Boolean(consent?.consentMode),
+    consentRecord: consent?.source !== 'page',
     banner: Boolean(consent?.banner),
     audiences: Boolean(config.audiences?.length || personalize?.length),
     personalize: Boolean(personalize?.length),

@@ -17,6 +17,8 @@ export const tcf = true;
 export const gpp = true;
 /** Mirroring the state to Google tags as Consent Mode calls (`consent.consentMode`). */
 export const consentMode = true;
+/** acquaint's own record of the visitor's choice (every config but `consent.source: "page"`). */
+export const consentRecord = true;
 /** The consent banner (`consent.banner`), loaded from consent-ui.js when shown. */
 export const banner = true;
 /** On-device audiences (`audiences`) and what they change on the page (`personalize`). */

@@ -71,6 +71,12 @@ export function parseConfig(input: unknown): LoadedConfig {
     if (problems.length) issues.push(...problems);
     else config[key] = toJsonSafe(input[key]);
   }
+  const consent = (config as Config).consent;
+  if (consent?.source === 'page' && consent.banner) {
+    // acquaint's banner needs the record that "page" gives up: asked on every page otherwise.
+    issues.push({ code: 'invalid_value', path: 'consent.banner', message: 'needs acquaint\'s own consent record, which consent.source "page" turns off: the banner is off' });
+    delete consent.banner;
+  }
   const declared = new Set<string>([...BUILT_IN_PURPOSES, ...Object.keys((config as Config).consent?.defaults ?? {})]);
   const list = input.destinations;
   if (list !== undefined && !Array.isArray(list)) {

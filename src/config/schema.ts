@@ -74,6 +74,13 @@ export const consentConfigSchema = z.strictObject({
   storagePurposes: z.optional(z.array(purposeName)),
   /** Mirror the state to Google tags as Consent Mode v2 calls on the data layer. */
   consentMode: z.optional(z.boolean()),
+  /**
+   * `"page"`: the page's own signals (Consent Mode, TCF, GPP) are the only source of truth;
+   * acquaint keeps no record of the choice and restores none (default `"acquaint"`).
+   */
+  source: z.optional(z.enum(['acquaint', 'page'])),
+  /** A page's Consent Mode `default` of `denied`: `"hold"` (default) holds events as pending until an `update`; `"deny"` discards them. */
+  consentModeDefault: z.optional(z.enum(['hold', 'deny'])),
   /** IAB TCF v2.2: acquaint purpose → the TCF purpose ids that must all have consent. */
   tcf: z.optional(z.record(purposeName, z.array(z.int().check(z.minimum(1), z.maximum(24))).check(z.minLength(1)))),
   gpp: z.optional(gppConfigSchema),

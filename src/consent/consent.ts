@@ -2,7 +2,7 @@ import { BUILT_IN_PURPOSES } from '../config/purposes';
 import type { ConsentChoices, ConsentConfig } from '../config/schema';
 import { isPlainObject, isUnsafeKey } from '../lib/is';
 import { defaultsFor } from './defaults';
-import { choicesFromRecord, type ConsentRecord } from './record';
+import type { ConsentRecordStore } from './record';
 
 export type { ConsentChoices };
 
@@ -16,15 +16,19 @@ export interface ConsentOptions {
   region?: string;
   now(): number;
   /** The visitor's stored choice: read once the config is known, written when they choose. */
-  record: { read(): unknown; write(record: ConsentRecord): void };
+  record: ConsentRecordStore;
   changed(state: ConsentChoices): void;
   invalid(message: string): void;
 }
 
+/** Debug mode's words for why an event waits at a gate (README, Debug mode). */
+export const WAITING_FOR_BANNER = 'Consent Mode default denied, waiting for the banner';
+
 /**
  * Per-purpose consent state (contract §5): `necessary` always granted, then the config's
  * (regional) defaults, the page's Consent Mode defaults, the visitor's choices; GPC keeps
- * `marketing` denied. The visitor's choices are stored with the config's consent version.
+ * `marketing` denied. The visitor's choices are stored with the config's consent version,
+ * unless the page's own signals are the only source (`consent.source: "page"`).
  */
 export function createConsent(options: ConsentOptions) {
   let configDefaults: ConsentChoices = {};
@@ -32,16 +36,24 @@ export function createConsent(options: ConsentOptions) {
   const pageDefaults: ConsentChoices = {};
   const chosen: ConsentChoices = {};
   let honorGpc = true;
+  // A page default of `denied` is Consent Mode's only way to say "not chosen yet": held as pending,
+  // so a consenting visitor's first page is not lost (contract §5), unless the config says "deny".
+  let holdPageDefaults = true;
+  let keepsRecord = true; // false: the page's signals are the only source of truth
+  let followingCmp = false;
   let version: string | number | undefined; // known once the config is
   let chosenAt: number | undefined; // when the visitor chose on this page
   let stored = false; // a choice for this config version was stored before
   let storagePurposes = STORAGE_PURPOSES;
   let state = compute();
 
+  const heldByPage = (purpose: string): boolean => holdPageDefaults && pageDefaults[purpose] === 'denied' && !(purpose in chosen);
+
   function compute(): ConsentChoices {
     const next: ConsentChoices = {};
     for (const purpose of BUILT_IN_PURPOSES) next[purpose] = 'pending';
     Object.assign(next, configDefaults, pageDefaults, chosen);
+    for (const purpose of Object.keys(pageDefaults)) if (heldByPage(purpose)) next[purpose] = 'pending';
     next.necessary = 'granted';
     if (honorGpc && options.gpc) next.marketing = 'denied';
     return next;
@@ -57,8 +69,18 @@ export function createConsent(options: ConsentOptions) {
 
   // The one write acquaint makes before storage consent: the choice itself (strictly necessary).
   function persist(): void {
-    if (version === undefined || chosenAt === undefined) return;
+    if (!keepsRecord || version === undefined || chosenAt === undefined) return;
     options.record.write({ choices: { ...chosen }, timestamp: new Date(chosenAt).toISOString(), version });
+  }
+
+  /** Another tab changed the stored choice (or erased it): follow it, store nothing. */
+  function followStored(read: (version: string | number) => ConsentChoices | undefined): void {
+    const choices = read(version!);
+    for (const purpose of Object.keys(chosen)) delete chosen[purpose];
+    Object.assign(chosen, choices);
+    stored = choices !== undefined;
+    chosenAt = undefined;
+    refresh();
   }
 
   function valid(choices: unknown, source: string): ConsentChoices {
@@ -77,37 +99,37 @@ export function createConsent(options: ConsentOptions) {
 
   return {
     get: (): ConsentChoices => ({ ...state }),
-    /** Config arrived: its defaults apply to every purpose the visitor has not chosen, and a stored choice for its version is restored. */
-    configure(config: ConsentConfig | undefined, followingCmp = false): void {
+    /**
+     * Config arrived: its defaults apply to every purpose the visitor has not chosen, and a
+     * stored choice for its version is restored, unless a CMP or the page speaks for the visitor.
+     */
+    configure(config: ConsentConfig | undefined, cmp = false): void {
       configDefaults = defaultsFor(config, options.region);
       honorGpc = config?.honorGpc ?? true;
       storagePurposes = config?.storagePurposes ?? STORAGE_PURPOSES;
+      holdPageDefaults = config?.consentModeDefault !== 'deny';
+      keepsRecord = config?.source !== 'page';
+      followingCmp = cmp;
       version = config?.version ?? 1;
+      if (!keepsRecord) options.record.remove(); // one an earlier config stored
       // A CMP on the page is the source of truth: a choice stored earlier does not speak over it.
-      const previous = followingCmp ? undefined : choicesFromRecord(options.record.read(), version);
+      const follows = keepsRecord && !cmp;
+      const previous = follows ? options.record.read(version) : undefined;
       stored = previous !== undefined;
       // A choice made on this page before the config arrived is newer than the stored one.
       for (const [purpose, value] of Object.entries(previous ?? {})) if (!(purpose in chosen)) chosen[purpose] = value;
       persist();
       refresh();
+      // A choice (or an erasure) made in another tab applies here too.
+      if (follows) options.record.onChange(followStored);
     },
-    /** The visitor's (or the site's) choice: applied and stored. */
+    /** The visitor's (or the site's) choice: applied, and stored unless the page is the only source. */
     update(choices: unknown): void {
       const accepted = valid(choices, 'consent.update');
       if (!Object.keys(accepted).length) return;
       Object.assign(chosen, accepted);
       chosenAt = options.now();
       persist();
-      refresh();
-    },
-    /** Another tab of the site changed the stored choice (or erased it): follow it, store nothing. */
-    followStored(stored: unknown): void {
-      if (version === undefined) return;
-      const choices = choicesFromRecord(stored, version);
-      for (const purpose of Object.keys(chosen)) delete chosen[purpose];
-      Object.assign(chosen, choices);
-      stored = choices !== undefined;
-      chosenAt = undefined;
       refresh();
     },
     /** What a CMP on the page says: applied, never stored by acquaint (the CMP keeps its own record). */
@@ -126,6 +148,12 @@ export function createConsent(options: ConsentOptions) {
       stored = false;
       chosenAt = undefined;
       refresh();
+    },
+    /** Why a pending purpose waits, when it is not the config's default (debug mode). */
+    waitingFor: (purpose: string): string | undefined => (state[purpose] === 'pending' && heldByPage(purpose) ? WAITING_FOR_BANNER : undefined),
+    /** Whether a purpose's state is still to come from the page: a CMP's answer, or the banner's after a Consent Mode default. */
+    undecided(purpose: string): boolean {
+      return state[purpose] === 'pending' && (followingCmp || heldByPage(purpose));
     },
     /** Whether the visitor has chosen, on this page or stored for this config version. */
     hasChosen: (): boolean => stored || chosenAt !== undefined,

@@ -9,6 +9,16 @@ export interface ConsentRecord {
   version: string | number;
 }
 
+/** Where acquaint keeps the visitor's choice; a config with `consent.source: "page"` keeps none. */
+export interface ConsentRecordStore {
+  /** The stored choices for this config version, if a well-formed record for it is stored. */
+  read(version: string | number): ConsentChoices | undefined;
+  write(record: ConsentRecord): void;
+  remove(): void;
+  /** Another tab stored a choice, or erased it: the listener reads what it stored, as `read` does. */
+  onChange(listener: (read: (version: string | number) => ConsentChoices | undefined) => void): void;
+}
+
 /** A stored record read back (untrusted): its choices if it is well-formed and for this version. */
 export function choicesFromRecord(stored: unknown, version: string | number): ConsentChoices | undefined {
   if (!isPlainObject(stored) || stored.version !== version || typeof stored.timestamp !== 'string' || !isPlainObject(stored.choices)) return undefined;
@@ -29,16 +39,22 @@ const readJson = (text: string | null | undefined): unknown => {
   }
 };
 
-/** Where the visitor's choice is kept: localStorage `acquaint.consent`, shared by the site's tabs. */
-export function consentRecordStore(env: Pick<Platform, 'localStore' | 'onStorageChange'>) {
+/** localStorage `acquaint.consent`, shared by the site's tabs. */
+export function consentRecordStore(env: Pick<Platform, 'localStore' | 'onStorageChange'>): ConsentRecordStore {
   return {
-    read: (): unknown => readJson(env.localStore?.get(KEY)),
-    write: (record: ConsentRecord): void => env.localStore?.set(KEY, JSON.stringify(record)),
-    /** Another tab stored a choice, or erased it (then `stored` is undefined). */
-    onChange(listener: (stored: unknown) => void): void {
+    read: (version) => choicesFromRecord(readJson(env.localStore?.get(KEY)), version),
+    write: (record) => env.localStore?.set(KEY, JSON.stringify(record)),
+    remove: () => env.localStore?.remove(KEY),
+    onChange(listener) {
       env.onStorageChange?.((key, value) => {
-        if (key === KEY || key === null) listener(readJson(value));
+        if (key === KEY || key === null) listener((version) => choicesFromRecord(readJson(value), version));
       });
     },
   };
+}
+
+/** A container whose config has `consent.source: "page"`: nothing read or written, a record left by an earlier config removed. */
+export function noConsentRecord(env: Pick<Platform, 'localStore'>): ConsentRecordStore {
+  const nothing = (): undefined => undefined;
+  return { read: nothing, write: nothing, remove: () => env.localStore?.remove(KEY), onChange: nothing };
 }

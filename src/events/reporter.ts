@@ -14,7 +14,7 @@ const RULED: readonly DropReason[] = ['blocked', 'capped'];
  * Turns what the boxes report into `on(…)` events, debug lines and, in debug mode, trace
  * steps: one place that knows how an outcome is told to the page.
  */
-export function createReporter(emitter: Emitter<AcquaintEvents>, log: Log, trace: () => Trace | undefined) {
+export function createReporter(emitter: Emitter<AcquaintEvents>, log: Log, trace: () => Trace | undefined, waitingFor: (purpose: string) => string | undefined = () => undefined) {
   const steps = (messageIds: readonly string[], destination: string, status: TraceStatus, detail?: string): void => {
     const t = trace();
     if (t) for (const id of messageIds) t.step(id, { destination, status, ...(detail ? { detail } : {}) });
@@ -57,9 +57,13 @@ export function createReporter(emitter: Emitter<AcquaintEvents>, log: Log, trace
         ].filter(Boolean).join(', ');
         steps([event.messageId], destination, changed ? 'redacted' : 'queued', changed);
       },
-      /** Waiting at the consent gate while these purposes are pending. */
+      /** Waiting at the consent gate while these purposes are pending, and why when consent knows more. */
       held(destination: string, event: AcquaintEvent, pending: string[]): void {
-        steps([event.messageId], destination, 'held', `${pending.join(', ')} pending`);
+        const detail = pending.map((purpose) => {
+          const why = waitingFor(purpose);
+          return why ? `${purpose}: ${why}` : `${purpose} pending`;
+        });
+        steps([event.messageId], destination, 'held', detail.join('; '));
       },
     },
   };

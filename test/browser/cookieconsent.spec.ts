@@ -1,26 +1,20 @@
 /// <reference types="node" />
 import { expect, test, type Page } from '@playwright/test';
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { batchRequests, gtagCalls, storedRecord } from './consent-helpers';
+import { batchRequests, deviceState, gtagCalls } from './consent-helpers';
+import { BANNER_FILES, bannerFile, CDN, installedVersion, RECIPE_PATH as PAGE, recipeHtml, type RecipeVariant } from './cookieconsent-recipe';
 import { names, openReady, useCollector, waitForEvents, watchPage, type CollectorServer, type PageLog } from './helpers';
 
-// Issue 14, "Popular banners": a site keeps its own banner, vanilla-cookieconsent 3, and the
-// banner's callbacks push Consent Mode v2 updates that acquaint reads (docs/consent-banners.md).
-// The page (fixtures/cookieconsent-page.html) is that recipe, loading the real package from its
-// CDN URL, which is routed here to node_modules/vanilla-cookieconsent. acquaint's own banner is
-// off (the config has no consent.banner). Destinations: `stats` (analytics), `ads` (marketing).
+// Issues 14 and 28, "a site keeps its own banner": vanilla-cookieconsent 3, whose callbacks push
+// Consent Mode v2 updates that acquaint reads (docs/consent-banners.md). The page
+// (fixtures/cookieconsent-page.html) is that recipe, loading the real package from its CDN URL,
+// which is routed here to node_modules/vanilla-cookieconsent. acquaint's own banner is off and
+// `consent.source` is "page". Destinations: `stats` (analytics), `ads` (marketing).
 const collector = useCollector();
-
-const PACKAGE_JSON = createRequire(import.meta.url).resolve('vanilla-cookieconsent/package.json');
-const PACKAGE = dirname(PACKAGE_JSON);
-const CDN = 'https://cdn.jsdelivr.net/npm/vanilla-cookieconsent@';
-const SERVED = { 'cookieconsent.umd.js': 'text/javascript; charset=utf-8', 'cookieconsent.css': 'text/css; charset=utf-8' } as const;
 
 declare global {
   interface Window {
     CookieConsent?: { run: unknown; acceptedCategory(category: string): boolean; validConsent(): boolean };
+    droppedReports?: Dropped[];
   }
 }
 
@@ -30,31 +24,36 @@ interface Site {
   served: string[];
 }
 
-/** The version in node_modules: the fixture (and the docs) pin it, with its integrity values. */
-const installed = async (): Promise<string> => (JSON.parse(await readFile(PACKAGE_JSON, 'utf8')) as { version: string }).version;
+interface SiteOptions extends Omit<RecipeVariant, 'bannerFrom'> {
+  /** The banner's files arrive this much later (a slow CDN). */
+  delayMs?: number;
+}
 
 /**
- * Routes the banner's CDN URLs to the package in node_modules (`delayMs` later: a slow CDN)
- * and aborts anything else that would leave the collector's origin. Call before `goto`.
+ * Routes the banner's CDN URLs to the package in node_modules and aborts anything else that
+ * would leave the collector's origin; a variant of the recipe is served in place of the page.
+ * Call before `goto`.
  */
-async function serveBanner(page: Page, app: CollectorServer, delayMs = 0): Promise<Site> {
+async function serveBanner(page: Page, app: CollectorServer, { delayMs = 0, ...variant }: SiteOptions = {}): Promise<Site> {
   const site: Site = { log: watchPage(page), served: [] };
   const origin = new URL(app.url).origin;
   await page.route((url) => url.origin !== origin, (route) => route.abort('blockedbyclient'));
-  const version = await installed();
+  const version = await installedVersion();
   await page.route(`${CDN}*/dist/*`, async (route) => {
-    const [, asked, file] = /@([^/]+)\/dist\/([^/]+)$/.exec(new URL(route.request().url()).pathname) ?? [];
+    const [, asked, file = ''] = /@([^/]+)\/dist\/([^/]+)$/.exec(new URL(route.request().url()).pathname) ?? [];
     site.served.push(`${asked}/${file}`);
-    if (asked !== version || !file || !(file in SERVED)) return route.fulfill({ status: 404 });
-    const body = await readFile(join(PACKAGE, 'dist', file));
+    const body = asked === version ? await bannerFile(file) : undefined;
+    if (!body) return route.fulfill({ status: 404 });
     if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
     // crossorigin="anonymous" (for the integrity check) needs CORS, as the CDN sends.
-    return route.fulfill({ status: 200, contentType: SERVED[file as keyof typeof SERVED], headers: { 'access-control-allow-origin': '*' }, body });
+    return route.fulfill({ status: 200, contentType: BANNER_FILES[file as keyof typeof BANNER_FILES], headers: { 'access-control-allow-origin': '*' }, body });
   });
+  if (Object.keys(variant).length) {
+    const html = await recipeHtml(variant);
+    await page.route((url) => url.origin === origin && url.pathname === PAGE, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
+  }
   return site;
 }
-
-const PAGE = '/cookieconsent-page.html';
 
 /** The banner's first layer and its preferences modal, as the visitor sees them. */
 const banner = (page: Page) => page.getByRole('dialog', { name: 'We use cookies' });
@@ -79,17 +78,19 @@ const ALL = (state: 'granted' | 'denied') => ({
   ad_personalization: state,
   personalization_storage: state,
 });
+const PENDING = { analytics: 'pending', marketing: 'pending', personalization: 'pending' };
 
 interface Dropped {
   destination?: string;
   reason: string;
+  count: number;
 }
 
 /** Tracks `name` and flushes; resolves with the `dropped` reports that caused. */
 function trackAndFlush(page: Page, name: string): Promise<Dropped[]> {
   return page.evaluate(async (name) => {
     const dropped: Dropped[] = [];
-    const off = window.acquaint!.on('dropped', (report) => dropped.push({ destination: report.destination, reason: report.reason }));
+    const off = window.acquaint!.on('dropped', (report) => dropped.push({ destination: report.destination, reason: report.reason, count: report.messageIds.length }));
     window.acquaint!.track(name);
     await window.acquaint!.flush();
     off();
@@ -97,82 +98,129 @@ function trackAndFlush(page: Page, name: string): Promise<Dropped[]> {
   }, name);
 }
 
+/** From now on the page keeps its `dropped` reports in `window.droppedReports`. */
+const recordDrops = (page: Page): Promise<void> =>
+  page.evaluate(() => {
+    window.droppedReports = [];
+    window.acquaint!.on('dropped', (report) => window.droppedReports!.push({ destination: report.destination, reason: report.reason, count: report.messageIds.length }));
+  });
+
 const eventsFor = (app: CollectorServer, destination: string) => app.events.filter((e) => e.receivedBy === destination);
 
-test.describe('vanilla-cookieconsent 3 in front of acquaint (Consent Mode v2 updates)', () => {
-  test('before a choice the banner asks, consent is denied and nothing reaches the collector', async ({ page }) => {
+/** The page's events at `destination`, each once, in the order given: the wire says so. */
+async function arrivedOnce(app: CollectorServer, destination: string, expected: string[]): Promise<void> {
+  const events = await waitForEvents(app, expected.length, destination);
+  expect(names(events)).toEqual(expected);
+  expect(events.filter((e) => e.duplicate)).toEqual([]);
+  expect(new Set(events.map((e) => e.messageId)).size).toBe(expected.length);
+}
+
+/** Opens the recipe page (with `query`) again and waits for acquaint. */
+async function reopen(page: Page, app: CollectorServer, query = ''): Promise<void> {
+  await openReady(page, app, PAGE + query);
+}
+
+test.describe('vanilla-cookieconsent 3 in front of acquaint (Consent Mode v2, consent.source "page")', () => {
+  test('before a choice the banner asks: events are held, nothing leaves, nothing is stored, and debug mode says why', async ({ page }) => {
     const { app } = collector;
     const site = await serveBanner(page, app);
     const requests = batchRequests(page);
-    await openReady(page, app, PAGE);
+    await openReady(page, app, `${PAGE}?acquaint_debug=1`);
 
     // The real package is in the page, and its banner is up.
-    const version = await installed();
+    const version = await installedVersion();
     expect(site.served.sort(), 'the fixture loads the installed version').toEqual([`${version}/cookieconsent.css`, `${version}/cookieconsent.umd.js`]);
     expect(await page.evaluate(() => typeof window.CookieConsent?.run)).toBe('function');
-    await expect(banner(page)).toBeVisible();
     await expect(banner(page).getByRole('button', { name: 'Accept all' })).toBeVisible();
     await expect(banner(page).getByRole('button', { name: 'Reject all' })).toBeVisible();
 
-    expect(await consent(page)).toMatchObject({ analytics: 'denied', marketing: 'denied', personalization: 'denied' });
-    // The site's default, then the banner's "no valid choice" update, before acquaint read anything.
-    expect((await gtagCalls(page)).slice(0, 2)).toEqual([
-      ['consent', 'default', ALL('denied')],
-      ['consent', 'update', ALL('denied')],
+    // The site's denied default is "not chosen yet": held, not discarded. No update was pushed.
+    expect(await gtagCalls(page)).toEqual([['consent', 'default', ALL('denied')]]);
+    expect(await consent(page)).toMatchObject(PENDING);
+    expect(await trackAndFlush(page, 'before_choice')).toEqual([]);
+    const waiting = { status: 'held', detail: 'analytics: Consent Mode default denied, waiting for the banner' };
+    const traced = await page.evaluate(() => window.acquaint!.debug().events.map((e) => ({ name: e.name, steps: e.steps })));
+    expect(traced).toEqual([
+      { name: 'page', steps: [{ destination: 'stats', ...waiting }, { destination: 'ads', status: 'held', detail: 'marketing: Consent Mode default denied, waiting for the banner' }] },
+      { name: 'before_choice', steps: [{ destination: 'stats', ...waiting }, expect.objectContaining({ destination: 'ads', status: 'held' })] },
     ]);
 
-    // That update is stored by acquaint as the site's choice (docs: "Asked again").
-    expect(await storedRecord(page)).toMatchObject({ choices: { analytics: 'denied', marketing: 'denied', personalization: 'denied' } });
-
-    const dropped = await trackAndFlush(page, 'before_choice');
-    expect(dropped).toEqual(expect.arrayContaining([{ destination: 'stats', reason: 'consent_denied' }, { destination: 'ads', reason: 'consent_denied' }]));
     expect(requests).toEqual([]);
     expect(app.attempts).toEqual([]);
+    expect(await deviceState(page)).toEqual({ cookie: '', localStorage: [], sessionStorage: [], indexedDB: [] });
     await expect(banner(page)).toBeVisible();
     expect(site.log.pageErrors).toEqual([]);
   });
 
-  test('"Accept all" grants analytics and marketing; events reach both destinations', async ({ page }) => {
+  test('"Accept all" on a first visit: the landing page view and the events before the click arrive, once, in order', async ({ page }) => {
     const { app } = collector;
     const site = await serveBanner(page, app);
     await openReady(page, app, PAGE);
-    await trackAndFlush(page, 'before_choice');
+    await page.evaluate(() => window.acquaint!.track('before_choice'));
 
     await banner(page).getByRole('button', { name: 'Accept all' }).click();
     await expect(banner(page)).toBeHidden();
     await consentBecomes(page, { analytics: 'granted', marketing: 'granted', personalization: 'granted' });
-    expect((await updates(page)).at(-1)).toEqual(ALL('granted'));
+    expect(await updates(page)).toEqual([ALL('granted')]);
 
     await trackAndFlush(page, 'after_accept');
-    const stats = await waitForEvents(app, 1, 'stats');
-    const ads = await waitForEvents(app, 1, 'ads');
-    // Under the page's denied default the events before the choice were discarded, not held.
-    expect(names(stats)).toEqual(['after_accept']);
-    expect(names(ads)).toEqual(['after_accept']);
-    expect(stats[0]!.context.consent).toMatchObject({ analytics: 'granted', marketing: 'granted' });
+    await arrivedOnce(app, 'stats', ['page', 'before_choice', 'after_accept']);
+    await arrivedOnce(app, 'ads', ['page', 'before_choice', 'after_accept']);
+    // Stamped with the state that let them through; acquaint kept no record of its own.
+    expect(eventsFor(app, 'stats').map((e) => e.context.consent)).toEqual(Array(3).fill(expect.objectContaining({ analytics: 'granted', marketing: 'granted' })));
+    expect((await deviceState(page)).localStorage.filter((key) => key.startsWith('acquaint.'))).not.toContain('acquaint.consent');
     expect(site.log.pageErrors).toEqual([]);
   });
 
-  test('"Reject all" denies everything and nothing reaches the collector', async ({ page }) => {
+  test('"Reject all": what was held is discarded, nothing leaves and nothing is stored', async ({ page }) => {
     const { app } = collector;
     const site = await serveBanner(page, app);
     const requests = batchRequests(page);
     await openReady(page, app, PAGE);
+    await page.evaluate(() => window.acquaint!.track('before_choice'));
+    await recordDrops(page);
 
     await banner(page).getByRole('button', { name: 'Reject all' }).click();
     await expect(banner(page)).toBeHidden();
     // The banner stored a choice (necessary only) and said so through onConsent.
     expect(await page.evaluate(() => window.CookieConsent!.validConsent())).toBe(true);
-    expect(await updates(page)).toEqual([ALL('denied'), ALL('denied')]);
+    expect(await updates(page)).toEqual([ALL('denied')]);
     expect(await consent(page)).toMatchObject({ analytics: 'denied', marketing: 'denied', personalization: 'denied' });
+    // The page view and before_choice, at each destination.
+    expect(await page.evaluate(() => window.droppedReports)).toEqual([
+      { destination: 'stats', reason: 'consent_denied', count: 2 },
+      { destination: 'ads', reason: 'consent_denied', count: 2 },
+    ]);
 
     await trackAndFlush(page, 'after_reject');
     expect(requests).toEqual([]);
     expect(app.attempts).toEqual([]);
+    // Only the banner's own cookie: nothing of acquaint's.
+    const device = await deviceState(page);
+    expect(device).toMatchObject({ localStorage: [], sessionStorage: [], indexedDB: [] });
+    expect(device.cookie.split('; ').map((c) => c.split('=')[0])).toEqual(['cc_cookie']);
     expect(site.log.pageErrors).toEqual([]);
   });
 
-  test('statistics alone, chosen in the preferences modal: only the analytics destination receives', async ({ page }) => {
+  test('leaving before answering: nothing leaves, and an answer on the next page does not bring it back', async ({ page }) => {
+    const { app } = collector;
+    const site = await serveBanner(page, app);
+    const requests = batchRequests(page);
+    await openReady(page, app, PAGE);
+    await page.evaluate(() => window.acquaint!.track('before_leaving'));
+
+    await reopen(page, app);
+    expect(requests, 'nothing left with the page (no beacon either)').toEqual([]);
+    await banner(page).getByRole('button', { name: 'Accept all' }).click();
+    await consentBecomes(page, { analytics: 'granted', marketing: 'granted' });
+    await trackAndFlush(page, 'next_page');
+    // This page's own view, not the one of the page left unanswered, nor its event.
+    await arrivedOnce(app, 'stats', ['page', 'next_page']);
+    expect(names(eventsFor(app, 'ads'))).toEqual(['page', 'next_page']);
+    expect(site.log.pageErrors).toEqual([]);
+  });
+
+  test('statistics alone, chosen in the preferences modal: only the analytics destination receives, the held events too', async ({ page }) => {
     const { app } = collector;
     const site = await serveBanner(page, app);
     const requests = batchRequests(page);
@@ -190,8 +238,8 @@ test.describe('vanilla-cookieconsent 3 in front of acquaint (Consent Mode v2 upd
     expect((await updates(page)).at(-1)).toEqual({ ...ALL('denied'), analytics_storage: 'granted' });
 
     const dropped = await trackAndFlush(page, 'stats_only');
-    expect(names(await waitForEvents(app, 1, 'stats'))).toEqual(['stats_only']);
-    expect(dropped).toEqual([{ destination: 'ads', reason: 'consent_denied' }]);
+    await arrivedOnce(app, 'stats', ['page', 'stats_only']);
+    expect(dropped).toEqual([{ destination: 'ads', reason: 'consent_denied', count: 1 }]);
     expect(eventsFor(app, 'ads')).toEqual([]);
     expect(requests.filter((url) => url.includes('dest=ads'))).toEqual([]);
     expect(site.log.pageErrors).toEqual([]);
@@ -206,30 +254,28 @@ test.describe('vanilla-cookieconsent 3 in front of acquaint (Consent Mode v2 upd
     await page.evaluate(() => window.acquaint!.flush());
     await fetch(`${app.url}/collector/clear`, { method: 'POST' });
 
-    await page.reload();
-    await page.waitForFunction(() => window.acquaint !== undefined);
-    await page.evaluate(() => window.acquaint!.ready());
-    // onConsent ran on this load, from the cookie, before acquaint: no banner, no click.
+    await reopen(page, app);
+    // onConsent ran on this load, from the banner's cookie: no banner, no click.
     expect(await gtagCalls(page)).toEqual(expect.arrayContaining([['consent', 'update', ALL('granted')]]));
     expect(await consent(page)).toMatchObject({ analytics: 'granted', marketing: 'granted' });
     await trackAndFlush(page, 'returning');
-    expect(names(await waitForEvents(app, 2, 'stats'))).toEqual(['page', 'returning']);
-    expect(names(await waitForEvents(app, 2, 'ads'))).toEqual(['page', 'returning']);
+    await arrivedOnce(app, 'stats', ['page', 'returning']);
+    await arrivedOnce(app, 'ads', ['page', 'returning']);
     await expect(banner(page)).toHaveCount(0);
     expect(site.log.pageErrors).toEqual([]);
   });
 
-  test('a visitor who chose in the banner before acquaint came: the banner cookie alone lets the landing page view through, even from a slow CDN', async ({ page }) => {
+  test("acquaint's tag in <head> before a slow banner: a returning visitor's landing page view waits for the banner, then leaves", async ({ page }) => {
     const { app } = collector;
-    // The banner file arrives 300 ms late; acquaint (same origin) would be ready long before.
-    const site = await serveBanner(page, app, 300);
+    // The banner file arrives 300 ms late and acquaint starts first (same origin, in <head>).
+    const site = await serveBanner(page, app, { delayMs: 300, acquaintFirst: true });
     await openReady(page, app, PAGE);
     await banner(page).getByRole('button', { name: 'Accept all' }).click();
     await consentBecomes(page, { analytics: 'granted', marketing: 'granted' });
-    // Only the banner's cookie remembers the choice: acquaint's own record goes.
+    // Only the banner's cookie remembers the choice (as for a visitor who chose before acquaint came).
     await page.evaluate(async () => {
       await window.acquaint!.flush();
-      localStorage.removeItem('acquaint.consent');
+      localStorage.clear();
     });
     expect(await page.evaluate(() => document.cookie)).toContain('cc_cookie=');
     await fetch(`${app.url}/collector/clear`, { method: 'POST' });
@@ -237,11 +283,10 @@ test.describe('vanilla-cookieconsent 3 in front of acquaint (Consent Mode v2 upd
     await page.reload();
     await page.waitForFunction(() => window.acquaint !== undefined);
     await page.evaluate(() => window.acquaint!.ready());
+    await consentBecomes(page, { analytics: 'granted', marketing: 'granted' });
     await page.evaluate(() => window.acquaint!.flush());
-    expect(await consent(page)).toMatchObject({ analytics: 'granted', marketing: 'granted' });
-    // The landing page view of this load, sent without a click.
-    expect(names(await waitForEvents(app, 1, 'stats'))).toEqual(['page']);
-    expect(names(await waitForEvents(app, 1, 'ads'))).toEqual(['page']);
+    await arrivedOnce(app, 'stats', ['page']);
+    await arrivedOnce(app, 'ads', ['page']);
     await expect(banner(page)).toHaveCount(0);
     expect(site.log.pageErrors).toEqual([]);
   });
@@ -254,7 +299,7 @@ test.describe('vanilla-cookieconsent 3 in front of acquaint (Consent Mode v2 upd
     await banner(page).getByRole('button', { name: 'Accept all' }).click();
     await consentBecomes(page, { analytics: 'granted', marketing: 'granted' });
     await trackAndFlush(page, 'while_granted');
-    await waitForEvents(app, 1, 'stats');
+    await waitForEvents(app, 2, 'stats');
     const statsRequests = requests.filter((url) => url.includes('dest=stats')).length;
 
     // The site's "Cookie settings" button (data-cc="show-preferencesModal").
@@ -270,14 +315,14 @@ test.describe('vanilla-cookieconsent 3 in front of acquaint (Consent Mode v2 upd
     expect((await updates(page)).at(-1)).toEqual({ ...ALL('granted'), analytics_storage: 'denied' });
 
     const dropped = await trackAndFlush(page, 'after_withdrawal');
-    expect(names(await waitForEvents(app, 2, 'ads'))).toEqual(['while_granted', 'after_withdrawal']);
-    expect(names(eventsFor(app, 'stats'))).toEqual(['while_granted']);
-    expect(dropped).toEqual([{ destination: 'stats', reason: 'consent_denied' }]);
+    await arrivedOnce(app, 'ads', ['page', 'while_granted', 'after_withdrawal']);
+    expect(names(eventsFor(app, 'stats'))).toEqual(['page', 'while_granted']);
+    expect(dropped).toEqual([{ destination: 'stats', reason: 'consent_denied', count: 1 }]);
     expect(requests.filter((url) => url.includes('dest=stats')).length).toBe(statsRequests);
     expect(site.log.pageErrors).toEqual([]);
   });
 
-  test('a new banner revision asks again: until the visitor answers, the choice acquaint stored does not speak', async ({ page }) => {
+  test('a raised banner revision: acquaint holds again until the new answer, and the old choice never speaks', async ({ page }) => {
     const { app } = collector;
     const site = await serveBanner(page, app);
     const requests = batchRequests(page);
@@ -285,21 +330,42 @@ test.describe('vanilla-cookieconsent 3 in front of acquaint (Consent Mode v2 upd
     await banner(page).getByRole('button', { name: 'Accept all' }).click();
     await consentBecomes(page, { analytics: 'granted', marketing: 'granted' });
     await page.evaluate(() => window.acquaint!.flush());
-    expect(await page.evaluate(() => localStorage.getItem('acquaint.consent'))).toContain('granted');
     await fetch(`${app.url}/collector/clear`, { method: 'POST' });
     requests.length = 0;
 
-    await openReady(page, app, `${PAGE}?revision=1`);
+    await reopen(page, app, '?revision=1');
     await expect(banner(page)).toBeVisible();
-    expect(await consent(page)).toMatchObject({ analytics: 'denied', marketing: 'denied' });
-    await trackAndFlush(page, 'while_asked_again');
+    expect(await consent(page)).toMatchObject(PENDING);
+    expect(await trackAndFlush(page, 'while_asked_again')).toEqual([]);
     expect(requests).toEqual([]);
+    expect(app.attempts).toEqual([]);
+    expect(await deviceState(page)).toMatchObject({ localStorage: expect.not.arrayContaining(['acquaint.consent']) });
 
     await banner(page).getByRole('button', { name: 'Accept all' }).click();
     await consentBecomes(page, { analytics: 'granted', marketing: 'granted' });
     await trackAndFlush(page, 'answered_again');
-    expect(names(await waitForEvents(app, 1, 'stats'))).toEqual(['answered_again']);
-    expect(names(await waitForEvents(app, 1, 'ads'))).toEqual(['answered_again']);
+    await arrivedOnce(app, 'stats', ['page', 'while_asked_again', 'answered_again']);
+    await arrivedOnce(app, 'ads', ['page', 'while_asked_again', 'answered_again']);
+    expect(site.log.pageErrors).toEqual([]);
+  });
+
+  test('consentModeDefault "deny" keeps the old reading: events before the choice are discarded, not held', async ({ page }) => {
+    const { app } = collector;
+    const site = await serveBanner(page, app, { consentModeDefault: 'deny' });
+    const requests = batchRequests(page);
+    await openReady(page, app, PAGE);
+    expect(await consent(page)).toMatchObject({ analytics: 'denied', marketing: 'denied', personalization: 'denied' });
+    expect(await trackAndFlush(page, 'before_choice')).toEqual([
+      { destination: 'stats', reason: 'consent_denied', count: 1 },
+      { destination: 'ads', reason: 'consent_denied', count: 1 },
+    ]);
+    expect(requests).toEqual([]);
+
+    await banner(page).getByRole('button', { name: 'Accept all' }).click();
+    await consentBecomes(page, { analytics: 'granted', marketing: 'granted' });
+    await trackAndFlush(page, 'after_accept');
+    await arrivedOnce(app, 'stats', ['after_accept']);
+    await arrivedOnce(app, 'ads', ['after_accept']);
     expect(site.log.pageErrors).toEqual([]);
   });
 });

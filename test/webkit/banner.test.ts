@@ -1,6 +1,6 @@
 import { By, type WebElement } from 'selenium-webdriver';
 import { describe, expect, test } from 'vitest';
-import { arrived, databases, flush, names, open, ready, run, track, until, useWebKit } from './harness';
+import { arrived, clickWhenReady, databases, flush, names, open, ready, run, track, until, useWebKit } from './harness';
 
 // The consent banner in WebKit, loaded by the runtime (banner-runtime.html: analytics,
 // marketing and personalization pending, the banner on). Its buttons are clicked with real
@@ -36,17 +36,7 @@ async function click(text: string, css = 'button'): Promise<void> {
     () => run(site.driver, () => document.querySelector('acquaint-consent')?.shadowRoot?.getAnimations().every((a) => a.playState !== 'running') ?? true),
     'the banner to stop moving',
   );
-  await until(
-    () =>
-      element.click().then(
-        () => true,
-        (error: Error) => {
-          if (error.name === 'ElementNotInteractableError' || error.name === 'ElementClickInterceptedError') return false;
-          throw error;
-        },
-      ),
-    `"${text}" to take a click`,
-  );
+  await clickWhenReady(element, `"${text}"`);
 }
 
 const bannerGone = () => until(async () => (await site.driver.findElements(By.css('acquaint-consent'))).length === 0, 'the banner to close');

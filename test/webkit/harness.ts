@@ -8,10 +8,11 @@ import { readStoreEntries } from '../page/read-store';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { WebDriver } from 'selenium-webdriver';
+import type { WebDriver, WebElement } from 'selenium-webdriver';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { createCollectorServer, type CollectorServer, type ReceivedEvent } from '../../demo/collector.mjs';
 import { containerFor } from '../browser/container';
+import { bannerFile, BANNER_FILES, RECIPE_PATH, recipeHtml } from '../browser/cookieconsent-recipe';
 import { startWebKit, type WebKit } from './driver';
 
 export type { CollectorServer, ReceivedEvent } from '../../demo/collector.mjs';
@@ -83,6 +84,7 @@ function withRoutes(app: CollectorServer): Map<string, string> {
         return;
       }
     }
+    if (req.method === 'GET' && (path === `/webkit${RECIPE_PATH}` || path.startsWith(BANNER_FROM))) return serveRecipe(req, res, path);
     const own = /^\/webkit\/([a-z0-9-]+\.(html|js|json))$/.exec(path);
     if (req.method !== 'GET' || !own) return collector(req, res);
     const type = { html: 'text/html', js: 'text/javascript', json: 'application/json' }[own[2] as 'html' | 'js' | 'json'];
@@ -98,6 +100,29 @@ function withRoutes(app: CollectorServer): Map<string, string> {
     );
   }) satisfies Handler);
   return configs;
+}
+
+// The vanilla-cookieconsent recipe (test/browser/cookieconsent-recipe.ts): its page at
+// /webkit/cookieconsent-page.html (`?consentModeDefault=deny` for that variant), loading the real
+// package from node_modules at BANNER_FROM instead of its CDN.
+const BANNER_FROM = '/npm/vanilla-cookieconsent@';
+
+function serveRecipe(req: IncomingMessage, res: ServerResponse, path: string): void {
+  const headers = { 'Cache-Control': 'no-store' };
+  const file = path.split('/').pop() ?? '';
+  const reading = path.startsWith(BANNER_FROM)
+    ? bannerFile(file)?.then((body) => ({ body, type: BANNER_FILES[file as keyof typeof BANNER_FILES] }))
+    : recipeHtml({ bannerFrom: BANNER_FROM, ...(new URL(req.url ?? '/', 'http://x').searchParams.get('consentModeDefault') === 'deny' ? { consentModeDefault: 'deny' as const } : {}) }).then((body) => ({ body, type: 'text/html; charset=utf-8' }));
+  (reading ?? Promise.reject(new Error('not a file of the banner'))).then(
+    ({ body, type }) => {
+      res.writeHead(200, { ...headers, 'Content-Type': type });
+      res.end(body);
+    },
+    () => {
+      res.writeHead(404, headers);
+      res.end('Not found');
+    },
+  );
 }
 
 /**
@@ -163,6 +188,21 @@ export async function until<T>(fn: () => T | Promise<T>, what: string, timeout =
     if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Clicks `element` once it takes a click: one aimed at a control still sliding in may be refused. */
+export async function clickWhenReady(element: WebElement, what: string): Promise<void> {
+  await until(
+    () =>
+      element.click().then(
+        () => true,
+        (error: Error) => {
+          if (error.name === 'ElementNotInteractableError' || error.name === 'ElementClickInterceptedError') return false;
+          throw error;
+        },
+      ),
+    `${what} to take a click`,
+  );
 }
 
 /** Waits until the page has `window.acquaint`, then for `acquaint.ready()`. */

@@ -9,7 +9,12 @@ const on = (features: Record<string, boolean>) => Object.keys(features).filter((
 
 describe('featuresOf', () => {
   it('a config with one http destination needs the http type and redaction, nothing else', () => {
-    expect(on(featuresOf(compiled({ version: 1 })))).toEqual(['httpType', 'redact']);
+    expect(on(featuresOf(compiled({ version: 1 })))).toEqual(['consentRecord', 'httpType', 'redact']);
+  });
+
+  it('leaves out acquaint\'s consent record when the page is the only source', () => {
+    expect(featuresOf(compiled({ version: 1, consent: { source: 'page' } })).consentRecord).toBe(false);
+    expect(featuresOf(compiled({ version: 1, consent: { source: 'acquaint' } })).consentRecord).toBe(true);
   });
 
   it('names each part the config uses', () => {
@@ -18,7 +23,7 @@ describe('featuresOf', () => {
       [{ ...http, redact: false, caps: [{ event: 'x', max: 1, per: 'session' }], fields: ['properties'] }, { id: 'm', type: 'meta-pixel', purposes: ['marketing'], settings: {}, redact: false }, { id: 'crm', type: 'my-crm', purposes: ['analytics'], settings: {}, redact: false }] as CompiledConfig['destinations'],
       { variables: {}, tagging: false, triggers: [{ path: 'triggers[0]', trigger: { type: 'scroll', percent: [50], event: 'depth' } }] },
     ));
-    expect(on(features)).toEqual(['audiences', 'banner', 'caps', 'consentMode', 'debugTrace', 'fieldLists', 'gpp', 'hashing', 'httpType', 'inlineAudiences', 'inlineTriggers', 'lateTypes', 'scrollTriggers', 'serverId', 'tcf', 'triggers', 'unsavedNotes']);
+    expect(on(features)).toEqual(['audiences', 'banner', 'caps', 'consentMode', 'consentRecord', 'debugTrace', 'fieldLists', 'gpp', 'hashing', 'httpType', 'inlineAudiences', 'inlineTriggers', 'lateTypes', 'scrollTriggers', 'serverId', 'tcf', 'triggers', 'unsavedNotes']);
     // Every destination says redact: false: no redactor.
     expect(features.redact).toBe(false);
   });

@@ -110,6 +110,20 @@ describe('parseConfig', () => {
     expect(formatIssues(loaded.issues)).toContain(line);
   });
 
+  it('names a bad consent source or Consent Mode reading, and keeps the page source over acquaint\'s banner', () => {
+    expect(formatIssues(parseConfig({ version: 1, consent: { source: 'cmp', consentModeDefault: 'pending' } }).issues)).toMatchInlineSnapshot(`
+      "acquaint: invalid config (2 problems)
+      ✖ expected "acquaint" or "page", got "cmp" → at consent.source
+      ✖ expected "hold" or "deny", got "pending" → at consent.consentModeDefault"
+    `);
+    const both = parseConfig({ version: 1, consent: { source: 'page', consentModeDefault: 'deny', banner: {} } });
+    expect(both.config.consent).toEqual({ source: 'page', consentModeDefault: 'deny' });
+    expect(formatIssues(both.issues)).toMatchInlineSnapshot(`
+      "acquaint: invalid config (1 problem)
+      ✖ needs acquaint's own consent record, which consent.source "page" turns off: the banner is off → at consent.banner"
+    `);
+  });
+
   it('ignores a __proto__ key without polluting', () => {
     const loaded = parseConfig(JSON.parse('{"version":1,"__proto__":{"polluted":"yes"}}'));
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

@@ -3,6 +3,7 @@ import { createConsent } from '../../../src/consent/consent';
 import { allGranted, createGate } from '../../../src/consent/gate';
 import { fromConsentMode, toConsentMode } from '../../../src/consent/gcm';
 import { defaultsFor } from '../../../src/consent/defaults';
+import { choicesFromRecord } from '../../../src/consent/record';
 import { followTcf } from '../../../src/consent/tcf';
 import type { AcquaintEvent } from '../../../src/events/event';
 
@@ -10,9 +11,11 @@ const setup = (gpc = false, stored?: unknown, region?: string) => {
   const changed = vi.fn();
   const invalid = vi.fn();
   const write = vi.fn();
-  const record = { read: () => stored, write };
+  const remove = vi.fn();
+  const onChange = vi.fn();
+  const record = { read: (version: string | number) => choicesFromRecord(stored, version), write, remove, onChange };
   const consent = createConsent({ gpc, changed, invalid, now: () => Date.parse('2026-11-23T10:00:00Z'), record, ...(region ? { region } : {}) });
-  return { consent, changed, invalid, write };
+  return { consent, changed, invalid, write, remove, onChange };
 };
 
 describe('consent state', () => {
@@ -68,8 +71,8 @@ describe('consent state', () => {
   it('lets a Consent Mode default fill in but not override a choice', () => {
     const { consent } = setup();
     consent.update({ analytics: 'granted' });
-    consent.setDefaults({ analytics: 'denied', marketing: 'denied' });
-    expect(consent.get()).toMatchObject({ analytics: 'granted', marketing: 'denied' });
+    consent.setDefaults({ analytics: 'denied', marketing: 'denied', personalization: 'granted' });
+    expect(consent.get()).toMatchObject({ analytics: 'granted', marketing: 'pending', personalization: 'granted' });
   });
 });
 
@@ -160,6 +163,83 @@ describe('consent defaults from the page', () => {
     after.setDefaults({ analytics: 'granted' });
     expect(before.get()).toMatchObject({ analytics: 'granted', marketing: 'denied' });
     expect(after.get()).toEqual(before.get());
+  });
+});
+
+describe('a Consent Mode default of denied', () => {
+  it('holds the purpose as pending until an update grants or denies it', () => {
+    const { consent } = setup();
+    consent.setDefaults({ analytics: 'denied', marketing: 'denied' });
+    consent.configure({ defaults: { analytics: 'granted' } });
+    expect(consent.get()).toMatchObject({ analytics: 'pending', marketing: 'pending' });
+    expect(consent.waitingFor('analytics')).toBe('Consent Mode default denied, waiting for the banner');
+    expect(consent.undecided('analytics')).toBe(true);
+    consent.update({ analytics: 'granted', marketing: 'denied' });
+    expect(consent.get()).toMatchObject({ analytics: 'granted', marketing: 'denied' });
+    expect(consent.waitingFor('analytics')).toBeUndefined();
+    expect(consent.undecided('marketing')).toBe(false);
+  });
+
+  it('denies as before with consentModeDefault "deny", whether the default ran before or after the config', () => {
+    const before = setup().consent;
+    before.setDefaults({ analytics: 'denied' });
+    expect(before.get().analytics).toBe('pending'); // the config may still say "deny"
+    before.configure({ consentModeDefault: 'deny' });
+    const after = setup().consent;
+    after.configure({ consentModeDefault: 'deny' });
+    after.setDefaults({ analytics: 'denied' });
+    expect(before.get().analytics).toBe('denied');
+    expect(after.get().analytics).toBe('denied');
+    expect(after.waitingFor('analytics')).toBeUndefined();
+  });
+
+  it('says nothing more of a purpose pending by the config alone', () => {
+    const { consent } = setup();
+    consent.configure({ defaults: { analytics: 'pending' } });
+    expect(consent.waitingFor('analytics')).toBeUndefined();
+    expect(consent.undecided('analytics')).toBe(false);
+    const cmp = setup().consent;
+    cmp.configure({ defaults: { analytics: 'pending' } }, true);
+    expect(cmp.undecided('analytics')).toBe(true);
+  });
+
+  it('keeps GPC over a held marketing default', () => {
+    const { consent } = setup(true);
+    consent.setDefaults({ marketing: 'denied' });
+    consent.configure({});
+    expect(consent.get().marketing).toBe('denied');
+  });
+});
+
+describe('consent.source "page"', () => {
+  const stored = { choices: { analytics: 'granted', marketing: 'granted' }, timestamp: '2026-01-01T00:00:00.000Z', version: 1 };
+
+  it('restores no stored choice, removes it, and follows no other tab', () => {
+    const { consent, remove, onChange } = setup(false, stored);
+    consent.setDefaults({ analytics: 'denied', marketing: 'denied' });
+    consent.configure({ source: 'page' });
+    expect(consent.get()).toMatchObject({ analytics: 'pending', marketing: 'pending' });
+    expect(consent.hasChosen()).toBe(false);
+    expect(remove).toHaveBeenCalledTimes(1);
+    expect(onChange).not.toHaveBeenCalled();
+  });
+
+  it("applies the page's updates without storing them, before and after the config arrived", () => {
+    const { consent, write } = setup();
+    consent.update({ analytics: 'granted' });
+    consent.configure({ source: 'page' });
+    consent.update({ marketing: 'denied' });
+    expect(consent.get()).toMatchObject({ analytics: 'granted', marketing: 'denied' });
+    expect(write).not.toHaveBeenCalled();
+  });
+
+  it('is not the default: a stored choice is restored and another tab followed', () => {
+    const { consent, remove, onChange } = setup(false, stored);
+    consent.setDefaults({ analytics: 'denied' });
+    consent.configure({});
+    expect(consent.get()).toMatchObject({ analytics: 'granted', marketing: 'granted' });
+    expect(remove).not.toHaveBeenCalled();
+    expect(onChange).toHaveBeenCalledTimes(1);
   });
 });
 

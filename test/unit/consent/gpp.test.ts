@@ -52,7 +52,7 @@ const usnat = (fields: Record<string, number>) => ({ Version: 1, SaleOptOutNotic
 function setup(defaults: Record<string, 'granted' | 'denied' | 'pending'>, options: GppOptions = {}, gpc = false) {
   const changed = vi.fn();
   const fail = vi.fn();
-  const consent = createConsent({ gpc, changed, invalid: vi.fn(), now: () => 0, record: { read: () => undefined, write: vi.fn() } });
+  const consent = createConsent({ gpc, changed, invalid: vi.fn(), now: () => 0, record: { read: () => undefined, write: vi.fn(), remove: vi.fn(), onChange: vi.fn() } });
   consent.configure({ defaults }, true);
   changed.mockClear();
   return { consent, changed, fail, follower: createGppFollower(options, consent, fail) };

@@ -16,6 +16,15 @@ const config = (debug: boolean) => ({
   ],
 });
 
+// What a standard gtag() pushes: its arguments object.
+function gtag(..._args: unknown[]): IArguments {
+  // eslint-disable-next-line prefer-rest-params
+  return arguments;
+}
+
+const lines = (acquaint: ReturnType<typeof createAcquaint>): string[][] =>
+  acquaint.debug().events.map((e) => e.steps.map((s) => `${s.destination}: ${s.status}${s.detail ? ` (${s.detail})` : ''}`));
+
 describe('debug mode', () => {
   it('records where each event went at each destination, and why not', async () => {
     const { env } = fakeEnv();
@@ -34,6 +43,19 @@ describe('debug mode', () => {
       ['collector: filtered', 'ads: held (marketing pending)', 'personal: dropped (consent_denied)', 'ads: queued', 'ads: delivered'],
     ]);
     expect(env.console.debug).toHaveBeenCalledWith('acquaint ▸ promo → collector: delivered');
+  });
+
+  it('says an event waits for the banner under a Consent Mode default of denied, then releases it on the update', async () => {
+    const { env } = fakeEnv();
+    const dataLayer: unknown[] = [gtag('consent', 'default', { analytics_storage: 'denied', ad_storage: 'denied' })];
+    const acquaint = createAcquaint({ config: { version: 1, debug: true, destinations: [{ id: 'collector', type: 'http', purposes: ['analytics', 'marketing'], settings: { url: '/v1/batch' } }] }, dataLayer, env });
+    await acquaint.ready();
+    acquaint.track('before_choice');
+    const waiting = 'held (analytics: Consent Mode default denied, waiting for the banner; marketing: Consent Mode default denied, waiting for the banner)';
+    expect(lines(acquaint)).toEqual([['collector: ' + waiting], ['collector: ' + waiting]]);
+    dataLayer.push(gtag('consent', 'update', { analytics_storage: 'granted', ad_storage: 'granted' }));
+    await acquaint.flush();
+    expect(lines(acquaint).map((steps) => steps.slice(1))).toEqual([['collector: queued', 'collector: delivered'], ['collector: queued', 'collector: delivered']]);
   });
 
   it('keeps nothing while off, and starts on debug(true)', async () => {
