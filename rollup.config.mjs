@@ -9,14 +9,16 @@ import { reportSizes } from './scripts/size.mjs';
 import { configSchemas } from './scripts/config-schemas.mjs';
 import { buildFeatures } from './scripts/build-features.mjs';
 import { pageScript } from './scripts/page-script.mjs';
+import { adapterTypes } from './scripts/adapter-types.mjs';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const define = { __VERSION__: JSON.stringify(version) };
 
 const transpile = (minify) => esbuild({ target: 'es2020', define, minify, legalComments: 'none' });
 
-// The built-in vendor tags: each its own file next to acquaint.js, loaded when first allowed.
-const TAGS = ['script', 'ga4', 'meta-pixel'];
+// The built-in types that are files of their own next to acquaint.js (src/destinations/types.ts),
+// each loaded when a destination of its type is first allowed; src/chunks/<type>.ts is its entry.
+const { CHUNKED_TYPES: TAGS } = await adapterTypes();
 
 // dist/acquaint.js loads debug mode's trace (acquaint-debug.js) only when debug mode turns on,
 // and the audience rules with `personalize` (acquaint-audiences.js) only for a config that has them.

@@ -1,9 +1,9 @@
-// Rollup/Vite plugin: `virtual:config-schemas` is the JSON Schema of src/config/sources.ts,
+// Rollup/Vite plugin: `virtual:config-schemas` is the JSON Schema of src/cli/config-sources.ts,
 // generated from the zod schemas at build time. The page script validates config against it
 // (src/config/validate.ts), so zod stays out of dist/acquaint.js and the zod schema remains
 // the one source of the config's types and rules. Custom messages travel as `message`.
 import { build } from 'esbuild';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ID = 'virtual:config-schemas';
@@ -13,7 +13,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /** The virtual module's code and the editor's JSON Schema, from the zod schemas. */
 export async function generate() {
   const bundle = await build({
-    entryPoints: [`${root}src/config/sources.ts`],
+    entryPoints: [`${root}src/cli/config-sources.ts`],
     bundle: true,
     format: 'esm',
     platform: 'neutral',
@@ -25,7 +25,8 @@ export async function generate() {
   await mkdir(dir, { recursive: true });
   const file = `${dir}/sources-${Date.now()}-${Math.random().toString(36).slice(2)}.mjs`;
   await writeFile(file, bundle.outputFiles[0].text);
-  const { schemas } = await import(pathToFileURL(file).href);
+  // Imported once, then gone: each build writes its own (an import is cached by its URL).
+  const { schemas } = await import(pathToFileURL(file).href).finally(() => rm(file, { force: true }));
   const z = await import('zod/mini');
   const toJson = (schema) => {
     const json = z.toJSONSchema(schema, {

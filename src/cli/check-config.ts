@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
 import { parseConfig } from '../config/load';
-import { parseTags } from '../config/load-tags';
+import { parseTags } from '../triggers/load-tags';
 import { parsePersonalize } from '../config/load-personalize';
 import type { ConfigIssue } from '../config/report';
 import { formatPath } from '../config/report';
-import { schemas } from '../config/sources';
+import { schemas } from './config-sources';
 import { nearest } from '../lib/distance';
 import { isPlainObject } from '../lib/is';
 import { checkTags } from '../triggers/check';

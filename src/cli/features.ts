@@ -1,5 +1,5 @@
 import type * as AllFeatures from '../config/build-features';
-import { BUILT_IN_TYPES, CHUNKED_TYPES, HASHED_BY_TYPE } from '../config/destination-types';
+import { BUILT_IN_TYPES, CHUNKED_TYPES, hashedBy } from '../destinations/types';
 import type { LoadedConfig } from '../config/load';
 import type { PersonalizeEntry } from '../config/load-personalize';
 import type { TagsConfig } from '../triggers/types';
@@ -31,7 +31,7 @@ export function featuresOf({ config, destinations, tags, personalize }: Compiled
     caps: some((d) => d.caps?.length),
     unsavedNotes: Boolean(config.audiences?.length || personalize?.length || consent?.banner) || some((d) => d.caps?.length),
     redact: some((d) => d.redact !== false),
-    hashing: Boolean(identity?.hashTraits?.length) || some((d) => d.hash?.length || HASHED_BY_TYPE[d.type]),
+    hashing: Boolean(identity?.hashTraits?.length) || some((d) => d.hash?.length || hashedBy(d.type).length),
     fieldLists: some((d) => d.fields),
     serverId: Boolean(identity?.serverIdUrl),
     httpType: some((d) => d.type === 'http'),

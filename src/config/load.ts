@@ -1,5 +1,4 @@
 import { config as configJson, destination as destinationJson, settings as settingsJson } from 'virtual:config-schemas';
-import { BUILT_IN_TYPES } from './destination-types';
 import { isPlainObject } from '../lib/is';
 import { toJsonSafe } from '../lib/json';
 import { BUILT_IN_PURPOSES } from './purposes';
@@ -23,7 +22,7 @@ export interface LoadedConfig {
   config: Omit<Config, 'destinations' | 'personalize' | 'triggers' | 'variables' | 'tagging'>;
   /**
    * `triggers`, `variables` and `tagging` as the config has them (JSON-safe, unchecked): the
-   * triggers file checks them entry by entry (config/load-tags.ts), so their schema stays out
+   * triggers file checks them entry by entry (triggers/load-tags.ts), so their schema stays out
    * of acquaint.js. Absent when the config has none of them.
    */
   tags?: RawTags;
@@ -39,6 +38,8 @@ export interface LoadedConfig {
 }
 
 const sections = configJson.properties;
+// A settings schema for each built-in type (destinations/types.ts is the list): their names.
+const BUILT_IN_TYPES = Object.keys(settingsJson);
 // Checked entry by entry, elsewhere: a bad one costs only itself.
 const BY_ENTRY = new Set(['version', 'destinations', 'personalize', 'triggers', 'variables', 'tagging']);
 const hasOwn = (object: object, key: string): boolean => Object.prototype.hasOwnProperty.call(object, key);

@@ -177,7 +177,7 @@ export const capSchema = z.strictObject({
 
 /**
  * The envelope every destination shares; `settings` is checked by the adapter's own
- * schema (see destinations/registry.ts), so one bad destination can be disabled alone.
+ * schema (destinations/<type>-settings.ts, listed by cli/config-sources.ts), so one bad destination can be disabled alone.
  */
 export const destinationSchema = z.strictObject({
   id: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')),

@@ -1,4 +1,4 @@
-// `virtual:config-schemas` is generated at build time from src/config/sources.ts by
+// `virtual:config-schemas` is generated at build time from src/cli/config-sources.ts by
 // scripts/config-schemas.mjs. This file is a script (no imports), so the module declaration
 // below can name the schema type.
 

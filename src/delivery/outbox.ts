@@ -1,8 +1,8 @@
-import type { Adapter } from '../destinations/adapter';
 import type { AcquaintEvent } from '../events/event';
 import type { DropReason } from '../events/reports';
 import { backoff } from './backoff';
 import { fitBatch } from './batch';
+import { UNLOAD_MAX_BYTES, type Sender } from './sender';
 import type { Persistence } from './persistence';
 import { createQueue, type QueueLimits } from './queue';
 import type { QueueRecord } from './record';
@@ -27,8 +27,6 @@ export interface OutboxReports {
   failed(destination: string, messageIds: string[], failure: { reason: string; status?: number; retry: boolean; retryInMs?: number }): void;
 }
 
-// Normal sends may be large; what leaves during unload must fit sendBeacon/keepalive (64 KB).
-const UNLOAD_MAX_BYTES = 60_000;
 const ids = (records: readonly QueueRecord[]): string[] => records.map((r) => r.event.messageId);
 
 /**
@@ -36,7 +34,7 @@ const ids = (records: readonly QueueRecord[]): string[] => records.map((r) => r.
  * batches after a short interval, retried with backoff, handed to sendBeacon on unload.
  * Every event ends delivered or reported as dropped with a reason.
  */
-export function createOutbox(adapter: Adapter, options: OutboxOptions, env: OutboxEnv, persistence: Persistence, tabId: string, reports: OutboxReports) {
+export function createOutbox(adapter: Sender, options: OutboxOptions, env: OutboxEnv, persistence: Persistence, tabId: string, reports: OutboxReports) {
   const queue = createQueue(options);
   let timer: unknown;
   let wakeAt = Infinity;
@@ -151,6 +149,7 @@ export function createOutbox(adapter: Adapter, options: OutboxOptions, env: Outb
       };
       const settled = (chunk: QueueRecord[]): void => chunk.forEach((r) => leaving.delete(r));
       for (let start = 0; start < all.length; ) {
+        // Normal sends may be large; what leaves during unload must fit sendBeacon/keepalive.
         const count = fitBatch(all.slice(start, start + adapter.limits.maxEvents).map((r) => r.event), adapter.limits.maxEvents, UNLOAD_MAX_BYTES);
         const chunk = all.slice(start, (start += count));
         const events = chunk.map((r) => r.event);

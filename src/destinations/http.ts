@@ -1,11 +1,10 @@
 import type { AcquaintEvent } from '../events/event';
 import { serializeEvent } from '../events/serialize';
 import { parseRetryAfter } from '../delivery/backoff';
+import { UNLOAD_MAX_BYTES } from '../delivery/sender';
 import type { AdapterEnv, AdapterType, SendResult } from './adapter';
 import type { HttpSettings } from './http-settings';
 
-// sendBeacon and keepalive fetch share a 64 KB budget per page; stay under it when unloading.
-const MAX_UNLOAD_BYTES = 60_000;
 
 /** Serialises events once each and joins them: the body is `{batch, sentAt}` (contract §6). */
 export function batchBody(batch: readonly AcquaintEvent[], sentAt: string): string {
@@ -33,11 +32,11 @@ export const httpDestination: AdapterType<HttpSettings> = {
       },
       beacon(batch) {
         const body = batchBody(batch, new Date(env.now()).toISOString());
-        return body.length <= MAX_UNLOAD_BYTES && env.sendBeacon?.(url, body) === true;
+        return body.length <= UNLOAD_MAX_BYTES && env.sendBeacon?.(url, body) === true;
       },
       async send(batch, { unloading }): Promise<SendResult> {
         const body = batchBody(batch, new Date(env.now()).toISOString());
-        const small = body.length <= MAX_UNLOAD_BYTES;
+        const small = body.length <= UNLOAD_MAX_BYTES;
         const abort = new AbortController();
         const timer = unloading ? undefined : env.setTimeout(() => abort.abort(), timeoutMs);
         try {

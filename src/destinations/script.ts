@@ -1,4 +1,4 @@
-import { eventName, wildcard } from './match';
+import { eventName, wildcard } from '../rules/match';
 import type { ScriptSettings } from './script-settings';
 import { fillTemplate } from './template';
 import { callGlobal, vendorTagType } from './vendor-tag';

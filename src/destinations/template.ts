@@ -1,6 +1,6 @@
 import type { AcquaintEvent } from '../events/event';
 import { isPlainObject } from '../lib/is';
-import { eventName, valueAt } from './match';
+import { eventName, valueAt } from '../rules/match';
 
 const WHOLE = /^\{\{\s*([\w.$-]+)\s*\}\}$/;
 const PART = /\{\{\s*([\w.$-]+)\s*\}\}/g;

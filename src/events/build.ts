@@ -1,4 +1,4 @@
-import { landingContext, type Landing } from '../identity/landing';
+import { landingContext, type Landing } from './landing';
 import { toJsonSafe } from '../lib/json';
 import { UNSTAMPED, type AcquaintEvent, type PageContext } from './event';
 

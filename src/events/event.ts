@@ -1,5 +1,5 @@
 import type { ConsentState } from '../config/schema';
-import type { Campaign, ClickIds } from '../identity/landing';
+import type { Campaign, ClickIds } from './landing';
 
 /** Where the event happened, as the page saw it then. */
 export interface PageContext {

@@ -1,5 +1,5 @@
 import type { ConfigIssue } from '../config/report';
-import type { ConsentChoices } from '../consent/consent';
+import type { ConsentChoices } from '../config/schema';
 
 /** What `on(type, listener)` delivers, per type. */
 export interface AcquaintEvents {

@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema';
 import type { AcquaintEvent } from '../events/event';
-import { landingContext, landingFrom } from './landing';
+import { landingContext, landingFrom } from '../events/landing';
 import type { Profile } from './profile';
 
 export interface IdentityOptions {

@@ -1,6 +1,6 @@
 import { isPlainObject } from '../lib/is';
 import { toJsonSafe } from '../lib/json';
-import { readLanding, type Landing } from './landing';
+import { readLanding, type Landing } from '../events/landing';
 
 /** Who the visitor is, as acquaint keeps it: on the device only, and only with consent. */
 export interface Profile {

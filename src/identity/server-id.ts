@@ -1,4 +1,4 @@
-import type { AdapterEnv } from '../destinations/adapter';
+import type { AdapterEnv } from '../lib/platform';
 
 // What a server echo may hold: an id acquaint itself made (a UUID), nothing else.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,6 +1,6 @@
 import * as features from '../config/build-features';
 import type { RawTags } from '../config/load';
-import { parseTags } from '../config/load-tags';
+import { parseTags } from './load-tags';
 import type { ConfigIssue } from '../config/report';
 import type { TriggerConfig } from '../config/tags-schema';
 import { checkTags } from './check';

@@ -57,9 +57,44 @@ function loops(graph: Map<string, string[]>): string[][] {
   return found;
 }
 
+/**
+ * The same graph between the folders of src/ (the boxes; files at the top are the entries and
+ * stand above them all): a box imports only boxes below it, so no loop here either, even where
+ * every file-level import is acyclic.
+ */
+function folderGraph(graph: Map<string, string[]>): Map<string, string[]> {
+  const box = (file: string): string | undefined => {
+    const parts = relative(src, file).split('/');
+    return parts.length > 1 ? join(src, parts[0]!) : undefined;
+  };
+  const folders = new Map<string, Set<string>>();
+  for (const [file, targets] of graph) {
+    const from = box(file);
+    if (!from) continue;
+    for (const target of targets) {
+      const to = box(target);
+      if (to && to !== from) folders.set(from, (folders.get(from) ?? new Set()).add(to));
+    }
+  }
+  return new Map([...folders].map(([from, to]) => [from, [...to]]));
+}
+
 describe('imports', () => {
   it('src/ has no import loop', () => {
     expect(loops(importGraph())).toEqual([]);
+  });
+
+  it('no two folders of src/ import each other, through any chain', () => {
+    expect(loops(folderGraph(importGraph()))).toEqual([]);
+  });
+
+  it('the destination rules import only the config, the event type and lib/: a Node program can run them', () => {
+    const below = new Set(['config', 'events', 'lib', 'rules']);
+    const reached = [...importGraph()]
+      .filter(([file]) => relative(src, file).startsWith('rules/'))
+      .flatMap(([file, targets]) => targets.map((target) => `${relative(src, file)} → ${relative(src, target)}`))
+      .filter((edge) => !below.has(edge.split(' → ')[1]!.split('/')[0]!) || /events\/(?!event$)/.test(edge.split(' → ')[1]!.replace(/\.ts$/, '')));
+    expect(reached).toEqual([]);
   });
 
   it('finds a loop when there is one', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { config, settings } from 'virtual:config-schemas';
 import { validate } from '../../../src/config/validate';
-import { BUILT_IN_TYPES } from '../../../src/config/destination-types';
-import { schemas } from '../../../src/config/sources';
+import { BUILT_IN_TYPES } from '../../../src/destinations/types';
+import { schemas } from '../../../src/cli/config-sources';
 
 describe('the generated JSON Schema', () => {
   it('covers every destination type the registry knows, and no other', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load';
-import { parseTags } from '../../../src/config/load-tags';
+import { parseTags } from '../../../src/triggers/load-tags';
 import type { ConfigIssue } from '../../../src/config/report';
 import { checkTags } from '../../../src/triggers/check';
 

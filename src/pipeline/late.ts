@@ -1,5 +1,5 @@
 import type { ConsentChoices } from '../consent/consent';
-import type { Adapter, AdapterEnv, AdapterType, SendResult } from './adapter';
+import type { Adapter, AdapterEnv, AdapterType, SendResult } from '../destinations/adapter';
 
 // What a destination can take before its adapter says: as much as the http one.
 const LIMITS = { maxEvents: 500, maxBytes: 500_000 };

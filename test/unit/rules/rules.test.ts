@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createCaps, type CapCounts } from '../../../src/destinations/caps';
-import { pickFields } from '../../../src/destinations/fields';
-import { hashFields } from '../../../src/destinations/hash-fields';
+import { createCaps, type CapCounts } from '../../../src/rules/caps';
+import { pickFields } from '../../../src/rules/fields';
+import { hashFields } from '../../../src/rules/hash-fields';
 import { normaliseForHash } from '../../../src/lib/normalise';
-import { wildcard } from '../../../src/destinations/match';
-import { redactEvent, redactText } from '../../../src/destinations/redact';
-import { createRules, type RuleResult, type RulesConfig } from '../../../src/destinations/rules';
+import { wildcard } from '../../../src/rules/match';
+import { redactEvent, redactText } from '../../../src/rules/redact';
+import { createRules, type RuleResult, type RulesConfig } from '../../../src/rules/rules';
 import type { AcquaintEvent } from '../../../src/events/event';
 
 const sha256 = (text: string) => Promise.resolve(createHash('sha256').update(text).digest('hex'));
@@ -220,5 +220,20 @@ describe('createRules', () => {
     expect(sent(rules({}).apply(pii)).event.properties.contact).toBe('[email]');
     expect(sent(rules({ redact: false }).apply(pii)).event.properties.contact).toBe('ada@example.com');
     expect(sent(rules({ redact: { allow: ['properties.contact'] } }).apply(pii)).event.properties.contact).toBe('ada@example.com');
+  });
+});
+
+describe('the rules outside the browser', () => {
+  it("run in Node with no DOM: a destination's field list, redaction and hashing, with Node's own SHA-256", async () => {
+    expect(typeof document).toBe('undefined');
+    expect(typeof window).toBe('undefined');
+    const digest = async (text: string): Promise<string> =>
+      Buffer.from(await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))).toString('hex');
+    const rules = createRules('warehouse', { fields: ['properties.*', 'traits.email'], hash: ['traits.email'] }, createCaps({ read: () => undefined, write: () => undefined }, () => 0), digest);
+    const result = await rules.apply(event({ traits: { email: ' Ada@Example.com ', plan: 'pro' }, properties: { value: 10, note: 'call +44 20 7946 0958', coupon: 'X' } }));
+    expect(result).toMatchObject({ redacted: 1, hashed: 1 });
+    const sent = (result as Extract<RuleResult, { event: unknown }>).event;
+    expect(sent.properties).toEqual({ value: 10, note: 'call [phone]', coupon: 'X' });
+    expect(sent.traits).toEqual({ email: await digest('ada@example.com') });
   });
 });

@@ -1,7 +1,7 @@
-import type { AdapterType } from './adapter';
+import type { AdapterType } from '../destinations/adapter';
 import * as features from '../config/build-features';
-import { CHUNKED_TYPES } from '../config/destination-types';
-import { httpDestination } from './http';
+import { CHUNKED_TYPES } from '../destinations/types';
+import { httpDestination } from '../destinations/http';
 
 /** In dist/acquaint.js itself. */
 const BUNDLED: readonly AdapterType[] = features.httpType ? [httpDestination] : [];

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAcquaint } from '../../../src/acquaint';
 import type { Adapter, AdapterType } from '../../../src/destinations/adapter';
-import { createRegistry } from '../../../src/destinations/registry';
+import { createRegistry } from '../../../src/pipeline/registry';
 import type { AcquaintEvent } from '../../../src/events/event';
 import { fakeEnv } from '../fake-env';
 

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAcquaint } from '../../../src/acquaint';
 import { createEventBuilder } from '../../../src/events/build';
 import { createIdentity, restamp } from '../../../src/identity/identity';
-import { landingFrom } from '../../../src/identity/landing';
+import { landingFrom } from '../../../src/events/landing';
 import { readProfile, type Profile } from '../../../src/identity/profile';
 import { fakeEnv, memoryDatabases, memoryLocalStore } from '../fake-env';
 

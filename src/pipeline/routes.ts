@@ -1,5 +1,4 @@
 import * as features from '../config/build-features';
-import { HASHED_BY_TYPE } from '../config/destination-types';
 import type { LoadedConfig } from '../config/load';
 import type { DeliveryConfig } from '../config/schema';
 import { allGranted, anyDenied, createGate, type Gate } from '../consent/gate';
@@ -10,14 +9,15 @@ import type { QueueRecord } from '../delivery/record';
 import type { Platform } from '../lib/platform';
 import type { AcquaintEvent, PageContext } from '../events/event';
 import type { DropReason } from '../events/reports';
-import type { RouteReports } from '../events/reporter';
+import type { RouteReports } from './reporter';
 import type { Trace } from '../events/trace';
 import { AUDIENCE_EVENT } from '../identity/audience-tracking';
-import type { Adapter } from './adapter';
-import type { Caps } from './caps';
+import type { Adapter } from '../destinations/adapter';
+import { hashedBy } from '../destinations/types';
+import type { Caps } from '../rules/caps';
 import { lateAdapter } from './late';
 import type { Registry } from './registry';
-import { createRules, type RuleResult, type Rules } from './rules';
+import { createRules, type RuleResult, type Rules } from '../rules/rules';
 
 
 interface Route {
@@ -90,7 +90,7 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, deps
       reports,
     );
     const drop = (events: AcquaintEvent[], reason: DropReason) => reports.dropped(id, events.map((e) => e.messageId), reason);
-    const hash = [...(destination.hash ?? []), ...(HASHED_BY_TYPE[destination.type] ?? []), ...hashedTraits];
+    const hash = [...(destination.hash ?? []), ...hashedBy(destination.type), ...hashedTraits];
     const rules = createRules(id, { ...destination, hash }, deps.caps, env.sha256);
     const gate = createGate({ purposes, limit: HOLD_LIMIT, pass: ordered(rules, (event, result) => {
       reports.ruled(id, event, result);

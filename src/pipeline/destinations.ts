@@ -2,12 +2,12 @@ import * as features from '../config/build-features';
 import type { LoadedConfig } from '../config/load';
 import type { ConsentChoices } from '../consent/consent';
 import type { Persistence } from '../delivery/persistence';
-import type { RouteReports } from '../events/reporter';
+import type { RouteReports } from './reporter';
 import type { Trace } from '../events/trace';
 import type { IdentityStore } from '../identity/store';
 import type { Log } from '../lib/log';
-import type { AdapterType } from './adapter';
-import { createCaps, type Caps } from './caps';
+import type { AdapterType } from '../destinations/adapter';
+import { createCaps, type Caps } from '../rules/caps';
 import { createRegistry } from './registry';
 import { createRoutes, type RouteDeps, type Routes } from './routes';
 

@@ -1,9 +1,9 @@
-import type { RuleResult } from '../destinations/rules';
+import type { RuleResult } from '../rules/rules';
 import type { Emitter } from '../lib/emitter';
 import type { Log } from '../lib/log';
-import type { AcquaintEvent } from './event';
-import type { AcquaintEvents, DropReason } from './reports';
-import type { Trace, TraceStatus } from './trace';
+import type { AcquaintEvent } from '../events/event';
+import type { AcquaintEvents, DropReason } from '../events/reports';
+import type { Trace, TraceStatus } from '../events/trace';
 
 type Failure = { reason: string; status?: number; retry: boolean; retryInMs?: number };
 

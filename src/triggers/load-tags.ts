@@ -1,11 +1,11 @@
 import { trigger as triggerJson, variable as variableJson, variableName } from 'virtual:config-schemas';
 import { isPlainObject } from '../lib/is';
 import { toJsonSafe } from '../lib/json';
-import type { TagsConfig } from '../triggers/types';
-import type { RawTags } from './load';
-import { formatPath, type ConfigIssue } from './report';
-import type { TriggerConfig, VariableConfig } from './tags-schema';
-import { validate, type JsonSchema } from './validate';
+import type { TagsConfig } from './types';
+import type { RawTags } from '../config/load';
+import { formatPath, type ConfigIssue } from '../config/report';
+import type { TriggerConfig, VariableConfig } from '../config/tags-schema';
+import { validate, type JsonSchema } from '../config/validate';
 
 const hasOwn = (object: object, key: string): boolean => Object.prototype.hasOwnProperty.call(object, key);
 

@@ -2,8 +2,9 @@ import { ga4SettingsSchema } from '../destinations/ga4-settings';
 import { httpSettingsSchema } from '../destinations/http-settings';
 import { metaPixelSettingsSchema } from '../destinations/meta-pixel-settings';
 import { scriptSettingsSchema } from '../destinations/script-settings';
-import { configSchema, destinationSchema } from './schema';
-import { triggerSchemas, variableSchemas } from './tags-schema';
+import { configSchema, destinationSchema } from '../config/schema';
+import { triggerSchemas, variableSchemas } from '../config/tags-schema';
+import type { BuiltInTypeName } from '../destinations/types';
 
 /**
  * The zod schemas the config is checked against. scripts/config-schemas.mjs turns them into
@@ -12,9 +13,14 @@ import { triggerSchemas, variableSchemas } from './tags-schema';
 export const schemas = {
   config: configSchema,
   destination: destinationSchema,
-  /** Built-in destination type → its settings schema; the same names as destinations/registry.ts. */
   /** Trigger and variable type → its schema: each entry of `triggers` and `variables` is checked alone. */
   triggers: triggerSchemas,
   variables: variableSchemas,
-  settings: { http: httpSettingsSchema, script: scriptSettingsSchema, ga4: ga4SettingsSchema, 'meta-pixel': metaPixelSettingsSchema },
+  /** Built-in destination type → its settings schema: exactly the types of destinations/types.ts. */
+  settings: {
+    http: httpSettingsSchema,
+    script: scriptSettingsSchema,
+    ga4: ga4SettingsSchema,
+    'meta-pixel': metaPixelSettingsSchema,
+  } satisfies Record<BuiltInTypeName, unknown>,
 };

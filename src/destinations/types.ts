@@ -1,0 +1,38 @@
+// The one list of built-in destination types, and what the core may know of each: everything
+// else about a type is its adapter's own (destinations/<type>.ts, settings in <type>-settings.ts).
+// The settings schemas (cli/config-sources.ts), the chunk files (rollup.config.mjs, src/chunks/),
+// the container build (cli/) and the size budgets (scripts/size.mjs) all follow this table; it
+// imports nothing, so the build scripts read it too (scripts/adapter-types.mjs).
+
+/** What a built-in type declares to the core, which never names it. */
+export interface BuiltInType {
+  /**
+   * true: its own file, dist/acquaint-<type>.js (entry src/chunks/<type>.ts), loaded only when a
+   * destination of the type is first allowed, so a page pays only for the tags it uses;
+   * false: inside acquaint.js.
+   */
+  readonly ownFile: boolean;
+  /**
+   * Paths it only ever sends hashed (Meta's advanced matching): the rules hash them before
+   * redaction could blank them, whatever the destination's own `hash` says.
+   */
+  readonly hashes?: readonly string[];
+}
+
+export const BUILT_IN = {
+  http: { ownFile: false },
+  script: { ownFile: true },
+  ga4: { ownFile: true },
+  'meta-pixel': { ownFile: true, hashes: ['traits.email'] },
+} as const satisfies Record<string, BuiltInType>;
+
+export type BuiltInTypeName = keyof typeof BUILT_IN;
+
+const table: Readonly<Record<string, BuiltInType | undefined>> = BUILT_IN;
+
+/** Every built-in type name. */
+export const BUILT_IN_TYPES: readonly string[] = Object.keys(BUILT_IN);
+/** The built-in types that are files of their own. */
+export const CHUNKED_TYPES: readonly string[] = BUILT_IN_TYPES.filter((type) => table[type]!.ownFile);
+/** The paths a destination of this type sends only hashed (none for a type that is not built in). */
+export const hashedBy = (type: string): readonly string[] => table[type]?.hashes ?? [];
