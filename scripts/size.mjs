@@ -34,8 +34,11 @@ export const BUDGETS = {
   // froze such a write with the page in its back/forward cache, blocking the next page's database);
   // 23.52 KB once that hold is one wrapper of the IndexedDB stores (lib/held-store.ts).
   // 23.79 KB with issue 28: a Consent Mode default of denied held as pending (and the reason in
-  // debug mode), `consent.source` and `consentModeDefault` in the schema and the checks.
-  'dist/acquaint.js': 23.8 * 1024,
+  // debug mode), `consent.source` and `consentModeDefault` in the schema and the checks. 24.22 KB
+  // once issue 24 split the composition root into rooms (storage policy, early buffer, intake,
+  // "Your data", the event API): the property names of the parts' deps objects survive
+  // minification; issue 27's renaming of internal property names is the way back.
+  'dist/acquaint.js': 24.25 * 1024,
   // The optional banner: 3.10 KB gzip measured with both layers, the shadow-root styles and English
   // defaults; 4.53 KB with "Your data" (its layer, its texts, the download).
   'dist/consent-ui.js': 4.6 * 1024,
@@ -65,8 +68,9 @@ export const BUDGETS = {
   // demo's; the other has only the hook). 26.85 and 15.67 KB once no IndexedDB transaction
   // begins in pagehide (see dist/acquaint.js above). 27.02 and 15.86 KB with issue 28's hold of
   // a Consent Mode default (a config with consent.source "page" leaves out the consent record).
-  'acquaint build demo/tags.json': 27.05 * 1024,
-  'acquaint build test/bench/peers/bench-tags.json': 15.9 * 1024,
+  // 27.30 and 16.18 KB with issue 24's rooms (see dist/acquaint.js above).
+  'acquaint build demo/tags.json': 27.35 * 1024,
+  'acquaint build test/bench/peers/bench-tags.json': 16.2 * 1024,
 };
 
 // A container's budget names the command that makes it; its acquaint.js is built here to measure.

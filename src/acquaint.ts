@@ -1,35 +1,36 @@
 import * as features from './config/build-features';
-import { parseConfig, type LoadedConfig } from './config/load';
-import { formatIssues, type ConfigIssue } from './config/report';
-import { createBanner } from './consent/banner';
+import { loadConfig, type LoadedConfig } from './config/load';
+import type { ConsentChoices } from './config/schema';
+import { createBanner, noBanner } from './consent/banner';
 import { createConsent } from './consent/consent';
 import { consentRecordStore, noConsentRecord } from './consent/record';
 import { createConsentSignals } from './consent/signals';
-import { routeCommand } from './datalayer/commands';
+import type { BannerLayer } from './consent-ui/types';
 import { adoptDataLayer } from './datalayer/datalayer';
 import { createModel } from './datalayer/model';
 import { createDeliveryLog } from './delivery/delivery-log';
-import { createPersistence, QUEUE_DATABASE } from './delivery/persistence';
+import { createPersistence } from './delivery/persistence';
 import type { AdapterType } from './destinations/adapter';
-import { createDestinations } from './pipeline/destinations';
 import type { Env } from './env';
+import { eventApi } from './events/api';
 import { createEventBuilder } from './events/build';
+import { createDebugMode, noTraceFile } from './events/debug-mode';
+import { createEarlyBuffer } from './events/early';
+import type { AcquaintEvent } from './events/event';
 import { followHistory } from './events/navigation';
-import { createReporter } from './pipeline/reporter';
-import { createDebugMode } from './events/debug-mode';
 import { createTrace } from './events/trace';
 import { identityApi } from './identity/api';
+import { NO_AUDIENCES, trackAudiences } from './identity/audience-tracking';
 import { createIdentity, identityOptions, restamp } from './identity/identity';
-import { createAudienceTracking } from './identity/audience-tracking';
-import { createIdentityStore, IDENTITY_DATABASE } from './identity/store';
-import type { BannerLayer } from './consent-ui/types';
-import type { AcquaintEvent } from './events/event';
-import { REPORT_TYPES, type AcquaintEvents, type DropReason } from './events/reports';
-import { createEmitter } from './lib/emitter';
-import { createTriggerHost, wantsTriggers } from './triggers/host';
-import { isPlainObject } from './lib/is';
+import { createIdentityStore } from './identity/store';
 import { createLog } from './lib/log';
-import type { LoadedAudiences } from './personalize/announce';
+import { loadAudienceParts } from './personalize/load';
+import { createDestinations } from './pipeline/destinations';
+import { dataLayerIntake } from './pipeline/intake';
+import { createReporter } from './pipeline/reporter';
+import { createStoragePolicy } from './pipeline/storage-policy';
+import { visitorData } from './pipeline/visitor-data';
+import { createTriggerHost, NO_TRIGGERS, wantsTriggers } from './triggers/host';
 
 export interface AcquaintOptions {
   /** The config JSON (contract §4), or a promise of it; validated here (a container build: checked and compiled in). */
@@ -41,174 +42,127 @@ export interface AcquaintOptions {
   adapters?: AdapterType[];
 }
 
-// Events accepted before the config arrives wait here (bounded: the config may never come).
-const EARLY_LIMIT = 1000;
-
-/** Creates one acquaint instance: data layer, consent, destinations. Touches no globals. */
+/**
+ * Creates one acquaint instance: data layer, consent, destinations. Touches no globals. The parts
+ * are made in the order they depend on each other; the two that depend both ways are said so.
+ */
 export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: AcquaintOptions) {
+  // 1. How outcomes are told: the console, on(…), and debug mode's trace (in this file, or
+  //    acquaint-debug.js loaded when debug mode turns on).
   const log = createLog(env.console);
-  const emitter = createEmitter<AcquaintEvents>((error, type) => log.error(`acquaint: an on('${String(type)}') listener threw: ${String(error)}`));
-  // The trace is in this file, or (a rare need) loaded from acquaint-debug.js when debug mode turns on.
   const debugMode = createDebugMode(env.console, log.setDebug, features.debugTrace ? () => createTrace : (env.loadDebug ?? noTraceFile));
-  // Why an event waits at a gate is consent's to say (debug mode asks as it traces a hold).
-  const reporter = createReporter(emitter, log, debugMode.trace, (purpose) => consent.waitingFor(purpose));
+  const reporter = createReporter(log, debugMode.trace);
   const { fail } = reporter;
-  const dropped = (events: AcquaintEvent[], reason: DropReason): void => reporter.dropped(events.map((e) => e.messageId), reason);
 
-  const identity = createIdentity(env, identityOptions(undefined), (profile) => identityStore.changed(profile));
-  const identityStore = createIdentityStore(env, identity, log.debug);
-  env.onPageHide(identityStore.rescue);
-  // Events made before a stored identity is read carry this one; they get the stored one.
-  const provisional = identity.get();
-  const tabId = env.uuid();
-  const persistence = createPersistence(env, tabId, log.debug);
-  // Nothing is written to the device before a storage purpose is granted (contract §5).
-  // Withdrawn, it takes back what was stored: queues and identity go on in memory only.
-  const syncStorage = (): void => {
-    const { routes } = destinations;
-    if (!routes) return;
-    if (!consent.storageAllowed()) {
-      if (persistence.enabled) void persistence.clear();
-      if (identityStore.enabled) void identityStore.clear();
-      deliveryLog?.clear();
-      return;
-    }
-    if (!persistence.enabled) void routes.persist(consent.get());
-    if (!identityStore.enabled) void identityStore.enable(serverIdUrl).then(storageEnabled);
-  };
-  const storageEnabled = (): void => {
-    destinations.storageEnabled();
-    deliveryLog?.restore(identityStore.stored('deliveries'));
-    audiences.storageReady();
-  };
-  // Where events went, counted on the device for "Your data" (in the banner; only while storage is allowed).
-  const deliveryLog = features.banner ? createDeliveryLog({ now: env.now, allowed: () => consent.storageAllowed(), save: (counts) => identityStore.save('deliveries', counts) }) : undefined;
-  const reports: typeof reporter.routes = !deliveryLog ? reporter.routes : {
-    ...reporter.routes,
-    delivered(destination, messageIds) {
-      reporter.routes.delivered(destination, messageIds);
-      deliveryLog.delivered(destination, messageIds.length);
-    },
-  };
-  const builder = createEventBuilder(env, () => {
-    const profile = identity.touch();
-    identityStore.active(profile);
-    return profile;
-  });
-  let serverIdUrl: string | undefined;
-  const destinations = createDestinations({ env, persistence, tabId, identityStore, reports, log, fail, trace: debugMode.trace });
-  adapters.forEach(destinations.register);
-  let early: AcquaintEvent[] = [];
-
-  // On-device audiences: only while personalization is granted, and only on this device.
-  const audiences = !features.audiences ? NO_AUDIENCES : createAudienceTracking({
-    now: env.now,
-    traits: () => identity.get().traits,
-    sessionId: () => identity.get().sessionId,
-    personal: () => consent.get().personalization === 'granted',
-    undecided: () => consent.undecided('personalization'),
-    storable: () => consent.storageAllowed(),
-    store: identityStore,
-    local: env.localStore,
-    show: env.showAudiences,
-    push: (message) => void dataLayer.push(message),
-    setTimeout: env.setTimeout,
-  });
-
-  function accept(event: AcquaintEvent): void {
-    const { routes } = destinations;
-    if (routes) {
-      routes.offer(event);
-      // After the event itself: a membership change it causes is pushed behind it.
-      return audiences.update(event);
-    }
-    early.push(event);
-    if (early.length > EARLY_LIMIT) dropped(early.splice(0, 1), 'buffer_overflow');
-  }
-
+  // 2. Consent, which every part below asks; its changes reach them in the order of step 8.
+  const consentListeners: ((state: ConsentChoices) => void)[] = [];
   const consent = createConsent({
     gpc: env.gpc,
     ...(env.region ? { region: env.region } : {}),
     now: env.now,
     record: features.consentRecord ? consentRecordStore(env) : noConsentRecord(env),
-    changed(state) {
-      destinations.routes?.consentChanged(state);
-      syncStorage();
-      audiences.consentChanged();
-      signals.changed();
-      emitter.emit('consent', { ...state }); // a copy: listeners must not change what gates stamp
-    },
+    changed: (state) => consentListeners.forEach((listener) => listener(state)),
     invalid: (message) => fail('invalid_consent', message),
   });
-  const bannerFailed = (message: string): void => fail('banner_failed', message);
-  // "Your data" in the banner: read when it opens, from what this page and the device hold.
+
+  // 3. Identity, in memory until storage is allowed. It and its store depend both ways: the store
+  //    reads the identity it restores, and saves each change the identity makes.
+  const identity = createIdentity(env, identityOptions(undefined), (profile) => identityStore.changed(profile));
+  const identityStore = createIdentityStore(env, identity, log.debug);
+  env.onPageHide(identityStore.rescue);
+  const provisional = identity.get(); // events made before the stored identity is read get that one
+  const builder = createEventBuilder(env, () => identityStore.active(identity.touch()));
+
+  // 4. Delivery: this tab's durable queues, and the device's count of where events went ("Your data").
+  const tabId = env.uuid();
+  const persistence = createPersistence(env, tabId, log.debug);
+  const deliveryLog = features.banner ? createDeliveryLog({ now: env.now, allowed: consent.storageAllowed, save: (counts) => identityStore.save('deliveries', counts) }) : undefined;
+  const reports = deliveryLog ? { ...reporter.routes, delivered: deliveryLog.counting(reporter.routes.delivered) } : reporter.routes;
+
+  // 5. Destinations (their routes are made once the config is here), audiences, and storage following consent.
+  const destinations = createDestinations({ env, persistence, tabId, identityStore, reports, log, fail, trace: debugMode.trace, waitingFor: consent.waitingFor });
+  adapters.forEach(destinations.register);
+  const push = (message: Record<string, unknown>): void => void dataLayer.push(message);
+  const audiences = features.audiences ? trackAudiences({ identity, consent, store: identityStore, env, push }) : NO_AUDIENCES;
   let current: LoadedConfig | undefined;
-  const visitorData = {
-    data: async () => ({
-      user: identity.get(),
-      hashTraits: current?.config.identity?.hashTraits ?? [],
-      members: audiences.members(),
-      audiences: current?.config.audiences ?? [],
-      destinations: current?.destinations ?? [],
-      deliveries: deliveryLog!.counts(),
-      databases: { [IDENTITY_DATABASE]: await identityStore.entries().catch(() => []), [QUEUE_DATABASE]: await persistence.entries().catch(() => []) },
-    }),
+  const storage = createStoragePolicy({
+    allowed: consent.storageAllowed,
+    state: consent.get,
+    routes: () => destinations.routes,
+    persistence,
+    identityStore,
+    serverIdUrl: () => current?.config.identity?.serverIdUrl,
+    opened() {
+      destinations.storageEnabled();
+      deliveryLog?.restore(identityStore.stored('deliveries'));
+      audiences.storageReady();
+    },
+    withdrawn: () => deliveryLog?.clear(),
+  });
+
+  // 6. The banner, with "Your data", and the page's own signals (Consent Mode, TCF, GPP).
+  const bannerFailed = (message: string): void => fail('banner_failed', message);
+  const banner = !features.banner ? noBanner(bannerFailed) : createBanner(env, consent, bannerFailed, {
+    data: visitorData({ identity, config: () => current, members: audiences.members, deliveries: deliveryLog!.counts, profileEntries: identityStore.entries, queueEntries: persistence.entries }),
     forget,
-  };
-  const banner = features.banner ? createBanner(env, consent, bannerFailed, visitorData) : withoutBanner(bannerFailed);
+  });
   const signals = createConsentSignals(env, consent, banner, dataLayer, fail);
 
+  // 7. Events wait for the config (bounded); then each goes to the routes, and then to the audiences
+  //    (a membership change it causes is pushed behind it).
+  const early = createEarlyBuffer(reporter.droppedEvents);
+  function accept(event: AcquaintEvent): void {
+    const { routes } = destinations;
+    if (!routes) return early.add(event);
+    routes.offer(event);
+    audiences.update(event);
+  }
+
+  // 8. Consent changes reach: the gates and queues, storage, audiences, the Consent Mode mirror, on('consent').
+  consentListeners.push((state) => destinations.routes?.consentChanged(state), storage.sync, audiences.consentChanged, signals.changed, reporter.consentChanged);
+
+  // 9. The data layer: the automatic page view first (it stands for the load the early pushes
+  //    happened in), then every push, from the page or from a trigger (debug mode names it).
   const model = createModel((reason, path) => log.warnOnce(`acquaint: skipped "${path}" in a dataLayer push (${reason})`));
-  // The automatic page view goes first: it stands for the load that the early pushes happened in.
   const autoPage = builder.page({});
   accept(autoPage);
-  // Triggers only push to the data layer; debug mode names the trigger of each event.
-  const triggers = !features.triggers ? NO_TRIGGERS : createTriggerHost({ loadTriggers: env.loadTriggers, dataLayer, get: model.get, report: reportConfigIssues, debug: log.debug, fail });
-  adoptDataLayer(dataLayer, model, {
-    event(message) {
-      const origin = triggers.originOf(message);
-      if (origin) debugMode.trace()?.from(origin);
-      accept(builder.track(message.event as string, message));
-    },
-    command: (args, raw) => {
-      if (signals.isOwn(raw)) return;
-      routeCommand(args, {
-        consent: signals.fromPage,
-        set: (values) => model.merge(values),
-        event: (name, params) => accept(builder.track(name, params)),
-        debug: log.debug,
-      });
-    },
-    error: (error) => fail('push_failed', `a dataLayer push threw: ${String(error)}`),
-    debug: log.debug,
-  });
+  const triggers = !features.triggers ? NO_TRIGGERS : createTriggerHost({ loadTriggers: env.loadTriggers, dataLayer, get: model.get, report: reporter.configIssues, debug: log.debug, fail });
+  const { originOf } = triggers;
+  adoptDataLayer(dataLayer, model, dataLayerIntake({ builder, accept, model, originOf, consent: signals, trace: debugMode.trace, debug: log.debug, fail }));
+
+  // 10. The config: checked here (the generic build) or compiled in (a container); then start.
+  const ready = (features.configAtRuntime ? loadConfig(config, configUnavailable) : Promise.resolve(config as LoadedConfig)).then(start);
 
   async function start(loaded: LoadedConfig): Promise<void> {
     current = loaded;
-    if (loaded.issues.length) reportConfigIssues(loaded.issues);
+    const { consent: consentConfig, identity: identityConfig, audiences: audienceList } = loaded.config;
+    // 1. The config's problems said once; debug mode, if asked for.
+    if (loaded.issues.length) reporter.configIssues(loaded.issues);
     if (loaded.config.debug || env.debug) await debugMode.enable();
-    identity.configure(identityOptions(loaded.config.identity));
-    consent.configure(loaded.config.consent, signals.followsCmp(loaded.config.consent));
-    signals.configure(loaded.config.consent);
-    // The audience rules load (dist/acquaint.js: a file of their own) while the identity is read.
-    const audienceParts = features.audiences && (loaded.config.audiences?.length || loaded.personalize !== undefined) ? loadAudiences() : undefined;
-    // A returning visitor who allowed storage: their stored identity first, then the events.
-    serverIdUrl = loaded.config.identity?.serverIdUrl;
-    if (consent.storageAllowed()) await identityStore.enable(serverIdUrl).then(storageEnabled);
-    const history = loaded.config.identity;
-    const parts = await audienceParts;
-    const personalize = parts?.personalize(loaded.personalize, loaded.config.audiences ?? [], reportConfigIssues);
-    audiences.configure(loaded.config.audiences, { maxEvents: history?.historyMaxEvents ?? 500, maxAgeMs: (history?.historyMaxAgeDays ?? 90) * 86_400_000 }, parts?.createAudiences, personalize);
-    restamp(early, provisional, identity.get());
+    // 2. Identity's options, consent's (a CMP on the page speaks for the visitor), the page's signals.
+    identity.configure(identityOptions(identityConfig));
+    consent.configure(consentConfig, signals.followsCmp(consentConfig));
+    signals.configure(consentConfig);
+    // 3. The audience rules load (dist/acquaint.js: a file of their own) while a returning
+    //    visitor's stored identity is read, before any event leaves.
+    const loading = features.audiences && (audienceList?.length || loaded.personalize !== undefined) ? loadAudienceParts(env.loadAudiences, fail) : undefined;
+    await storage.restore();
+    const parts = await loading;
+    const personalize = parts?.personalize(loaded.personalize, audienceList ?? [], reporter.configIssues);
+    const history = { maxEvents: identityConfig?.historyMaxEvents ?? 500, maxAgeMs: (identityConfig?.historyMaxAgeDays ?? 90) * 86_400_000 };
+    audiences.configure(audienceList, history, parts?.createAudiences, personalize);
+    // 4. The routes, and the events that waited for them, with the stored identity.
+    const waited = early.take().filter((event) => event !== autoPage || loaded.config.autoPage !== false);
+    restamp(waited, provisional, identity.get());
     const routes = destinations.start(loaded, consent.get(), audiences.members);
-    const replay = loaded.config.autoPage === false ? early.filter((e) => e !== autoPage) : early;
-    early = [];
     audiences.update(); // time may have moved members out since the last visit
-    for (const event of replay) {
+    for (const event of waited) {
       routes.offer(event);
       audiences.update(event);
     }
-    syncStorage();
+    // 5. Storage follows consent from here on.
+    storage.sync();
+    // 6. Single-page navigation, and the triggers.
     const { tags } = loaded;
     const triggered = wantsTriggers(tags);
     if (loaded.config.autoPage === 'history' || triggered) {
@@ -231,53 +185,20 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
     audiences.clear();
     deliveryLog?.clear();
     consent.forget();
-    syncStorage(); // only if the defaults themselves allow storage
+    storage.sync(); // only if the defaults themselves allow storage
   }
 
-  function loadAudiences(): Promise<LoadedAudiences | undefined> {
-    const loading = env.loadAudiences?.() ?? Promise.reject(new Error('this environment has no loadAudiences'));
-    return loading.catch((error: unknown) => {
-      fail('audiences_load_failed', `acquaint-audiences.js: ${error instanceof Error ? error.message : String(error)}; no audiences`);
-      return undefined;
-    });
+  function configUnavailable(message: string): void {
+    log.error(`acquaint: config unavailable: ${message}; the data layer works, nothing is sent`);
+    fail('config_unavailable', message);
+    reporter.droppedEvents(early.take(), 'config_unavailable');
   }
-
-  function reportConfigIssues(issues: ConfigIssue[]): void {
-    log.error(formatIssues(issues));
-    emitter.emit('error', { code: 'invalid_config', message: 'invalid config', issues });
-  }
-
-  const loaded: Promise<LoadedConfig> = !features.configAtRuntime
-    ? Promise.resolve(config as LoadedConfig)
-    : Promise.resolve(config).then(parseConfig, (error: unknown) => {
-        const message = error instanceof Error ? error.message : String(error);
-        log.error(`acquaint: config unavailable: ${message}; the data layer works, nothing is sent`);
-        fail('config_unavailable', message);
-        dropped(early, 'config_unavailable');
-        early = [];
-        return parseConfig({ version: 1 });
-      });
-  const ready = loaded.then(start);
 
   return {
     ready: (): Promise<void> => ready,
     get: (path: string): unknown => model.get(String(path)),
-    track(event: string, properties?: Record<string, unknown>): void {
-      if (typeof event !== 'string' || !event) return fail('invalid_track', 'track(event, properties): event must be a non-empty string');
-      if (properties !== undefined && !isPlainObject(properties)) return fail('invalid_track', 'track(event, properties): properties must be a plain object');
-      dataLayer.push({ ...properties, event });
-    },
-    page(properties?: Record<string, unknown>): void {
-      if (properties !== undefined && !isPlainObject(properties)) return fail('invalid_page', 'page(properties): properties must be a plain object');
-      accept(builder.page(properties ?? {}));
-    },
-    on<K extends keyof AcquaintEvents>(type: K, listener: (payload: AcquaintEvents[K]) => void): () => void {
-      if (!REPORT_TYPES.includes(type) || typeof listener !== 'function') {
-        log.error(`acquaint: on(type, listener): type must be one of ${REPORT_TYPES.join(', ')} and listener a function`);
-        return () => undefined;
-      }
-      return emitter.on(type, listener);
-    },
+    ...eventApi(dataLayer, builder, accept, fail),
+    on: reporter.on,
     flush: (): Promise<void> => ready.then(() => destinations.routes?.flush()),
     /** Debug mode as data: every recent event and where it went at each destination, and why not. */
     debug: debugMode.report,
@@ -294,14 +215,3 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
 }
 
 export type Acquaint = ReturnType<typeof createAcquaint>;
-
-// Stand-ins for the parts a container build leaves out (config/build-features.ts).
-const noTraceFile = (): Promise<never> => Promise.reject(new Error('acquaint-debug.js cannot load here'));
-const nothing = (): undefined => undefined;
-const NO_AUDIENCES: ReturnType<typeof createAudienceTracking> = { configure: nothing, storageReady: nothing, update: nothing, consentChanged: nothing, clear: nothing, members: () => [] };
-const NO_TRIGGERS: ReturnType<typeof createTriggerHost> = { originOf: nothing, navigated: nothing, start: nothing };
-
-/** A container whose config names no banner: `consent.show()` says so. */
-function withoutBanner(fail: (message: string) => void): ReturnType<typeof createBanner> {
-  return { configure: () => undefined, wanted: false, show: () => Promise.resolve(fail('this build has no consent banner: its config has no consent.banner')) };
-}

@@ -102,6 +102,14 @@ export function parseConfig(input: unknown): LoadedConfig {
   return { config: config as LoadedConfig['config'], ...(tags ? { tags } : {}), ...(personalize !== undefined ? { personalize } : {}), destinations, issues, notes };
 }
 
+/** The config (or a promise of it), checked; when it cannot be had, `unavailable` hears why and an empty one applies. */
+export function loadConfig(input: unknown, unavailable: (message: string) => void): Promise<LoadedConfig> {
+  return Promise.resolve(input).then(parseConfig, (error: unknown) => {
+    unavailable(error instanceof Error ? error.message : String(error));
+    return parseConfig({ version: 1 });
+  });
+}
+
 function rawTags(input: Record<string, unknown>): RawTags | undefined {
   const { triggers, variables, tagging } = input;
   if (triggers === undefined && variables === undefined && tagging === undefined) return undefined;

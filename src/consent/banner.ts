@@ -61,3 +61,8 @@ export function createBanner(env: BannerEnv, consent: Consent, fail: (message: s
     },
   };
 }
+
+/** A container whose config names no banner: `consent.show()` says so. */
+export function noBanner(fail: (message: string) => void): ReturnType<typeof createBanner> {
+  return { configure: () => undefined, wanted: false, show: () => Promise.resolve(fail('this build has no consent banner: its config has no consent.banner')) };
+}

@@ -31,6 +31,11 @@ export function createDeliveryLog(deps: DeliveryLogDeps) {
     for (const day of Object.keys(counts)) if (day < oldest) delete counts[day];
     return counts;
   };
+  const delivered = (destination: string, events: number): void => {
+    if (!deps.allowed()) return;
+    add(dayOf(deps.now()), destination, events);
+    deps.save(lastWeek());
+  };
   return {
     /** What storage held (untrusted), added to what this page counted before it was read. */
     restore(stored: unknown): void {
@@ -39,11 +44,14 @@ export function createDeliveryLog(deps: DeliveryLogDeps) {
         if (isPlainObject(destinations)) for (const [id, events] of Object.entries(destinations)) if (typeof events === 'number') add(day, id, events);
       }
     },
-    delivered(destination: string, events: number): void {
-      if (!deps.allowed()) return;
-      add(dayOf(deps.now()), destination, events);
-      deps.save(lastWeek());
-    },
+    delivered,
+    /** A `delivered` report that also counts what it reports. */
+    counting:
+      (report: (destination: string, messageIds: string[]) => void) =>
+      (destination: string, messageIds: string[]): void => {
+        report(destination, messageIds);
+        delivered(destination, messageIds.length);
+      },
     /** The last 7 days' counts. */
     counts: (): DeliveryCounts => JSON.parse(JSON.stringify(lastWeek())) as DeliveryCounts,
     clear(): void {

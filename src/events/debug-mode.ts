@@ -50,3 +50,6 @@ export function createDebugMode(target: TraceConsole, setDebugLog: (enabled: boo
 }
 
 export type DebugMode = ReturnType<typeof createDebugMode>;
+
+/** Where the environment cannot load acquaint-debug.js. */
+export const noTraceFile = (): Promise<never> => Promise.reject(new Error('acquaint-debug.js cannot load here'));

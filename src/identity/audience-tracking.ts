@@ -1,6 +1,7 @@
 import type { Audience } from '../config/schema';
 import type { AcquaintEvent } from '../events/event';
-import type { SyncStore } from '../lib/platform';
+import type { ConsentChoices } from '../config/schema';
+import type { Platform, SyncStore } from '../lib/platform';
 import type { createAudiences, Audiences, HistoryLimits } from './audiences';
 import type { IdentityStore } from './store';
 
@@ -129,3 +130,35 @@ export function createAudienceTracking(deps: AudienceTrackingDeps) {
     publish();
   }
 }
+
+export type AudienceTracking = ReturnType<typeof createAudienceTracking>;
+
+export interface AudienceSources {
+  identity: { get(): { traits: Record<string, unknown>; sessionId: string } };
+  consent: { get(): ConsentChoices; undecided(purpose: string): boolean; storageAllowed(): boolean };
+  store: IdentityStore;
+  env: Pick<Platform, 'now' | 'localStore' | 'showAudiences' | 'setTimeout'>;
+  /** Onto the data layer: the membership change event. */
+  push(message: Record<string, unknown>): void;
+}
+
+/** The tracking fed by its usual sources: audiences exist only while personalization is granted. */
+export function trackAudiences({ identity, consent, store, env, push }: AudienceSources): AudienceTracking {
+  return createAudienceTracking({
+    now: env.now,
+    traits: () => identity.get().traits,
+    sessionId: () => identity.get().sessionId,
+    personal: () => consent.get().personalization === 'granted',
+    undecided: () => consent.undecided('personalization'),
+    storable: consent.storageAllowed,
+    store,
+    local: env.localStore,
+    show: env.showAudiences,
+    push,
+    setTimeout: env.setTimeout,
+  });
+}
+
+const nothing = (): undefined => undefined;
+/** A container whose config has no audiences (config/build-features.ts). */
+export const NO_AUDIENCES: AudienceTracking = { configure: nothing, storageReady: nothing, update: nothing, consentChanged: nothing, clear: nothing, members: () => [] };

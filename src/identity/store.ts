@@ -116,9 +116,10 @@ export function createIdentityStore(env: Platform, identity: Identity, debug: (m
       save(profile);
       channel?.post({ ...profile });
     },
-    /** Activity: saved now and then, so the next page continues the session. */
-    active(profile: Profile): void {
+    /** Activity: saved now and then, so the next page continues the session; returns the profile. */
+    active(profile: Profile): Profile {
       if (store && env.now() - savedAt > ACTIVITY_SAVE_MS) save(profile);
+      return profile;
     },
     /** Erasure: the stored profile goes, and nothing is written until storage is allowed again. */
     clear(): Promise<void> {

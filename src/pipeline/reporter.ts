@@ -1,8 +1,10 @@
+import type { ConsentChoices } from '../config/schema';
+import { formatIssues, type ConfigIssue } from '../config/report';
 import type { RuleResult } from '../rules/rules';
-import type { Emitter } from '../lib/emitter';
+import { createEmitter } from '../lib/emitter';
 import type { Log } from '../lib/log';
 import type { AcquaintEvent } from '../events/event';
-import type { AcquaintEvents, DropReason } from '../events/reports';
+import { REPORT_TYPES, type AcquaintEvents, type DropReason } from '../events/reports';
 import type { Trace, TraceStatus } from '../events/trace';
 
 type Failure = { reason: string; status?: number; retry: boolean; retryInMs?: number };
@@ -14,7 +16,8 @@ const RULED: readonly DropReason[] = ['blocked', 'capped'];
  * Turns what the boxes report into `on(…)` events, debug lines and, in debug mode, trace
  * steps: one place that knows how an outcome is told to the page.
  */
-export function createReporter(emitter: Emitter<AcquaintEvents>, log: Log, trace: () => Trace | undefined, waitingFor: (purpose: string) => string | undefined = () => undefined) {
+export function createReporter(log: Log, trace: () => Trace | undefined) {
+  const emitter = createEmitter<AcquaintEvents>((error, type) => log.error(`acquaint: an on('${String(type)}') listener threw: ${String(error)}`));
   const steps = (messageIds: readonly string[], destination: string, status: TraceStatus, detail?: string): void => {
     const t = trace();
     if (t) for (const id of messageIds) t.step(id, { destination, status, ...(detail ? { detail } : {}) });
@@ -32,6 +35,23 @@ export function createReporter(emitter: Emitter<AcquaintEvents>, log: Log, trace
   return {
     fail,
     dropped,
+    /** Events dropped before any destination saw them. */
+    droppedEvents: (events: AcquaintEvent[], reason: DropReason): void => dropped(events.map((e) => e.messageId), reason),
+    /** The config's problems: one console error, and on('error'). */
+    configIssues(issues: ConfigIssue[]): void {
+      log.error(formatIssues(issues));
+      emitter.emit('error', { code: 'invalid_config', message: 'invalid config', issues });
+    },
+    /** A copy: listeners must not change what gates stamp. */
+    consentChanged: (state: ConsentChoices): void => emitter.emit('consent', { ...state }),
+    /** `acquaint.on(type, listener)`: returns the unsubscribe function. */
+    on<K extends keyof AcquaintEvents>(type: K, listener: (payload: AcquaintEvents[K]) => void): () => void {
+      if (!REPORT_TYPES.includes(type) || typeof listener !== 'function') {
+        log.error(`acquaint: on(type, listener): type must be one of ${REPORT_TYPES.join(', ')} and listener a function`);
+        return () => undefined;
+      }
+      return emitter.on(type, listener);
+    },
     /** What routes/ and delivery/ report, per destination. */
     routes: {
       delivered(destination: string, messageIds: string[]): void {
@@ -57,13 +77,9 @@ export function createReporter(emitter: Emitter<AcquaintEvents>, log: Log, trace
         ].filter(Boolean).join(', ');
         steps([event.messageId], destination, changed ? 'redacted' : 'queued', changed);
       },
-      /** Waiting at the consent gate while these purposes are pending, and why when consent knows more. */
-      held(destination: string, event: AcquaintEvent, pending: string[]): void {
-        const detail = pending.map((purpose) => {
-          const why = waitingFor(purpose);
-          return why ? `${purpose}: ${why}` : `${purpose} pending`;
-        });
-        steps([event.messageId], destination, 'held', detail.join('; '));
+      /** Waiting at the consent gate, and why (`analytics pending`). */
+      held(destination: string, event: AcquaintEvent, why: string): void {
+        steps([event.messageId], destination, 'held', why);
       },
     },
   };

@@ -40,6 +40,8 @@ export interface RouteDeps {
   audiences(): string[];
   /** Debug mode's trace, when it is on. */
   trace(): Trace | undefined;
+  /** Why a pending purpose waits, when consent knows more than "pending". */
+  waitingFor(purpose: string): string | undefined;
 }
 
 // Events held per destination while a purpose is pending (contract §5: bounded).
@@ -118,7 +120,11 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, deps
     const { state } = route.gate;
     if (route.purposes.some((p) => state[p] === 'denied')) return;
     const pending = route.purposes.filter((p) => state[p] !== 'granted');
-    if (pending.length) reports.held(route.id, event, pending);
+    const why = pending.map((purpose) => {
+      const reason = deps.waitingFor(purpose);
+      return reason ? `${purpose}: ${reason}` : `${purpose} pending`;
+    });
+    if (pending.length) reports.held(route.id, event, why.join('; '));
   }
 
   // A vendor tag loads once its destination is allowed on this page, and hears of consent changes.

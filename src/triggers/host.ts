@@ -45,3 +45,7 @@ export function createTriggerHost({ loadTriggers, dataLayer, get, report, debug,
     },
   };
 }
+
+const nothing = (): undefined => undefined;
+/** A container whose config has no triggers (config/build-features.ts). */
+export const NO_TRIGGERS: ReturnType<typeof createTriggerHost> = { originOf: nothing, navigated: nothing, start: nothing };

@@ -1,0 +1,34 @@
+import type { LoadedConfig } from '../config/load';
+import type { VisitorFacts } from '../consent-ui/types';
+import type { DeliveryCounts } from '../delivery/delivery-log';
+import { QUEUE_DATABASE } from '../delivery/persistence';
+import type { Identity } from '../identity/identity';
+import { IDENTITY_DATABASE } from '../identity/store';
+
+type Entries = () => Promise<[IDBValidKey, unknown][]>;
+
+export interface VisitorDataDeps {
+  identity: Pick<Identity, 'get'>;
+  config(): LoadedConfig | undefined;
+  members(): string[];
+  deliveries(): DeliveryCounts;
+  profileEntries: Entries;
+  queueEntries: Entries;
+}
+
+/** "Your data" in the banner: read when it opens, from what this page and the device hold now. */
+export function visitorData(deps: VisitorDataDeps): () => Promise<VisitorFacts> {
+  const read = (entries: Entries) => entries().catch(() => []);
+  return async () => {
+    const loaded = deps.config();
+    return {
+      user: deps.identity.get(),
+      hashTraits: loaded?.config.identity?.hashTraits ?? [],
+      members: deps.members(),
+      audiences: loaded?.config.audiences ?? [],
+      destinations: loaded?.destinations ?? [],
+      deliveries: deps.deliveries(),
+      databases: { [IDENTITY_DATABASE]: await read(deps.profileEntries), [QUEUE_DATABASE]: await read(deps.queueEntries) },
+    };
+  };
+}
