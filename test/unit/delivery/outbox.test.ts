@@ -3,14 +3,14 @@ import { createOutbox, type OutboxReports } from '../../../src/delivery/outbox';
 import type { Persistence } from '../../../src/delivery/persistence';
 import type { Sender, SendResult } from '../../../src/delivery/sender';
 import type { AcquaintEvent } from '../../../src/events/event';
+import { testEvent } from '../event';
 
 // One destination's outbox on its own, with a fake sender: what it sends, when, and what it
 // reports (delivery.test.ts runs the same paths through createAcquaint).
 beforeEach(() => void vi.useFakeTimers({ now: Date.parse('2026-12-07T10:00:00Z') }));
 afterEach(() => void vi.useRealTimers());
 
-const event = (messageId: string, bytes = 0): AcquaintEvent =>
-  ({ type: 'track', event: 'e', messageId, timestamp: new Date().toISOString(), properties: { pad: 'x'.repeat(bytes) }, context: {} }) as unknown as AcquaintEvent;
+const event = (messageId: string, bytes = 0): AcquaintEvent => testEvent({ messageId, timestamp: new Date().toISOString(), properties: { pad: 'x'.repeat(bytes) } });
 
 function setup(answers: SendResult[] = [], { maxEvents = 100, beacon = false } = {}) {
   const sent: string[][] = [];

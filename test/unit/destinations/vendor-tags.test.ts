@@ -6,22 +6,15 @@ import type { Ga4Settings } from '../../../src/destinations/ga4-settings';
 import { metaPixelDestination } from '../../../src/destinations/meta-pixel';
 import { scriptDestination } from '../../../src/destinations/script';
 import type { AcquaintEvent } from '../../../src/events/event';
+import { testEvent } from '../event';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const granted = { analytics: 'granted', marketing: 'granted' } as const;
 
+// On a product page, with no consent stamped.
+const PRODUCT = { url: 'https://shop.example/p/1', path: '/p/1', referrer: 'https://shop.example/', title: 'Fan' };
 function track(name: string, properties: Record<string, unknown> = {}, extra: Partial<AcquaintEvent> = {}): AcquaintEvent {
-  return {
-    type: 'track',
-    event: name,
-    properties,
-    anonymousId: 'anon-1',
-    userId: null,
-    messageId: `m-${name}`,
-    timestamp: '2026-11-23T10:00:00.000Z',
-    context: { page: { url: 'https://shop.example/p/1', path: '/p/1', referrer: 'https://shop.example/', title: 'Fan' }, sessionId: 's', consent: {}, library: { name: 'acquaint', version: '0' } },
-    ...extra,
-  };
+  return testEvent({ event: name, properties, messageId: `m-${name}`, context: { sessionId: 's', consent: {}, library: { name: 'acquaint', version: '0' } }, ...extra }, PRODUCT);
 }
 const page = (): AcquaintEvent => ({ ...track(''), type: 'page', event: undefined, messageId: 'm-page' });
 

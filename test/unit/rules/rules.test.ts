@@ -8,27 +8,11 @@ import { wildcard } from '../../../src/rules/match';
 import { redactEvent, redactText } from '../../../src/rules/redact';
 import { createRules, type RuleResult, type RulesConfig } from '../../../src/rules/rules';
 import type { AcquaintEvent } from '../../../src/events/event';
+import { testEvent } from '../event';
 
 const sha256 = (text: string) => Promise.resolve(createHash('sha256').update(text).digest('hex'));
 
-function event(overrides: Partial<AcquaintEvent> = {}, page: Partial<AcquaintEvent['context']['page']> = {}): AcquaintEvent {
-  return {
-    type: 'track',
-    event: 'purchase',
-    properties: { value: 10, currency: 'EUR', coupon: 'SUMMER', items: [{ id: 'A', price: 5, note: 'x' }] },
-    anonymousId: 'anon-1',
-    userId: null,
-    messageId: 'm-1',
-    timestamp: '2026-11-23T10:00:00.000Z',
-    context: {
-      page: { url: 'https://shop.example/cart', path: '/cart', referrer: '', title: 'Cart', ...page },
-      sessionId: 's-1',
-      consent: { analytics: 'granted' },
-      library: { name: 'acquaint', version: '0.1.0' },
-    },
-    ...overrides,
-  };
-}
+const event = testEvent;
 
 function memoryCaps(stored?: CapCounts) {
   const writes: CapCounts[] = [];
