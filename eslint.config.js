@@ -26,19 +26,31 @@ export default tseslint.config(
     // src/browser/ is the platform as the browser gives it, which src/env.ts assembles into the Env.
     ignores: ['src/install.ts', 'src/env.ts', 'src/browser/**', 'src/consent-ui/**', 'src/chunks/**', 'src/cli.ts'],
     rules: {
-      'no-restricted-globals': ['error', ...browserGlobals.map((name) => ({ name, message: 'Use the injected Env; only src/install.ts, src/env.ts and src/browser/ touch browser globals.' }))],
+      'no-restricted-globals': [
+        'error',
+        ...browserGlobals.map((name) => ({
+          name,
+          message: 'Use the injected Env; only src/install.ts, src/env.ts and src/browser/ touch browser globals.',
+        })),
+      ],
     },
   },
   {
     files: ['src/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'zod', message: 'Use zod/mini: classic zod costs ~24 KB and contains new Function.' }],
-        patterns: [
-          { group: ['**/demo/**', '**/test/**', '**/consent-ui/**', '!**/consent-ui/types'], message: 'Keep demo, test and consent-ui code out of the runtime graph.' },
-          { group: ['**/chunks/**', '!./register'], message: 'chunks/ are build entries of their own; nothing imports them.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'zod', message: 'Use zod/mini: classic zod costs ~24 KB and contains new Function.' }],
+          patterns: [
+            {
+              group: ['**/demo/**', '**/test/**', '**/consent-ui/**', '!**/consent-ui/types'],
+              message: 'Keep demo, test and consent-ui code out of the runtime graph.',
+            },
+            { group: ['**/chunks/**', '!./register'], message: 'chunks/ are build entries of their own; nothing imports them.' },
+          ],
+        },
+      ],
       'no-eval': 'error',
       'no-implied-eval': 'error',
       'no-new-func': 'error',

@@ -111,7 +111,13 @@ export function createCollectorServer({ root, distDir = DEFAULT_DIST, port = 0, 
   function handleBatch(req, res, query) {
     // Faults are taken in arrival order; the attempt is logged whatever the answer.
     const fault = faults.shift();
-    const attempt = { at: Date.now(), dest: String(query.get('dest') || 'collector').slice(0, 64), bytes: 0, messageIds: [], answer: 'pending' };
+    const attempt = {
+      at: Date.now(),
+      dest: String(query.get('dest') || 'collector').slice(0, 64),
+      bytes: 0,
+      messageIds: [],
+      answer: 'pending',
+    };
     attempts.push(attempt);
     const declared = Number(req.headers['content-length']);
     if (declared > MAX_BODY) {
@@ -133,7 +139,9 @@ export function createCollectorServer({ root, distDir = DEFAULT_DIST, port = 0, 
       }
       chunks.push(chunk);
     });
-    req.on('error', () => { done = true; });
+    req.on('error', () => {
+      done = true;
+    });
     req.on('end', () => {
       if (done) return;
       done = true;
@@ -148,8 +156,11 @@ export function createCollectorServer({ root, distDir = DEFAULT_DIST, port = 0, 
         if (log) console.log(`${clock()} rejected batch: invalid JSON`);
         return send(res, 400, { ok: false, error: `invalid JSON: ${err.message}` });
       }
-      const valid = body && typeof body === 'object' && Array.isArray(body.batch)
-        && body.batch.every((e) => e && typeof e === 'object' && !Array.isArray(e));
+      const valid =
+        body &&
+        typeof body === 'object' &&
+        Array.isArray(body.batch) &&
+        body.batch.every((e) => e && typeof e === 'object' && !Array.isArray(e));
       if (valid) attempt.messageIds = body.batch.map((e) => e.messageId);
       if (injectFault(fault, req, res, attempt)) return;
       if (!valid) {
@@ -227,7 +238,9 @@ export function createCollectorServer({ root, distDir = DEFAULT_DIST, port = 0, 
       'Content-Length': info.size,
     });
     if (req.method === 'HEAD') return res.end();
-    createReadStream(file).on('error', () => res.destroy()).pipe(res);
+    createReadStream(file)
+      .on('error', () => res.destroy())
+      .pipe(res);
   }
 
   const server = createServer((req, res) => {
@@ -281,23 +294,25 @@ export function createCollectorServer({ root, distDir = DEFAULT_DIST, port = 0, 
   const heartbeat = setInterval(() => broadcast(': ping\n\n'), 15000);
   heartbeat.unref();
 
-  const listen = (onPort) => new Promise((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(onPort, host, () => {
-      server.off('error', reject);
-      resolveListen(server.address().port);
+  const listen = (onPort) =>
+    new Promise((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(onPort, host, () => {
+        server.off('error', reject);
+        resolveListen(server.address().port);
+      });
     });
-  });
 
   // Stops listening and ends every open socket (SSE streams, hanging requests, keep-alive).
-  const shut = () => new Promise((done) => {
-    for (const res of streams) res.end();
-    streams.clear();
-    if (server.listening) server.close(() => done());
-    else done();
-    server.closeAllConnections();
-    for (const socket of sockets) socket.destroy();
-  });
+  const shut = () =>
+    new Promise((done) => {
+      for (const res of streams) res.end();
+      streams.clear();
+      if (server.listening) server.close(() => done());
+      else done();
+      server.closeAllConnections();
+      for (const socket of sockets) socket.destroy();
+    });
 
   let closing;
   let switching = Promise.resolve();
@@ -362,9 +377,12 @@ function clock() {
 }
 
 function describe(event) {
-  const name = event.type === 'page'
-    ? event.name || event.properties?.name || event.context?.page?.path || event.properties?.path || ''
-    : event.type === 'identify' ? `user ${event.userId ?? ''}` : event.event || '';
+  const name =
+    event.type === 'page'
+      ? event.name || event.properties?.name || event.context?.page?.path || event.properties?.path || ''
+      : event.type === 'identify'
+        ? `user ${event.userId ?? ''}`
+        : event.event || '';
   const id = typeof event.messageId === 'string' ? event.messageId.slice(0, 8) : '--------';
   const dup = event.duplicate ? ' (duplicate)' : '';
   return `${clock()}  ${String(event.type).padEnd(8)} ${String(name).padEnd(22)} -> ${event.receivedBy.padEnd(10)} ${id}${dup}`;

@@ -13,14 +13,20 @@ const generic = process.argv.includes('--generic');
 const containerDir = resolve(demoDir, '..', 'node_modules', '.cache', 'acquaint-demo');
 
 if (!existsSync(resolve(distDir, 'acquaint.js'))) {
-  console.error(`error: ${resolve(distDir, 'acquaint.js')} does not exist. Run \`npm run build\` first (or use \`npm start\`, which builds).`);
+  console.error(
+    `error: ${resolve(distDir, 'acquaint.js')} does not exist. Run \`npm run build\` first (or use \`npm start\`, which builds).`,
+  );
   process.exit(1);
 }
 
 /** `acquaint build demo/tags.json --out <containerDir>`: resolves with what it printed, rejects with its problems. */
 function buildContainer() {
   return new Promise((done, fail) => {
-    execFile(process.execPath, [resolve(distDir, 'cli.mjs'), 'build', resolve(demoDir, 'tags.json'), '--out', containerDir], (error, out, err) => (error ? fail(new Error(err || out || error.message)) : done(out)));
+    execFile(
+      process.execPath,
+      [resolve(distDir, 'cli.mjs'), 'build', resolve(demoDir, 'tags.json'), '--out', containerDir],
+      (error, out, err) => (error ? fail(new Error(err || out || error.message)) : done(out)),
+    );
   });
 }
 
@@ -53,10 +59,14 @@ if (!generic) {
   let timer;
   watch(resolve(demoDir, 'tags.json'), () => {
     clearTimeout(timer);
-    timer = setTimeout(() => buildContainer().then(
-      () => console.log('demo/tags.json changed: container rebuilt, reload the page'),
-      (err) => console.error(`demo/tags.json changed but does not build (the previous container stays):\n${err.message}`),
-    ), 200);
+    timer = setTimeout(
+      () =>
+        buildContainer().then(
+          () => console.log('demo/tags.json changed: container rebuilt, reload the page'),
+          (err) => console.error(`demo/tags.json changed but does not build (the previous container stays):\n${err.message}`),
+        ),
+      200,
+    );
   });
 }
 

@@ -4,7 +4,14 @@
 // container build (src/cli/container.ts) does the same. Use with `output.format: 'es'`.
 import { transform } from 'esbuild';
 
-export const PAGE_SCRIPT = { minify: true, target: 'es2020', legalComments: 'none', format: 'iife', treeShaking: true, banner: '"use strict";' };
+export const PAGE_SCRIPT = {
+  minify: true,
+  target: 'es2020',
+  legalComments: 'none',
+  format: 'iife',
+  treeShaking: true,
+  banner: '"use strict";',
+};
 
 export function pageScript() {
   return {

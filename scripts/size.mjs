@@ -91,7 +91,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 export function measure(file) {
   const code = readFileSync(new URL(file, `file://${root}`));
-  return { raw: code.length, gzip: gzipSync(code, { level: 9 }).length, brotli: brotliCompressSync(code).length, code: code.toString('utf8') };
+  return {
+    raw: code.length,
+    gzip: gzipSync(code, { level: 9 }).length,
+    brotli: brotliCompressSync(code).length,
+    code: code.toString('utf8'),
+  };
 }
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(2)} KB`;
@@ -118,16 +123,23 @@ export function reportSizes(files) {
 function checkReadme() {
   const problems = [];
   const readme = readFileSync(new URL('README.md', `file://${root}`), 'utf8');
-  const rows = new Map([...readme.matchAll(/^\| `((?:dist\/|acquaint build )[^`]+)` \|[^|]*\| ([\d.]+) KB \| ([\d.]+) KB \|$/gm)].map((m) => [m[1], { today: Number(m[2]), budget: Number(m[3]) }]));
+  const rows = new Map(
+    [...readme.matchAll(/^\| `((?:dist\/|acquaint build )[^`]+)` \|[^|]*\| ([\d.]+) KB \| ([\d.]+) KB \|$/gm)].map((m) => [
+      m[1],
+      { today: Number(m[2]), budget: Number(m[3]) },
+    ]),
+  );
   for (const [file, budget] of Object.entries(BUDGETS)) {
     const row = rows.get(file);
     if (!row) {
       problems.push(`README.md: the size table has no row for ${file}`);
       continue;
     }
-    if (Math.abs(row.budget * 1024 - budget) > 1) problems.push(`README.md says ${file}'s budget is ${row.budget} KB; scripts/size.mjs says ${kb(budget)}`);
+    if (Math.abs(row.budget * 1024 - budget) > 1)
+      problems.push(`README.md says ${file}'s budget is ${row.budget} KB; scripts/size.mjs says ${kb(budget)}`);
     const gzip = measure(CONTAINER.test(file) ? `${containerDir(CONTAINER.exec(file)[1])}/acquaint.js` : file).gzip / 1024;
-    if (Math.abs(row.today - gzip) > 0.15) problems.push(`README.md says ${file} is ${row.today} KB gzip; the build is ${gzip.toFixed(2)} KB`);
+    if (Math.abs(row.today - gzip) > 0.15)
+      problems.push(`README.md says ${file} is ${row.today} KB gzip; the build is ${gzip.toFixed(2)} KB`);
   }
   return problems;
 }
@@ -135,7 +147,9 @@ function checkReadme() {
 // Each built-in type that is a file of its own (src/destinations/types.ts) has a budget.
 async function checkTypes() {
   const { CHUNKED_TYPES } = await adapterTypes();
-  return CHUNKED_TYPES.filter((type) => !(`dist/acquaint-${type}.js` in BUDGETS)).map((type) => `scripts/size.mjs has no budget for dist/acquaint-${type}.js`);
+  return CHUNKED_TYPES.filter((type) => !(`dist/acquaint-${type}.js` in BUDGETS)).map(
+    (type) => `scripts/size.mjs has no budget for dist/acquaint-${type}.js`,
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

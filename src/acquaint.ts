@@ -76,11 +76,23 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
   // 4. Delivery: this tab's durable queues, and the device's count of where events went ("Your data").
   const tabId = env.uuid();
   const persistence = createPersistence(env, tabId, log.debug);
-  const deliveryLog = features.banner ? createDeliveryLog({ now: env.now, allowed: consent.storageAllowed, save: (counts) => identityStore.save('deliveries', counts) }) : undefined;
+  const deliveryLog = features.banner
+    ? createDeliveryLog({ now: env.now, allowed: consent.storageAllowed, save: (counts) => identityStore.save('deliveries', counts) })
+    : undefined;
   const reports = deliveryLog ? { ...reporter.routes, delivered: deliveryLog.counting(reporter.routes.delivered) } : reporter.routes;
 
   // 5. Destinations (their routes are made once the config is here), audiences, and storage following consent.
-  const destinations = createDestinations({ env, persistence, tabId, identityStore, reports, log, fail, trace: debugMode.trace, waitingFor: consent.waitingFor });
+  const destinations = createDestinations({
+    env,
+    persistence,
+    tabId,
+    identityStore,
+    reports,
+    log,
+    fail,
+    trace: debugMode.trace,
+    waitingFor: consent.waitingFor,
+  });
   adapters.forEach(destinations.register);
   const push = (message: Record<string, unknown>): void => void dataLayer.push(message);
   const audiences = features.audiences ? trackAudiences({ identity, consent, store: identityStore, env, push }) : NO_AUDIENCES;
@@ -102,10 +114,19 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
 
   // 6. The banner, with "Your data", and the page's own signals (Consent Mode, TCF, GPP).
   const bannerFailed = (message: string): void => fail('banner_failed', message);
-  const banner = !features.banner ? noBanner(bannerFailed) : createBanner(env, consent, bannerFailed, {
-    data: visitorData({ identity, config: () => current, members: audiences.members, deliveries: deliveryLog!.counts, profileEntries: identityStore.entries, queueEntries: persistence.entries }),
-    forget,
-  });
+  const banner = !features.banner
+    ? noBanner(bannerFailed)
+    : createBanner(env, consent, bannerFailed, {
+        data: visitorData({
+          identity,
+          config: () => current,
+          members: audiences.members,
+          deliveries: deliveryLog!.counts,
+          profileEntries: identityStore.entries,
+          queueEntries: persistence.entries,
+        }),
+        forget,
+      });
   const signals = createConsentSignals(env, consent, banner, dataLayer, fail);
 
   // 7. Events wait for the config (bounded); then each goes to the routes, and then to the audiences
@@ -119,16 +140,35 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
   }
 
   // 8. Consent changes reach: the gates and queues, storage, audiences, the Consent Mode mirror, on('consent').
-  consentListeners.push((state) => destinations.routes?.consentChanged(state), storage.sync, audiences.consentChanged, signals.changed, reporter.consentChanged);
+  consentListeners.push(
+    (state) => destinations.routes?.consentChanged(state),
+    storage.sync,
+    audiences.consentChanged,
+    signals.changed,
+    reporter.consentChanged,
+  );
 
   // 9. The data layer: the automatic page view first (it stands for the load the early pushes
   //    happened in), then every push, from the page or from a trigger (debug mode names it).
   const model = createModel((reason, path) => log.warnOnce(`acquaint: skipped "${path}" in a dataLayer push (${reason})`));
   const autoPage = builder.page({});
   accept(autoPage);
-  const triggers = !features.triggers ? NO_TRIGGERS : createTriggerHost({ loadTriggers: env.loadTriggers, dataLayer, get: model.get, report: reporter.configIssues, debug: log.debug, fail });
+  const triggers = !features.triggers
+    ? NO_TRIGGERS
+    : createTriggerHost({
+        loadTriggers: env.loadTriggers,
+        dataLayer,
+        get: model.get,
+        report: reporter.configIssues,
+        debug: log.debug,
+        fail,
+      });
   const { originOf } = triggers;
-  adoptDataLayer(dataLayer, model, dataLayerIntake({ builder, accept, model, originOf, consent: signals, trace: debugMode.trace, debug: log.debug, fail }));
+  adoptDataLayer(
+    dataLayer,
+    model,
+    dataLayerIntake({ builder, accept, model, originOf, consent: signals, trace: debugMode.trace, debug: log.debug, fail }),
+  );
 
   // 10. The config: checked here (the generic build) or compiled in (a container); then start.
   const ready = (features.configAtRuntime ? loadConfig(config, configUnavailable) : Promise.resolve(config as LoadedConfig)).then(start);
@@ -145,11 +185,17 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
     signals.configure(consentConfig);
     // 3. The audience rules load (dist/acquaint.js: a file of their own) while a returning
     //    visitor's stored identity is read, before any event leaves.
-    const loading = features.audiences && (audienceList?.length || loaded.personalize !== undefined) ? loadAudienceParts(env.loadAudiences, fail) : undefined;
+    const loading =
+      features.audiences && (audienceList?.length || loaded.personalize !== undefined)
+        ? loadAudienceParts(env.loadAudiences, fail)
+        : undefined;
     await storage.restore();
     const parts = await loading;
     const personalize = parts?.personalize(loaded.personalize, audienceList ?? [], reporter.configIssues);
-    const history = { maxEvents: identityConfig?.historyMaxEvents ?? 500, maxAgeMs: (identityConfig?.historyMaxAgeDays ?? 90) * 86_400_000 };
+    const history = {
+      maxEvents: identityConfig?.historyMaxEvents ?? 500,
+      maxAgeMs: (identityConfig?.historyMaxAgeDays ?? 90) * 86_400_000,
+    };
     audiences.configure(audienceList, history, parts?.createAudiences, personalize);
     // 4. The routes, and the events that waited for them, with the stored identity.
     const waited = early.take().filter((event) => event !== autoPage || loaded.config.autoPage !== false);

@@ -18,9 +18,12 @@ runCli(process.argv.slice(2), {
   },
   sources: { modulesDir: join(dist, 'modules'), distDir: dist },
   gzipSize: (text) => gzipSync(text, { level: 9 }).length,
-}).then((code) => {
-  process.exitCode = code;
-}, (error: unknown) => {
-  console.error(error);
-  process.exitCode = 2;
-});
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 2;
+  },
+);

@@ -55,7 +55,9 @@ export function browserEnv(script?: HTMLScriptElement | null): Env {
     isOnline: () => navigator.onLine !== false,
     onOnline: (listener) => window.addEventListener('online', listener),
     openStore: (database, name) =>
-      typeof indexedDB === 'undefined' || !indexedDB ? undefined : heldWhileLeaving(idbStore(indexedDB, database, name), leaving, window.setTimeout.bind(window)),
+      typeof indexedDB === 'undefined' || !indexedDB
+        ? undefined
+        : heldWhileLeaving(idbStore(indexedDB, database, name), leaving, window.setTimeout.bind(window)),
     locks: navigator.locks,
     localStore: localStore(),
     onStorageChange: (listener) => window.addEventListener('storage', (event) => listener(event.key, event.newValue)),
@@ -76,8 +78,12 @@ export function browserEnv(script?: HTMLScriptElement | null): Env {
             : () => loadAnnounced<LoadedAudiences>(beside('acquaint-audiences.js'), AUDIENCES_EVENT, nonce),
         }
       : {}),
-    ...(features.banner ? { loadBanner: (src?: string) => loadAnnounced<OpenBanner>(beside(src ?? 'consent-ui.js'), BANNER_EVENT, nonce) } : {}),
-    ...(features.triggers && !features.inlineTriggers ? { loadTriggers: () => loadAnnounced<LoadedTriggers>(beside('acquaint-triggers.js'), TRIGGERS_EVENT, nonce) } : {}),
+    ...(features.banner
+      ? { loadBanner: (src?: string) => loadAnnounced<OpenBanner>(beside(src ?? 'consent-ui.js'), BANNER_EVENT, nonce) }
+      : {}),
+    ...(features.triggers && !features.inlineTriggers
+      ? { loadTriggers: () => loadAnnounced<LoadedTriggers>(beside('acquaint-triggers.js'), TRIGGERS_EVENT, nonce) }
+      : {}),
     ...(features.debugTrace ? {} : { loadDebug: () => loadAnnounced<TraceFactory>(beside('acquaint-debug.js'), DEBUG_EVENT, nonce) }),
     ...(features.lateTypes ? vendorSupport(beside, nonce) : {}),
     onNavigate,

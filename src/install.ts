@@ -29,7 +29,11 @@ function configSource(script: HTMLScriptElement | null): Promise<unknown> {
   }
   const inline = document.getElementById('acquaint-config');
   if (!inline) {
-    return Promise.reject(new Error('no config: add data-config="/tags.json" to the acquaint <script> tag or a <script type="application/json" id="acquaint-config">'));
+    return Promise.reject(
+      new Error(
+        'no config: add data-config="/tags.json" to the acquaint <script> tag or a <script type="application/json" id="acquaint-config">',
+      ),
+    );
   }
   try {
     return Promise.resolve(JSON.parse(inline.textContent ?? '') as unknown);

@@ -15,7 +15,8 @@ export function pageReader(): () => PageContext {
     const now = location.href;
     const referrer = document.referrer;
     const title = document.title;
-    if (now !== url || referrer !== page.referrer || title !== page.title) page = { url: now, path: now === url ? path : location.pathname, referrer, title };
+    if (now !== url || referrer !== page.referrer || title !== page.title)
+      page = { url: now, path: now === url ? path : location.pathname, referrer, title };
     return page;
   };
 }

@@ -37,7 +37,8 @@ export function addScript(src: string, { nonce, integrity, crossorigin }: Script
     if (crossorigin) tag.crossOrigin = crossorigin;
     tag.onload = () => resolve();
     // The browser does not say why: unreachable, blocked, or (with integrity) a hash mismatch.
-    tag.onerror = () => reject(new Error(`could not load ${src}${integrity ? ' (unreachable, blocked, or not matching its integrity)' : ''}`));
+    tag.onerror = () =>
+      reject(new Error(`could not load ${src}${integrity ? ' (unreachable, blocked, or not matching its integrity)' : ''}`));
     document.head.append(tag);
   });
 }
@@ -68,7 +69,8 @@ export function vendorSupport(beside: (file: string) => string, nonce: string | 
     loadAdapter: (type: string) => addScript(beside(`acquaint-${type}.js`), { nonce }),
     loadScript(src: string, options: { integrity?: string; crossorigin?: string } = {}): Promise<void> {
       const url = new URL(src, location.href);
-      if (url.protocol !== 'https:' && url.origin !== location.origin) return Promise.reject(new Error(`refused to load ${src}: only https or same-origin scripts`));
+      if (url.protocol !== 'https:' && url.origin !== location.origin)
+        return Promise.reject(new Error(`refused to load ${src}: only https or same-origin scripts`));
       // SRI on a cross-origin script needs a CORS fetch.
       const crossorigin = options.crossorigin ?? (options.integrity ? 'anonymous' : undefined);
       return addScript(url.href, { nonce, integrity: options.integrity, crossorigin });

@@ -7,5 +7,8 @@ import type { AdapterType } from '../destinations/adapter';
 export function registerOnPage(adapterType: AdapterType<never>): void {
   const acquaint = (window as Window & { acquaint?: { register?(type: AdapterType<never>): void } }).acquaint;
   if (typeof acquaint?.register === 'function') acquaint.register(adapterType);
-  else window.console.error(`acquaint-${adapterType.type}.js: load acquaint.js first; it loads this file itself when a "${adapterType.type}" destination is allowed`);
+  else
+    window.console.error(
+      `acquaint-${adapterType.type}.js: load acquaint.js first; it loads this file itself when a "${adapterType.type}" destination is allowed`,
+    );
 }

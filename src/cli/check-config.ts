@@ -80,7 +80,11 @@ function check(schema: Schema, value: unknown, at: readonly PropertyKey[]): Find
     // One finding per unknown key, at the key itself, as the page reports it.
     if (issue.code === 'unrecognized_keys') {
       const keys = knownKeys(schema, issue.path);
-      return issue.keys.map((key) => ({ path: formatPath([...at, ...issue.path, key]), message: `unknown key "${key}"`, hint: unknownKeyHint(key, keys) }));
+      return issue.keys.map((key) => ({
+        path: formatPath([...at, ...issue.path, key]),
+        message: `unknown key "${key}"`,
+        hint: unknownKeyHint(key, keys),
+      }));
     }
     const hint = hintFor(issue);
     return [{ path: formatPath([...at, ...issue.path]), message: issue.message, ...(hint ? { hint } : {}) }];
@@ -104,7 +108,10 @@ export function checkConfig(text: string): ConfigReport {
   try {
     input = JSON.parse(text);
   } catch (error) {
-    return { errors: [{ path: '(root)', message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` }], notes: [] };
+    return {
+      errors: [{ path: '(root)', message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` }],
+      notes: [],
+    };
   }
   const errors = check(schemas.config, input, []);
   const destinations = isPlainObject(input) && Array.isArray(input.destinations) ? input.destinations : [];

@@ -46,7 +46,9 @@ export async function buildContainer(text: string, sources: ContainerSources): P
     ...CHUNKED_TYPES.filter((type) => compiled.destinations.some((d) => d.type === type)).map((type) => `acquaint-${type}.js`),
   ];
   for (const name of later) files.push({ name, code: await sources.readFile(`${sources.distDir}/${name}`) });
-  const forbidden = files.flatMap(({ name, code }) => FORBIDDEN.filter((needle) => code.includes(needle)).map((needle) => ({ path: name, message: `contains forbidden "${needle}"` })));
+  const forbidden = files.flatMap(({ name, code }) =>
+    FORBIDDEN.filter((needle) => code.includes(needle)).map((needle) => ({ path: name, message: `contains forbidden "${needle}"` })),
+  );
   if (forbidden.length) return { errors: forbidden, notes };
   return { files, features, notes };
 }
@@ -75,7 +77,8 @@ async function bundle(compiled: CompiledConfig, features: Features, { modulesDir
         name: 'acquaint-container',
         resolveId: (id) => (id === ENTRY ? ENTRY : null),
         load(id) {
-          if (id === ENTRY) return `import { install } from ${JSON.stringify(`${modulesDir}/install.js`)};\ninstall(${JSON.stringify(compiled)});\n`;
+          if (id === ENTRY)
+            return `import { install } from ${JSON.stringify(`${modulesDir}/install.js`)};\ninstall(${JSON.stringify(compiled)});\n`;
           if (id === flagsFile) return featuresModule(features);
           return null;
         },
@@ -87,6 +90,13 @@ async function bundle(compiled: CompiledConfig, features: Features, { modulesDir
   // container after its only call fell to the serverId flag). Strict, as the module was.
   const { output } = await build.generate({ format: 'es' });
   await build.close();
-  const { code } = await transform(output[0].code, { minify: true, target: 'es2020', legalComments: 'none', format: 'iife', treeShaking: true, banner: '"use strict";' });
+  const { code } = await transform(output[0].code, {
+    minify: true,
+    target: 'es2020',
+    legalComments: 'none',
+    format: 'iife',
+    treeShaking: true,
+    banner: '"use strict";',
+  });
   return code;
 }

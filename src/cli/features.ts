@@ -14,7 +14,8 @@ export type CompiledConfig = Omit<LoadedConfig, 'tags' | 'personalize'> & { tags
 export function featuresOf({ config, destinations, tags, personalize }: CompiledConfig, { debug = false } = {}): Features {
   const consent = config.consent;
   const identity = config.identity;
-  const some = (test: (destination: CompiledConfig['destinations'][number]) => unknown): boolean => destinations.some((d) => Boolean(test(d)));
+  const some = (test: (destination: CompiledConfig['destinations'][number]) => unknown): boolean =>
+    destinations.some((d) => Boolean(test(d)));
   const triggers = Boolean(tags && (tags.tagging || tags.triggers.length));
   const triggered = (type: string): boolean => Boolean(tags?.triggers.some(({ trigger }) => trigger.type === type));
   return {
@@ -48,5 +49,7 @@ export function featuresOf({ config, destinations, tags, personalize }: Compiled
 
 /** config/build-features.ts as the container's copy: the same names, these values. */
 export function featuresModule(features: Features): string {
-  return Object.entries(features).map(([name, on]) => `export const ${name} = ${on};\n`).join('');
+  return Object.entries(features)
+    .map(([name, on]) => `export const ${name} = ${on};\n`)
+    .join('');
 }

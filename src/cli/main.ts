@@ -14,7 +14,8 @@ export interface CliIo {
 }
 
 const USAGE = ['usage: acquaint validate <config.json>…', '       acquaint build <config.json> --out <dir>'].join('\n');
-const show = ({ path, message, hint }: Finding, mark: string): string => `${mark} ${message} → at ${path}${hint ? `\n    hint: ${hint}` : ''}`;
+const show = ({ path, message, hint }: Finding, mark: string): string =>
+  `${mark} ${message} → at ${path}${hint ? `\n    hint: ${hint}` : ''}`;
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(2)} KB`;
 
 /** `acquaint validate file…` or `acquaint build file --out dir`; returns the exit code (1 on any problem, 2 on usage). */
@@ -78,9 +79,12 @@ async function build(file: string, dir: string, io: CliIo): Promise<number> {
     return 1;
   }
   await io.writeFiles(dir, result.files);
-  const left = Object.entries(result.features).filter(([name, on]) => !on && name !== 'configAtRuntime').map(([name]) => name);
+  const left = Object.entries(result.features)
+    .filter(([name, on]) => !on && name !== 'configAtRuntime')
+    .map(([name]) => name);
   io.out(`✔ ${file} → ${dir}/`);
-  for (const { name, code } of result.files) io.out(`  ${name}: ${kb(code.length)} min${io.gzipSize ? `, ${kb(io.gzipSize(code))} gzip` : ''}`);
+  for (const { name, code } of result.files)
+    io.out(`  ${name}: ${kb(code.length)} min${io.gzipSize ? `, ${kb(io.gzipSize(code))} gzip` : ''}`);
   io.out(`  left out: ${left.join(', ') || 'nothing'}`);
   return 0;
 }

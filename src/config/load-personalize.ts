@@ -15,7 +15,12 @@ export interface PersonalizeEntry {
  * asks for a class without naming it is left out alone (its issue says where); the rest work.
  * Selectors need a page: `compiles`, where there is one.
  */
-export function parsePersonalize(list: unknown, audiences: readonly Pick<Audience, 'id'>[], issues: ConfigIssue[], compiles?: (selector: string) => boolean): PersonalizeEntry[] {
+export function parsePersonalize(
+  list: unknown,
+  audiences: readonly Pick<Audience, 'id'>[],
+  issues: ConfigIssue[],
+  compiles?: (selector: string) => boolean,
+): PersonalizeEntry[] {
   if (list === undefined) return [];
   if (!Array.isArray(list)) {
     issues.push({ code: 'invalid_type', path: 'personalize', message: 'expected array' });
@@ -37,7 +42,11 @@ export function parsePersonalize(list: unknown, audiences: readonly Pick<Audienc
 }
 
 /** What is wrong with a well-formed entry, as [key, message]: the checks that span the config, and the page's. */
-export function checkEntry(entry: Personalize, audiences: readonly Pick<Audience, 'id'>[], compiles?: (selector: string) => boolean): [string, string] | undefined {
+export function checkEntry(
+  entry: Personalize,
+  audiences: readonly Pick<Audience, 'id'>[],
+  compiles?: (selector: string) => boolean,
+): [string, string] | undefined {
   if (!audiences.some((a) => a.id === entry.audience)) return ['audience', `unknown audience "${entry.audience}": declare it in audiences`];
   if (entry.action === 'class' && !entry.class) return ['class', 'missing: "action": "class" needs the class to add, like "class": "vip"'];
   if (compiles && !compiles(entry.selector)) return ['selector', `invalid CSS selector ${JSON.stringify(entry.selector)}`];

@@ -75,7 +75,11 @@ export function parseConfig(input: unknown): LoadedConfig {
   const consent = (config as Config).consent;
   if (consent?.source === 'page' && consent.banner) {
     // acquaint's banner needs the record that "page" gives up: asked on every page otherwise.
-    issues.push({ code: 'invalid_value', path: 'consent.banner', message: 'needs acquaint\'s own consent record, which consent.source "page" turns off: the banner is off' });
+    issues.push({
+      code: 'invalid_value',
+      path: 'consent.banner',
+      message: 'needs acquaint\'s own consent record, which consent.source "page" turns off: the banner is off',
+    });
     delete consent.banner;
   }
   const declared = new Set<string>([...BUILT_IN_PURPOSES, ...Object.keys((config as Config).consent?.defaults ?? {})]);
@@ -99,7 +103,14 @@ export function parseConfig(input: unknown): LoadedConfig {
   }
   const tags = rawTags(input);
   const personalize = input.personalize === undefined ? undefined : toJsonSafe(input.personalize);
-  return { config: config as LoadedConfig['config'], ...(tags ? { tags } : {}), ...(personalize !== undefined ? { personalize } : {}), destinations, issues, notes };
+  return {
+    config: config as LoadedConfig['config'],
+    ...(tags ? { tags } : {}),
+    ...(personalize !== undefined ? { personalize } : {}),
+    destinations,
+    issues,
+    notes,
+  };
 }
 
 /** The config (or a promise of it), checked; when it cannot be had, `unavailable` hears why and an empty one applies. */

@@ -6,9 +6,7 @@ export { BUILT_IN_PURPOSES } from './purposes';
 
 export const consentStateSchema = z.enum(['granted', 'denied', 'pending']);
 
-const purposeName = z.string().check(
-  z.regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be lowercase letters, digits or _ (at most 40)'),
-);
+const purposeName = z.string().check(z.regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be lowercase letters, digits or _ (at most 40)'));
 
 const defaultsSchema = z.record(purposeName, consentStateSchema);
 const optionalText = z.optional(z.string().check(z.maxLength(2000)));
@@ -66,7 +64,9 @@ export const gppConfigSchema = z.strictObject({
 export const consentConfigSchema = z.strictObject({
   defaults: z.optional(defaultsSchema),
   /** Defaults by country or country-subdivision code (`"DE"`, `"US-CA"`), for the region the page names. */
-  regions: z.optional(z.record(z.string().check(z.regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'must be a region code like "DE" or "US-CA"')), defaultsSchema)),
+  regions: z.optional(
+    z.record(z.string().check(z.regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'must be a region code like "DE" or "US-CA"')), defaultsSchema),
+  ),
   honorGpc: z.optional(z.boolean()),
   /** Changing it asks every visitor again. */
   version: z.optional(z.union([z.string().check(z.maxLength(64)), z.int()])),
@@ -158,9 +158,11 @@ export const deliveryConfigSchema = z.strictObject({
 });
 
 const pattern = z.string().check(z.minLength(1), z.maxLength(200));
-const fieldPath = z.string().check(
-  z.regex(/^(properties|traits|context)(\.[^.\s]+)*$/, 'must be a dot path under properties, traits or context, like "properties.value"'),
-);
+const fieldPath = z
+  .string()
+  .check(
+    z.regex(/^(properties|traits|context)(\.[^.\s]+)*$/, 'must be a dot path under properties, traits or context, like "properties.value"'),
+  );
 
 /** Event names (`page`, `identify`, or a track event's name); `*` matches any run of characters. */
 export const eventRulesSchema = z.union([

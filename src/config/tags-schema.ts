@@ -7,7 +7,9 @@ import * as z from 'zod/mini';
 const selector = z.string().check(z.minLength(1), z.maxLength(500));
 const eventName = z.string().check(z.regex(/^[^\s].{0,99}$/, 'must be 1-100 characters, not starting with a space'));
 /** A variable's name: what `{{name}}` reads. Dots are for the built-in names. */
-export const variableName = z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, 'must be 1-64 letters, digits, _ or -, starting with a letter or _'));
+export const variableName = z
+  .string()
+  .check(z.regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, 'must be 1-64 letters, digits, _ or -, starting with a letter or _'));
 const template = z.string().check(z.maxLength(2000));
 
 /** `default`: the value when the variable reads nothing (undefined, no cookie, no element). */
@@ -16,7 +18,12 @@ const withDefault = { default: z.optional(z.unknown()) };
 export const variableSchemas = {
   cookie: z.strictObject({ type: z.literal('cookie'), name: z.string().check(z.minLength(1), z.maxLength(200)), ...withDefault }),
   /** An element's attribute, or its trimmed text without `attribute`. */
-  dom: z.strictObject({ type: z.literal('dom'), selector, attribute: z.optional(z.string().check(z.minLength(1), z.maxLength(100))), ...withDefault }),
+  dom: z.strictObject({
+    type: z.literal('dom'),
+    selector,
+    attribute: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+    ...withDefault,
+  }),
   /** A dot path of the data layer model (GTM's Data Layer Variable, version 2). */
   dataLayer: z.strictObject({ type: z.literal('dataLayer'), path: z.string().check(z.minLength(1), z.maxLength(200)), ...withDefault }),
   /** A query parameter of the page URL, or one part of it. */

@@ -13,7 +13,11 @@ const typeOf = (value: unknown): string => {
 };
 
 const matchesType = (type: string, value: unknown): boolean =>
-  type === 'number' ? typeof value === 'number' && Number.isFinite(value) : type === 'integer' ? Number.isSafeInteger(value) : typeOf(value) === type;
+  type === 'number'
+    ? typeof value === 'number' && Number.isFinite(value)
+    : type === 'integer'
+      ? Number.isSafeInteger(value)
+      : typeOf(value) === type;
 
 const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
@@ -30,7 +34,11 @@ export function validate(schema: JsonSchema, value: unknown, path: Path = []): C
       // One option of the value's own type: its problems say more than "expected a or b".
       const alike = schema.anyOf.filter((option) => typeof option.type === 'string' && matchesType(option.type, value));
       if (alike.length === 1) return validate(alike[0]!, value, path);
-      add(path, `expected ${schema.anyOf.map((o) => (o.type === undefined ? show(o.const) : String(o.type))).join(' or ')}, got ${typeOf(value)}`, 'invalid_union');
+      add(
+        path,
+        `expected ${schema.anyOf.map((o) => (o.type === undefined ? show(o.const) : String(o.type))).join(' or ')}, got ${typeOf(value)}`,
+        'invalid_union',
+      );
     }
     return issues;
   }
@@ -85,13 +93,18 @@ function validateObject(schema: JsonSchema, value: Record<string, unknown>, path
     } else {
       if (schema.propertyNames) {
         const keyIssues = validate(schema.propertyNames, key, [...path, key]);
-        if (keyIssues.length) issues.push(...keyIssues.map((issue) => ({ ...issue, code: 'invalid_key', message: `invalid key "${key}": ${issue.message}` })));
+        if (keyIssues.length)
+          issues.push(...keyIssues.map((issue) => ({ ...issue, code: 'invalid_key', message: `invalid key "${key}": ${issue.message}` })));
       }
       if (isPlainObject(schema.additionalProperties)) issues.push(...validate(schema.additionalProperties, value[key], [...path, key]));
     }
   }
   if (unknown.length) {
-    issues.push({ code: 'unrecognized_keys', path: formatPath(path), message: `unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}` });
+    issues.push({
+      code: 'unrecognized_keys',
+      path: formatPath(path),
+      message: `unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}`,
+    });
   }
   return issues;
 }

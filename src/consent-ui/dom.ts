@@ -4,7 +4,11 @@
 export type Child = Node | string;
 
 /** `<tag attrs>children</tag>`; string children become Text nodes. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) element.setAttribute(name, value);
   element.append(...children);
@@ -20,7 +24,9 @@ export function button(text: string, onClick: () => void, alt = false): HTMLButt
 
 /** The enabled controls inside `container`, in tab order (the banner sets no positive tabindex). */
 export function focusables(container: Element): HTMLElement[] {
-  return Array.from(container.querySelectorAll<HTMLElement>('a[href],button,input,[tabindex="0"]')).filter((el) => !(el as HTMLInputElement).disabled);
+  return Array.from(container.querySelectorAll<HTMLElement>('a[href],button,input,[tabindex="0"]')).filter(
+    (el) => !(el as HTMLInputElement).disabled,
+  );
 }
 
 /** An http(s) URL for a link, or undefined for anything else (`javascript:` and the like). */

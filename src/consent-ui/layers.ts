@@ -47,7 +47,13 @@ export function secondLayer(texts: Texts, options: BannerOptions, on: { save(): 
     { class: 'dlg', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'acq-title2', tabindex: '-1' },
     h('h2', { id: 'acq-title2' }, texts.title),
     h('ul', {}, ...items),
-    h('div', { class: 'row' }, button(texts.save, on.save), button(texts.back, on.back, true), ...(on.data ? [button(texts.yourData, on.data, true)] : [])),
+    h(
+      'div',
+      { class: 'row' },
+      button(texts.save, on.save),
+      button(texts.back, on.back, true),
+      ...(on.data ? [button(texts.yourData, on.data, true)] : []),
+    ),
   );
   return { element: h('div', { class: 'bd', hidden: '' }, dialog), dialog, switches };
 }

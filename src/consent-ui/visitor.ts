@@ -13,7 +13,8 @@ export interface LocalKeys {
 export function storedData(databases: VisitorFacts['databases'], local: LocalKeys | undefined): StoredData {
   const indexedDB: StoredData['indexedDB'] = {};
   for (const [name, entries] of Object.entries(databases)) {
-    if (entries.length) indexedDB[name] = Object.fromEntries(entries.map(([key, value]) => [typeof key === 'string' ? key : JSON.stringify(key), value]));
+    if (entries.length)
+      indexedDB[name] = Object.fromEntries(entries.map(([key, value]) => [typeof key === 'string' ? key : JSON.stringify(key), value]));
   }
   const localStorage: StoredData['localStorage'] = {};
   for (let i = 0; local && i < local.length; i++) {
@@ -42,7 +43,9 @@ export function yourData(facts: VisitorFacts, local: LocalKeys | undefined): You
     userId,
     sessionId,
     traits: Object.entries(traits).map(([key, value]) => ({ key, value, hashed: facts.hashTraits.includes(key) })),
-    audiences: facts.audiences.filter((a) => facts.members.includes(a.id)).map(({ id, label, description }) => ({ id, ...(label ? { label } : {}), ...(description ? { description } : {}) })),
+    audiences: facts.audiences
+      .filter((a) => facts.members.includes(a.id))
+      .map(({ id, label, description }) => ({ id, ...(label ? { label } : {}), ...(description ? { description } : {}) })),
     sent,
     stored: storedData(facts.databases, local),
   };

@@ -14,7 +14,7 @@ function localStorageOrNone(): LocalKeys | undefined {
   }
 }
 
-const show = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value) ?? String(value));
+const show = (value: unknown): string => (typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)));
 
 /** A heading and its entries (`dt`/`dd` pairs), or "Nothing". */
 function section(title: string, rows: [string, string][], none: string): HTMLElement[] {
@@ -29,7 +29,10 @@ function render(texts: Texts, data: YourData): HTMLElement[] {
     ...(data.userId ? [[texts.dataUserId, data.userId] as [string, string]] : []),
     [texts.dataSession, data.sessionId],
   ];
-  const traits = data.traits.map(({ key, value, hashed }): [string, string] => [key, hashed ? `${show(value)} (${texts.dataHashed})` : show(value)]);
+  const traits = data.traits.map(({ key, value, hashed }): [string, string] => [
+    key,
+    hashed ? `${show(value)} (${texts.dataHashed})` : show(value),
+  ]);
   const audiences = data.audiences.map(({ id, label, description }): [string, string] => [label || id, description || '']);
   const sent = data.sent.map(({ purpose, destinations }): [string, string] => [
     describePurpose({ id: purpose, state: 'granted', locked: false }).label,
@@ -68,7 +71,10 @@ export function dataLayer(texts: Texts, options: BannerOptions, on: { close(): v
   };
   const save = button(texts.download, () => data && download(data.stored, dialog));
   const forget = button(texts.forget, () => {
-    void options.forget?.().then(refresh).then(() => void (status.textContent = texts.forgotten));
+    void options
+      .forget?.()
+      .then(refresh)
+      .then(() => void (status.textContent = texts.forgotten));
   });
   const dialog = h(
     'div',

@@ -11,7 +11,12 @@ export interface BannerEnv {
  * Opens the optional banner (dist/consent-ui.js, loaded on first use) with the config's texts
  * and the current state; the visitor's choice goes to `consent.update` like any other.
  */
-export function createBanner(env: BannerEnv, consent: Consent, fail: (message: string) => void, visitor?: Pick<BannerOptions, 'data' | 'forget'>) {
+export function createBanner(
+  env: BannerEnv,
+  consent: Consent,
+  fail: (message: string) => void,
+  visitor?: Pick<BannerOptions, 'data' | 'forget'>,
+) {
   let config: BannerConfig | undefined;
   let gpcLocked = false;
   let handle: BannerHandle | undefined;
@@ -64,5 +69,9 @@ export function createBanner(env: BannerEnv, consent: Consent, fail: (message: s
 
 /** A container whose config names no banner: `consent.show()` says so. */
 export function noBanner(fail: (message: string) => void): ReturnType<typeof createBanner> {
-  return { configure: () => undefined, wanted: false, show: () => Promise.resolve(fail('this build has no consent banner: its config has no consent.banner')) };
+  return {
+    configure: () => undefined,
+    wanted: false,
+    show: () => Promise.resolve(fail('this build has no consent banner: its config has no consent.banner')),
+  };
 }

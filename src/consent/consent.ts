@@ -150,7 +150,8 @@ export function createConsent(options: ConsentOptions) {
       refresh();
     },
     /** Why a pending purpose waits, when it is not the config's default (debug mode). */
-    waitingFor: (purpose: string): string | undefined => (state[purpose] === 'pending' && heldByPage(purpose) ? WAITING_FOR_BANNER : undefined),
+    waitingFor: (purpose: string): string | undefined =>
+      state[purpose] === 'pending' && heldByPage(purpose) ? WAITING_FOR_BANNER : undefined,
     /** Whether a purpose's state is still to come from the page: a CMP's answer, or the banner's after a Consent Mode default. */
     undecided(purpose: string): boolean {
       return state[purpose] === 'pending' && (followingCmp || heldByPage(purpose));

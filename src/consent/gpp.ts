@@ -3,7 +3,6 @@ import type { GppApi } from '../lib/platform';
 
 import type { ConsentChoices } from './consent';
 
-
 export interface GppOptions {
   /** The sections read (default: every US section). */
   sections?: readonly string[];

@@ -21,7 +21,8 @@ export interface ConsentRecordStore {
 
 /** A stored record read back (untrusted): its choices if it is well-formed and for this version. */
 export function choicesFromRecord(stored: unknown, version: string | number): ConsentChoices | undefined {
-  if (!isPlainObject(stored) || stored.version !== version || typeof stored.timestamp !== 'string' || !isPlainObject(stored.choices)) return undefined;
+  if (!isPlainObject(stored) || stored.version !== version || typeof stored.timestamp !== 'string' || !isPlainObject(stored.choices))
+    return undefined;
   const choices: ConsentChoices = {};
   for (const [purpose, state] of Object.entries(stored.choices)) {
     if (!isUnsafeKey(purpose) && (state === 'granted' || state === 'denied' || state === 'pending')) choices[purpose] = state;

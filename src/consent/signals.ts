@@ -12,7 +12,13 @@ import { followTcf } from './tcf';
  * Consent signals around the state: Consent Mode calls mirrored to Google tags on the data
  * layer, an IAB TCF or GPP CMP followed, the banner shown while the visitor has not chosen.
  */
-export function createConsentSignals(env: Platform, consent: Consent, banner: ReturnType<typeof createBanner>, dataLayer: unknown[], fail: (code: string, message: string) => void) {
+export function createConsentSignals(
+  env: Platform,
+  consent: Consent,
+  banner: ReturnType<typeof createBanner>,
+  dataLayer: unknown[],
+  fail: (code: string, message: string) => void,
+) {
   // Consent Mode calls acquaint sends; its own command handler skips them.
   const own = new WeakSet<object>();
   let mirroring = false;
@@ -27,7 +33,8 @@ export function createConsentSignals(env: Platform, consent: Consent, banner: Re
   return {
     isOwn: (command: object): boolean => own.has(command),
     /** Whether an IAB TCF or GPP CMP on the page will speak for the visitor. */
-    followsCmp: (config: ConsentConfig | undefined): boolean => Boolean((features.tcf && config?.tcf && env.tcfapi?.()) || (features.gpp && config?.gpp && env.gppapi?.())),
+    followsCmp: (config: ConsentConfig | undefined): boolean =>
+      Boolean((features.tcf && config?.tcf && env.tcfapi?.()) || (features.gpp && config?.gpp && env.gppapi?.())),
     /** The page's own `gtag('consent', 'default' | 'update', {...})`, onto the purposes. */
     fromPage(mode: 'default' | 'update', params: Record<string, unknown>): void {
       if (mode === 'default') pageSetDefault = true;
@@ -44,7 +51,8 @@ export function createConsentSignals(env: Platform, consent: Consent, banner: Re
       }
       // A certified CMP on the page speaks for the visitor; the banner then stays away.
       const tcf = features.tcf && config?.tcf;
-      const gpp = features.gpp && config?.gpp ? createGppFollower(config.gpp, consent, (message) => fail('gpp_failed', message)) : undefined;
+      const gpp =
+        features.gpp && config?.gpp ? createGppFollower(config.gpp, consent, (message) => fail('gpp_failed', message)) : undefined;
       const follow = (): boolean => {
         const tcfApi = tcf && env.tcfapi?.();
         const gppApi = gpp && env.gppapi?.();

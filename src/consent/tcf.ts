@@ -10,7 +10,12 @@ import type { ConsentChoices } from './consent';
 // A CMP's TCData is an instance of its own class (@iabtcf/cmpapi's TCData), not a plain object.
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
-export function followTcf(api: TcfApi, table: Record<string, number[]>, apply: (choices: ConsentChoices) => void, fail: (message: string) => void): void {
+export function followTcf(
+  api: TcfApi,
+  table: Record<string, number[]>,
+  apply: (choices: ConsentChoices) => void,
+  fail: (message: string) => void,
+): void {
   try {
     api('addEventListener', 2, (data, success) => {
       if (!success || !isObject(data) || data.gdprApplies === false) return;

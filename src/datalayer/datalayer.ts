@@ -39,7 +39,8 @@ export function adoptDataLayer(array: unknown[], model: Model, handlers: DataLay
       (item as (this: ModelInterface) => unknown).call(modelInterface);
       return;
     }
-    if (!isPlainObject(item)) return handlers.debug(`ignored a push of ${describeValue(item)}: push objects, functions or gtag() arguments`);
+    if (!isPlainObject(item))
+      return handlers.debug(`ignored a push of ${describeValue(item)}: push objects, functions or gtag() arguments`);
     model.merge(item);
     if (typeof item.event !== 'string' || !item.event) return;
     handlers.event(item);
@@ -47,7 +48,9 @@ export function adoptDataLayer(array: unknown[], model: Model, handlers: DataLay
     // consent) by now, and queues survive the navigation such callbacks usually start.
     const callback = item.eventCallback;
     if (typeof callback === 'function') {
-      void Promise.resolve().then(() => (callback as () => void)()).catch(handlers.error);
+      void Promise.resolve()
+        .then(() => (callback as () => void)())
+        .catch(handlers.error);
     }
   }
 
@@ -93,7 +96,8 @@ export function adoptDataLayer(array: unknown[], model: Model, handlers: DataLay
 
   return {
     release() {
-      if (array.push === push) Object.defineProperty(array, 'push', { value: previousPush, configurable: true, writable: true, enumerable: false });
+      if (array.push === push)
+        Object.defineProperty(array, 'push', { value: previousPush, configurable: true, writable: true, enumerable: false });
     },
   };
 }

@@ -41,7 +41,8 @@ export function createDeliveryLog(deps: DeliveryLogDeps) {
     restore(stored: unknown): void {
       if (!isPlainObject(stored)) return;
       for (const [day, destinations] of Object.entries(stored)) {
-        if (isPlainObject(destinations)) for (const [id, events] of Object.entries(destinations)) if (typeof events === 'number') add(day, id, events);
+        if (isPlainObject(destinations))
+          for (const [id, events] of Object.entries(destinations)) if (typeof events === 'number') add(day, id, events);
       }
     },
     delivered,

@@ -34,7 +34,14 @@ const ids = (records: readonly QueueRecord[]): string[] => records.map((r) => r.
  * batches after a short interval, retried with backoff, handed to sendBeacon on unload.
  * Every event ends delivered or reported as dropped with a reason.
  */
-export function createOutbox(adapter: Sender, options: OutboxOptions, env: OutboxEnv, persistence: Persistence, tabId: string, reports: OutboxReports) {
+export function createOutbox(
+  adapter: Sender,
+  options: OutboxOptions,
+  env: OutboxEnv,
+  persistence: Persistence,
+  tabId: string,
+  reports: OutboxReports,
+) {
   const queue = createQueue(options);
   let timer: unknown;
   let wakeAt = Infinity;
@@ -58,11 +65,14 @@ export function createOutbox(adapter: Sender, options: OutboxOptions, env: Outbo
     if (at >= wakeAt) return;
     if (timer !== undefined) env.clearTimeout(timer);
     wakeAt = at;
-    timer = env.setTimeout(() => {
-      timer = undefined;
-      wakeAt = Infinity;
-      void run(false);
-    }, Math.max(0, at - env.now()));
+    timer = env.setTimeout(
+      () => {
+        timer = undefined;
+        wakeAt = Infinity;
+        void run(false);
+      },
+      Math.max(0, at - env.now()),
+    );
   }
 
   function run(force: boolean): Promise<void> {
@@ -89,7 +99,10 @@ export function createOutbox(adapter: Sender, options: OutboxOptions, env: Outbo
   async function sendBatch(batch: QueueRecord[]): Promise<boolean> {
     let result;
     try {
-      result = await adapter.send(batch.map((r) => r.event), { unloading: false });
+      result = await adapter.send(
+        batch.map((r) => r.event),
+        { unloading: false },
+      );
     } catch (error) {
       // An adapter that throws is a bug in the adapter; the others and the page go on.
       result = { ok: false as const, reason: `adapter threw: ${String(error)}`, retry: false };
@@ -148,9 +161,13 @@ export function createOutbox(adapter: Sender, options: OutboxOptions, env: Outbo
         reports.delivered(adapter.id, ids(chunk));
       };
       const settled = (chunk: QueueRecord[]): void => chunk.forEach((r) => leaving.delete(r));
-      for (let start = 0; start < all.length; ) {
+      for (let start = 0; start < all.length;) {
         // Normal sends may be large; what leaves during unload must fit sendBeacon/keepalive.
-        const count = fitBatch(all.slice(start, start + adapter.limits.maxEvents).map((r) => r.event), adapter.limits.maxEvents, UNLOAD_MAX_BYTES);
+        const count = fitBatch(
+          all.slice(start, start + adapter.limits.maxEvents).map((r) => r.event),
+          adapter.limits.maxEvents,
+          UNLOAD_MAX_BYTES,
+        );
         const chunk = all.slice(start, (start += count));
         const events = chunk.map((r) => r.event);
         chunk.forEach((r) => leaving.add(r));
@@ -159,10 +176,13 @@ export function createOutbox(adapter: Sender, options: OutboxOptions, env: Outbo
           handedOver(chunk);
           settled(chunk);
         } else {
-          void adapter.send(events, { unloading: true }).then(
-            (result) => result.ok && handedOver(chunk),
-            () => undefined,
-          ).finally(() => settled(chunk));
+          void adapter
+            .send(events, { unloading: true })
+            .then(
+              (result) => result.ok && handedOver(chunk),
+              () => undefined,
+            )
+            .finally(() => settled(chunk));
         }
       }
     },

@@ -23,7 +23,10 @@ export interface Persistence {
    * Opens IndexedDB (only once storage is allowed), stores `mine()`, and goes through the
    * records left by tabs that are gone: `decide` says which to adopt and which to drop.
    */
-  enable(mine: () => readonly QueueRecord[], decide: (record: QueueRecord) => Orphan): Promise<{ adopted: QueueRecord[]; dropped: QueueRecord[] }>;
+  enable(
+    mine: () => readonly QueueRecord[],
+    decide: (record: QueueRecord) => Orphan,
+  ): Promise<{ adopted: QueueRecord[]; dropped: QueueRecord[] }>;
   write(records: readonly QueueRecord[]): void;
   remove(records: readonly QueueRecord[]): void;
   /** The page is going: keep these for the next page in a store that commits synchronously. */
@@ -63,7 +66,10 @@ export function createPersistence(env: Platform, tabId: string, debug: (message:
   };
   // Deletes first: they are of delivered records, and free what IndexedDB holds of them.
   function commit(): void {
-    const deleting = deletes.splice(0, COMMIT_SIZE).filter((record) => record[STORED]).map(recordKey);
+    const deleting = deletes
+      .splice(0, COMMIT_SIZE)
+      .filter((record) => record[STORED])
+      .map(recordKey);
     const putting: [IDBValidKey, unknown][] = [];
     let next = 0;
     for (; next < puts.length && deleting.length + putting.length < COMMIT_SIZE; next++) {
@@ -135,7 +141,11 @@ export function createPersistence(env: Platform, tabId: string, debug: (message:
   async function fromNotes(decide: (record: QueueRecord) => Orphan) {
     const alive = await liveTabs().catch(() => new Set<string>());
     const { rescued, handedOver, done } = notes.fromGoneTabs(alive);
-    const { adopted, dropped, left } = sortOut(rescued.filter((r) => !handedOver.has(recordKey(r))), alive, decide);
+    const { adopted, dropped, left } = sortOut(
+      rescued.filter((r) => !handedOver.has(recordKey(r))),
+      alive,
+      decide,
+    );
     // A record left for later (its consent still pending) keeps the notes for a later page:
     // what is adopted here may then be sent twice, never lost.
     if (!left) done();
@@ -148,7 +158,12 @@ export function createPersistence(env: Platform, tabId: string, debug: (message:
   async function liveTabs(): Promise<Set<string>> {
     if (!env.locks) return new Set();
     const { held = [], pending = [] } = await env.locks.query();
-    return new Set([...held, ...pending].map((lock) => lock.name ?? '').filter((name) => name.startsWith(TAB_LOCK)).map((name) => name.slice(TAB_LOCK.length)));
+    return new Set(
+      [...held, ...pending]
+        .map((lock) => lock.name ?? '')
+        .filter((name) => name.startsWith(TAB_LOCK))
+        .map((name) => name.slice(TAB_LOCK.length)),
+    );
   }
 
   return {

@@ -98,7 +98,14 @@ export function createQueue(limits: QueueLimits) {
     /** The next batch to send, oldest first, marked in flight until settled. */
     take(maxEvents: number, maxBytes: number): QueueRecord[] {
       const free = records.filter((r) => !inFlight.has(r)).slice(0, maxEvents);
-      const batch = free.slice(0, fitBatch(free.map((r) => r.event), maxEvents, maxBytes));
+      const batch = free.slice(
+        0,
+        fitBatch(
+          free.map((r) => r.event),
+          maxEvents,
+          maxBytes,
+        ),
+      );
       for (const record of batch) inFlight.add(record);
       return batch;
     },

@@ -12,12 +12,20 @@ export interface QueueRecord {
   seq: number;
 }
 
-export const recordKey = (record: Pick<QueueRecord, 'destination' | 'event'>): string => `${record.destination}\u0000${record.event.messageId}`;
+export const recordKey = (record: Pick<QueueRecord, 'destination' | 'event'>): string =>
+  `${record.destination}\u0000${record.event.messageId}`;
 
 /** Stored data is untrusted on the way back in: keep only records with the shape we wrote. */
 export function isQueueRecord(value: unknown): value is QueueRecord {
   if (!isPlainObject(value) || !isPlainObject(value.event)) return false;
   const { destination, attempts, owner, seq, event } = value;
-  return typeof destination === 'string' && typeof owner === 'string' && typeof attempts === 'number' && typeof seq === 'number'
-    && typeof event.messageId === 'string' && typeof event.timestamp === 'string' && typeof event.type === 'string';
+  return (
+    typeof destination === 'string' &&
+    typeof owner === 'string' &&
+    typeof attempts === 'number' &&
+    typeof seq === 'number' &&
+    typeof event.messageId === 'string' &&
+    typeof event.timestamp === 'string' &&
+    typeof event.type === 'string'
+  );
 }

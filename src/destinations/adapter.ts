@@ -19,7 +19,6 @@ export interface Adapter<Settings = unknown> extends Sender {
   permit?(allowed: boolean, consent: ConsentChoices): void | Promise<void>;
 }
 
-
 /**
  * A destination type: a factory under a `type` name. Built-in settings schemas are zod schemas
  * in `*-settings.ts`, listed in cli/config-sources.ts and checked before `init`; a registered

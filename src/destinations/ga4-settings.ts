@@ -11,7 +11,12 @@ export const ga4SettingsSchema = z.strictObject({
   /** acquaint event name → GA4 event name (`"Order Completed": "purchase"`). */
   eventNames: z.optional(eventNames),
   /** More `gtag('config')` parameters, such as `debug_mode` or `cookie_domain`. */
-  config: z.optional(z.record(z.string().check(z.regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a gtag parameter name')), z.union([z.string(), z.number(), z.boolean()]))),
+  config: z.optional(
+    z.record(
+      z.string().check(z.regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a gtag parameter name')),
+      z.union([z.string(), z.number(), z.boolean()]),
+    ),
+  ),
   /** Send the known user's id as `user_id` (default true). */
   sendUserId: z.optional(z.boolean()),
 });

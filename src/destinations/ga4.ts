@@ -11,7 +11,10 @@ const GTAG_JS = 'https://www.googletagmanager.com/gtag/js';
 
 /** GA4 event names: letters, digits and _, starting with a letter, at most 40 characters. */
 export function ga4EventName(name: string): string {
-  const clean = name.trim().replace(/[^A-Za-z0-9_]+/g, '_').replace(/^[^A-Za-z]+/, '');
+  const clean = name
+    .trim()
+    .replace(/[^A-Za-z0-9_]+/g, '_')
+    .replace(/^[^A-Za-z]+/, '');
   return (clean || 'event').slice(0, 40);
 }
 

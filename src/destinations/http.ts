@@ -5,7 +5,6 @@ import { UNLOAD_MAX_BYTES } from '../delivery/sender';
 import type { AdapterEnv, AdapterType, SendResult } from './adapter';
 import type { HttpSettings } from './http-settings';
 
-
 /** Serialises events once each and joins them: the body is `{batch, sentAt}` (contract §6). */
 export function batchBody(batch: readonly AcquaintEvent[], sentAt: string): string {
   return `{"batch":[${batch.map(serializeEvent).join(',')}],"sentAt":${JSON.stringify(sentAt)}}`;
@@ -55,7 +54,11 @@ export const httpDestination: AdapterType<HttpSettings> = {
           const retryAfterMs = retry ? parseRetryAfter(response.headers.get('Retry-After'), env.now()) : undefined;
           return { ok: false, status, reason: `HTTP ${status}`, retry, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
         } catch (error) {
-          const reason = abort.signal.aborted ? `timeout after ${timeoutMs} ms` : error instanceof Error ? `${error.name}: ${error.message}` : 'network error';
+          const reason = abort.signal.aborted
+            ? `timeout after ${timeoutMs} ms`
+            : error instanceof Error
+              ? `${error.name}: ${error.message}`
+              : 'network error';
           return { ok: false, reason, retry: true };
         } finally {
           if (timer !== undefined) env.clearTimeout(timer);

@@ -34,7 +34,8 @@ export function pixelParameters(properties: Record<string, unknown>): Record<str
   const source = isPlainObject(properties.ecommerce) ? { ...properties, ...properties.ecommerce } : properties;
   const items = (Array.isArray(source.items) ? source.items : Array.isArray(source.products) ? source.products : []).filter(isPlainObject);
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(source)) if (key !== 'ecommerce' && (typeof value !== 'object' || value === null)) out[key] = value;
+  for (const [key, value] of Object.entries(source))
+    if (key !== 'ecommerce' && (typeof value !== 'object' || value === null)) out[key] = value;
   if (source.search_term !== undefined) out.search_string = source.search_term;
   if (items.length) {
     out.content_ids = items.map(itemId);

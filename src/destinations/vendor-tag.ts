@@ -33,7 +33,10 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
  * become calls. A load failure rejects `permit` (reported through `on('error')`) and makes
  * sends retry later, without holding up other destinations.
  */
-export function vendorTagType<Settings>(type: string, describe: (settings: Settings, id: string, env: AdapterEnv) => VendorTag): AdapterType<Settings> {
+export function vendorTagType<Settings>(
+  type: string,
+  describe: (settings: Settings, id: string, env: AdapterEnv) => VendorTag,
+): AdapterType<Settings> {
   return {
     type,
     create(id, purposes, env): Adapter<Settings> {
@@ -49,20 +52,25 @@ export function vendorTagType<Settings>(type: string, describe: (settings: Setti
           // Once per page: a retried load must not queue the vendor's init calls twice.
           if (!prepared) tag!.prepare(consent);
           prepared = true;
-          loading = env.loadScript(tag!.src, { ...(tag!.integrity ? { integrity: tag!.integrity } : {}), ...(tag!.crossorigin ? { crossorigin: tag!.crossorigin } : {}) }).then(
-            () => {
-              loaded = true;
-              try {
-                tag!.loaded?.();
-              } catch {
-                // a vendor global that is missing fails each send too, where it is reported
-              }
-            },
-            (error: unknown) => {
-              loading = undefined; // the next send or grant tries again
-              throw error;
-            },
-          );
+          loading = env
+            .loadScript(tag!.src, {
+              ...(tag!.integrity ? { integrity: tag!.integrity } : {}),
+              ...(tag!.crossorigin ? { crossorigin: tag!.crossorigin } : {}),
+            })
+            .then(
+              () => {
+                loaded = true;
+                try {
+                  tag!.loaded?.();
+                } catch {
+                  // a vendor global that is missing fails each send too, where it is reported
+                }
+              },
+              (error: unknown) => {
+                loading = undefined; // the next send or grant tries again
+                throw error;
+              },
+            );
         }
         return loading;
       }

@@ -29,7 +29,11 @@ export function createEventBuilder(env: BuildEnv, identity: () => Identity) {
   let lastMs = NaN;
   let lastTimestamp = '';
   const timestamp = (ms: number): string => (ms === lastMs ? lastTimestamp : ((lastMs = ms), (lastTimestamp = new Date(ms).toISOString())));
-  const build = (type: AcquaintEvent['type'], name: Partial<Pick<AcquaintEvent, 'event' | 'name'>>, properties: Record<string, unknown>): AcquaintEvent => {
+  const build = (
+    type: AcquaintEvent['type'],
+    name: Partial<Pick<AcquaintEvent, 'event' | 'name'>>,
+    properties: Record<string, unknown>,
+  ): AcquaintEvent => {
     const { anonymousId, userId, sessionId, landing } = identity();
     return {
       type,

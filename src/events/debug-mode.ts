@@ -7,7 +7,11 @@ export type TraceFactory = typeof createTrace;
  * itself is given (`createTrace`, in this file) or loaded when first needed (acquaint-debug.js);
  * what happens while it loads is recorded and played to it on arrival, so nothing is missed.
  */
-export function createDebugMode(target: TraceConsole, setDebugLog: (enabled: boolean) => void, trace: () => TraceFactory | Promise<TraceFactory>) {
+export function createDebugMode(
+  target: TraceConsole,
+  setDebugLog: (enabled: boolean) => void,
+  trace: () => TraceFactory | Promise<TraceFactory>,
+) {
   let current: Trace | undefined;
   let enabled = false;
   let loading: Promise<void> | undefined;
@@ -22,7 +26,10 @@ export function createDebugMode(target: TraceConsole, setDebugLog: (enabled: boo
       return Promise.resolve();
     }
     const calls: [keyof Trace, unknown[]][] = [];
-    const record = (name: keyof Trace) => (...args: unknown[]): void => void calls.push([name, args]);
+    const record =
+      (name: keyof Trace) =>
+      (...args: unknown[]): void =>
+        void calls.push([name, args]);
     current = { from: record('from'), begin: record('begin'), step: record('step'), end: record('end'), events: () => [] };
     loading = made.then(
       (create) => {

@@ -36,7 +36,10 @@ const CAMPAIGN: [string, keyof Campaign][] = [
   ['utm_content', 'content'],
   ['utm_id', 'id'],
 ];
-const CLICK_IDS: [string, keyof ClickIds][] = (['gclid', 'gbraid', 'wbraid', 'fbclid', 'msclkid', 'ttclid'] as const).map((name) => [name, name]);
+const CLICK_IDS: [string, keyof ClickIds][] = (['gclid', 'gbraid', 'wbraid', 'fbclid', 'msclkid', 'ttclid'] as const).map((name) => [
+  name,
+  name,
+]);
 const MAX_LENGTH = 500;
 
 // The known keys with a non-empty string value, capped; undefined when there is none.
@@ -70,7 +73,10 @@ export function readLanding(value: unknown): Landing | undefined {
   if (!isPlainObject(value) || typeof value.at !== 'number') return undefined;
   const { campaign, clickIds } = value;
   const fromObject = (part: unknown) => (_: string, key: string) => (isPlainObject(part) ? part[key] : undefined);
-  return { ...landingContext({ campaign: pick(CAMPAIGN, fromObject(campaign)), clickIds: pick(CLICK_IDS, fromObject(clickIds)) }), at: value.at };
+  return {
+    ...landingContext({ campaign: pick(CAMPAIGN, fromObject(campaign)), clickIds: pick(CLICK_IDS, fromObject(clickIds)) }),
+    at: value.at,
+  };
 }
 
 const NO_LANDING = Object.freeze({});

@@ -72,7 +72,8 @@ export function createTrace(target: TraceConsole) {
       routing = undefined;
       if (!traced) return;
       const title = `acquaint ▸ ${traced.name} (${traced.messageId})${traced.origin ? ` ← ${traced.origin}` : ''}`;
-      if (!target.groupCollapsed || !target.groupEnd) return target.debug(`${title}: ${traced.steps.map(line).join('; ') || 'no destination'}`);
+      if (!target.groupCollapsed || !target.groupEnd)
+        return target.debug(`${title}: ${traced.steps.map(line).join('; ') || 'no destination'}`);
       target.groupCollapsed(title);
       for (const step of traced.steps) target.debug(line(step));
       if (!traced.steps.length) target.debug('no destination');

@@ -17,8 +17,10 @@ export function identityApi({ identity, builder, accept, audiences, fail }: Iden
   return {
     /** The known user: sets userId, merges traits, and sends an identify event joining both ids. */
     identify(userId: string, traits?: Record<string, unknown>): void {
-      if ((typeof userId !== 'string' || !userId) && typeof userId !== 'number') return fail('invalid_identify', 'identify(userId, traits): userId must be a non-empty string');
-      if (traits !== undefined && !isPlainObject(traits)) return fail('invalid_identify', 'identify(userId, traits): traits must be a plain object');
+      if ((typeof userId !== 'string' || !userId) && typeof userId !== 'number')
+        return fail('invalid_identify', 'identify(userId, traits): userId must be a non-empty string');
+      if (traits !== undefined && !isPlainObject(traits))
+        return fail('invalid_identify', 'identify(userId, traits): traits must be a plain object');
       const profile = identity.identify(String(userId), toJsonSafe(traits ?? {}) as Record<string, unknown>);
       accept(builder.identify(profile.traits));
     },

@@ -84,7 +84,12 @@ export function createAudienceTracking(deps: AudienceTrackingDeps) {
 
   return {
     /** The config's audiences, made by `create` (acquaint-audiences.js); `personalize` applies the members to the page. */
-    configure(list: readonly Audience[] | undefined, limits: HistoryLimits, create?: typeof createAudiences, personalize?: (members: readonly string[]) => void): void {
+    configure(
+      list: readonly Audience[] | undefined,
+      limits: HistoryLimits,
+      create?: typeof createAudiences,
+      personalize?: (members: readonly string[]) => void,
+    ): void {
       personalized = personalize;
       configured = true;
       if (!list?.length || !create) return publish(); // audiences taken out of the config: none shown, none kept
@@ -161,4 +166,11 @@ export function trackAudiences({ identity, consent, store, env, push }: Audience
 
 const nothing = (): undefined => undefined;
 /** A container whose config has no audiences (config/build-features.ts). */
-export const NO_AUDIENCES: AudienceTracking = { configure: nothing, storageReady: nothing, update: nothing, consentChanged: nothing, clear: nothing, members: () => [] };
+export const NO_AUDIENCES: AudienceTracking = {
+  configure: nothing,
+  storageReady: nothing,
+  update: nothing,
+  consentChanged: nothing,
+  clear: nothing,
+  members: () => [],
+};

@@ -46,7 +46,12 @@ interface Window {
   floor: number;
 }
 
-function holds(condition: AudienceCondition, history: readonly HistoryEntry[], traits: Record<string, unknown>, { now, sessionStart, floor }: Window): boolean {
+function holds(
+  condition: AudienceCondition,
+  history: readonly HistoryEntry[],
+  traits: Record<string, unknown>,
+  { now, sessionStart, floor }: Window,
+): boolean {
   let result: boolean;
   if (condition.event !== undefined) {
     const since = Math.max(
@@ -56,7 +61,9 @@ function holds(condition: AudienceCondition, history: readonly HistoryEntry[], t
       condition.inSession ? sessionStart : -Infinity,
     );
     const where = Object.entries(condition.where ?? {});
-    const count = history.filter((h) => h.e === condition.event && h.t >= since && where.every(([path, value]) => h.p[path] === value)).length;
+    const count = history.filter(
+      (h) => h.e === condition.event && h.t >= since && where.every(([path, value]) => h.p[path] === value),
+    ).length;
     result = count >= (condition.minCount ?? 1);
   } else if (condition.trait !== undefined) {
     const value = Object.prototype.hasOwnProperty.call(traits, condition.trait) ? traits[condition.trait] : undefined;
@@ -121,7 +128,11 @@ export function createAudiences(audiences: readonly Audience[], limits: HistoryL
       return true;
     },
     /** Re-evaluates every audience; returns who entered and left, or undefined if nothing changed. */
-    evaluate(traits: Record<string, unknown>, now: number, sessionId?: string): { members: string[]; entered: string[]; left: string[] } | undefined {
+    evaluate(
+      traits: Record<string, unknown>,
+      now: number,
+      sessionId?: string,
+    ): { members: string[]; entered: string[]; left: string[] } | undefined {
       if (sessionId !== undefined) noteSession(sessionId, now);
       const sessionStart = state.session?.start ?? now;
       const entries = (state.entered ??= {});
@@ -129,7 +140,10 @@ export function createAudiences(audiences: readonly Audience[], limits: HistoryL
       const members = audiences
         .filter((a) => {
           const window = { now, sessionStart, floor: expired[a.id] === undefined ? -Infinity : expired[a.id]! + 1 };
-          const member = Boolean(a.all?.length || a.any?.length) && (a.all ?? []).every((c) => holds(c, state.history, traits, window)) && (!a.any?.length || a.any.some((c) => holds(c, state.history, traits, window)));
+          const member =
+            Boolean(a.all?.length || a.any?.length) &&
+            (a.all ?? []).every((c) => holds(c, state.history, traits, window)) &&
+            (!a.any?.length || a.any.some((c) => holds(c, state.history, traits, window)));
           if (!member || a.expiresAfterDays === undefined) {
             delete entries[a.id];
             return member;
@@ -152,10 +166,15 @@ export function createAudiences(audiences: readonly Audience[], limits: HistoryL
     /** A stored state read back (untrusted), joined to what this page recorded before it was read. */
     restore(stored: unknown): void {
       if (!isPlainObject(stored) || !Array.isArray(stored.history) || !Array.isArray(stored.members)) return;
-      const history = stored.history.filter((h): h is HistoryEntry => isPlainObject(h) && typeof h.e === 'string' && typeof h.t === 'number' && isPlainObject(h.p));
+      const history = stored.history.filter(
+        (h): h is HistoryEntry => isPlainObject(h) && typeof h.e === 'string' && typeof h.t === 'number' && isPlainObject(h.p),
+      );
       const { session, entered, expired } = stored;
       const members = stored.members.filter((m): m is string => typeof m === 'string');
-      const storedSession = isPlainObject(session) && typeof session.id === 'string' && typeof session.start === 'number' ? { id: session.id, start: session.start } : undefined;
+      const storedSession =
+        isPlainObject(session) && typeof session.id === 'string' && typeof session.start === 'number'
+          ? { id: session.id, start: session.start }
+          : undefined;
       // The same session seen earlier by a previous page: it started then.
       const current = storedSession && (!state.session || storedSession.id === state.session.id) ? storedSession : state.session;
       state = {

@@ -31,7 +31,15 @@ export function createIdentity(env: IdentityEnv, initial: IdentityOptions, chang
   const landing = () => landingFrom(env.page().url, env.now());
   const fresh = (): Profile => {
     const now = env.now();
-    return { anonymousId: env.uuid(), userId: null, traits: {}, sessionId: env.uuid(), lastActivity: now, updatedAt: now, landing: landing() };
+    return {
+      anonymousId: env.uuid(),
+      userId: null,
+      traits: {},
+      sessionId: env.uuid(),
+      lastActivity: now,
+      updatedAt: now,
+      landing: landing(),
+    };
   };
   let profile = fresh();
   // Whether this page has set the user itself: then its identify wins over what storage holds.
@@ -48,7 +56,8 @@ export function createIdentity(env: IdentityEnv, initial: IdentityOptions, chang
     touch(): Profile {
       const now = env.now();
       const idle = now - profile.lastActivity > options.sessionTimeoutMs;
-      if (idle || (options.sessionEndsAtMidnight && localDay(now) !== localDay(profile.lastActivity))) profile = { ...profile, sessionId: env.uuid(), landing: landing() };
+      if (idle || (options.sessionEndsAtMidnight && localDay(now) !== localDay(profile.lastActivity)))
+        profile = { ...profile, sessionId: env.uuid(), landing: landing() };
       profile.lastActivity = now;
       return profile;
     },

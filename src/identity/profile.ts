@@ -20,9 +20,17 @@ export interface Profile {
 export function readProfile(value: unknown): Profile | undefined {
   if (!isPlainObject(value)) return undefined;
   const { anonymousId, userId, traits, sessionId, lastActivity, updatedAt } = value;
-  if (typeof anonymousId !== 'string' || typeof sessionId !== 'string' || typeof lastActivity !== 'number' || typeof updatedAt !== 'number') return undefined;
+  if (typeof anonymousId !== 'string' || typeof sessionId !== 'string' || typeof lastActivity !== 'number' || typeof updatedAt !== 'number')
+    return undefined;
   if (userId !== null && typeof userId !== 'string') return undefined;
-  const profile: Profile = { anonymousId, userId, traits: isPlainObject(traits) ? (toJsonSafe(traits) as Record<string, unknown>) : {}, sessionId, lastActivity, updatedAt };
+  const profile: Profile = {
+    anonymousId,
+    userId,
+    traits: isPlainObject(traits) ? (toJsonSafe(traits) as Record<string, unknown>) : {},
+    sessionId,
+    lastActivity,
+    updatedAt,
+  };
   const landing = readLanding(value.landing);
   if (landing) profile.landing = landing;
   return profile;

@@ -7,9 +7,7 @@ export interface Emitter<Events extends object> {
 }
 
 /*@__NO_SIDE_EFFECTS__*/
-export function createEmitter<Events extends object>(
-  onListenerError: (error: unknown, type: keyof Events) => void,
-): Emitter<Events> {
+export function createEmitter<Events extends object>(onListenerError: (error: unknown, type: keyof Events) => void): Emitter<Events> {
   const listeners = new Map<keyof Events, Set<Listener<never>>>();
   return {
     on(type, listener) {

@@ -6,7 +6,11 @@ import type { KeyValueStore } from './platform';
  * the database for every later page of the site. What is asked for then waits a task, which a
  * frozen page runs only if restored; what comes after it waits behind it, so order is kept.
  */
-export function heldWhileLeaving(store: KeyValueStore, leaving: () => boolean, setTimeout: (callback: () => void, ms: number) => unknown): KeyValueStore {
+export function heldWhileLeaving(
+  store: KeyValueStore,
+  leaving: () => boolean,
+  setTimeout: (callback: () => void, ms: number) => unknown,
+): KeyValueStore {
   let held: Promise<void> | undefined;
   const after = <T>(begin: () => Promise<T>): Promise<T> => {
     if (leaving()) {

@@ -93,4 +93,3 @@ export interface LocksLike {
   request<T>(name: string, callback: () => Promise<T>): Promise<T>;
   query(): Promise<{ held?: { name?: string }[]; pending?: { name?: string }[] }>;
 }
-

@@ -27,7 +27,8 @@ export function uuidFrom(crypto: CryptoLike): () => string {
     for (let n = 0; n < 16; n++) {
       if (n === 4 || n === 6 || n === 8 || n === 10) text[out++] = DASH;
       let byte = pool[at + n]!;
-      if (n === 6) byte = (byte & 0x0f) | 0x40; // version 4
+      if (n === 6)
+        byte = (byte & 0x0f) | 0x40; // version 4
       else if (n === 8) byte = (byte & 0x3f) | 0x80; // variant 10
       text[out++] = DIGITS[byte >> 4]!;
       text[out++] = DIGITS[byte & 0x0f]!;

@@ -12,5 +12,9 @@ export interface LoadedAudiences {
    * The config's `personalize` for this page, checked (issues reported, bad entries left out):
    * a function to call with the members on every change, or undefined if there is nothing to do.
    */
-  personalize(raw: unknown, audiences: readonly Audience[], report: (issues: ConfigIssue[]) => void): ((members: readonly string[]) => void) | undefined;
+  personalize(
+    raw: unknown,
+    audiences: readonly Audience[],
+    report: (issues: ConfigIssue[]) => void,
+  ): ((members: readonly string[]) => void) | undefined;
 }

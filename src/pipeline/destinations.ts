@@ -30,7 +30,9 @@ export interface DestinationsDeps {
 export function createDestinations(deps: DestinationsDeps) {
   const { env, identityStore, log } = deps;
   const registry = createRegistry(env.loadAdapter);
-  const caps = features.caps ? createCaps({ read: () => identityStore.stored('caps'), write: (counts) => identityStore.save('caps', counts) }, env.now) : NO_CAPS;
+  const caps = features.caps
+    ? createCaps({ read: () => identityStore.stored('caps'), write: (counts) => identityStore.save('caps', counts) }, env.now)
+    : NO_CAPS;
   let routes: Routes | undefined;
 
   return {

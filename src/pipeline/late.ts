@@ -10,7 +10,14 @@ const LIMITS = { maxEvents: 500, maxBytes: 500_000 };
  * the adapter is made when its type arrives, which `arrive` starts only once the destination
  * is first allowed, so nothing is fetched before consent.
  */
-export function lateAdapter(id: string, purposes: readonly string[], settings: unknown, arrive: () => Promise<AdapterType>, env: AdapterEnv, arrived: () => void): Adapter {
+export function lateAdapter(
+  id: string,
+  purposes: readonly string[],
+  settings: unknown,
+  arrive: () => Promise<AdapterType>,
+  env: AdapterEnv,
+  arrived: () => void,
+): Adapter {
   let real: Adapter | undefined;
   let refused: string | undefined;
   let arriving: Promise<Adapter> | undefined;

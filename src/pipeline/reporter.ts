@@ -17,7 +17,9 @@ const RULED: readonly DropReason[] = ['blocked', 'capped'];
  * steps: one place that knows how an outcome is told to the page.
  */
 export function createReporter(log: Log, trace: () => Trace | undefined) {
-  const emitter = createEmitter<AcquaintEvents>((error, type) => log.error(`acquaint: an on('${String(type)}') listener threw: ${String(error)}`));
+  const emitter = createEmitter<AcquaintEvents>((error, type) =>
+    log.error(`acquaint: an on('${String(type)}') listener threw: ${String(error)}`),
+  );
   const steps = (messageIds: readonly string[], destination: string, status: TraceStatus, detail?: string): void => {
     const t = trace();
     if (t) for (const id of messageIds) t.step(id, { destination, status, ...(detail ? { detail } : {}) });
@@ -36,7 +38,11 @@ export function createReporter(log: Log, trace: () => Trace | undefined) {
     fail,
     dropped,
     /** Events dropped before any destination saw them. */
-    droppedEvents: (events: AcquaintEvent[], reason: DropReason): void => dropped(events.map((e) => e.messageId), reason),
+    droppedEvents: (events: AcquaintEvent[], reason: DropReason): void =>
+      dropped(
+        events.map((e) => e.messageId),
+        reason,
+      ),
     /** The config's problems: one console error, and on('error'). */
     configIssues(issues: ConfigIssue[]): void {
       log.error(formatIssues(issues));
@@ -64,17 +70,23 @@ export function createReporter(log: Log, trace: () => Trace | undefined) {
         fail('send_failed', reason, { destination, messageIds, ...failure });
       },
       initFailed: (destination: string, error: unknown) => fail('destination_init_failed', String(error), { destination }),
-      loadFailed: (destination: string, error: unknown) => fail('destination_load_failed', error instanceof Error ? error.message : String(error), { destination }),
+      loadFailed: (destination: string, error: unknown) =>
+        fail('destination_load_failed', error instanceof Error ? error.message : String(error), { destination }),
       ruled(destination: string, event: AcquaintEvent, result: RuleResult): void {
         // No SubtleCrypto (plain http is no secure context): a field to hash is left out, and said so.
-        if ('event' in result && result.unhashed) log.warnOnce(`acquaint: ${destination}: fields its hash rules name are left out, not hashed: no crypto.subtle on this page (plain http?)`);
+        if ('event' in result && result.unhashed)
+          log.warnOnce(
+            `acquaint: ${destination}: fields its hash rules name are left out, not hashed: no crypto.subtle on this page (plain http?)`,
+          );
         if (!trace()) return;
         if ('skip' in result) return steps([event.messageId], destination, result.skip);
         const changed = [
           result.redacted && `${result.redacted} value(s) redacted`,
           result.hashed && `${result.hashed} field(s) hashed`,
           result.unhashed && `${result.unhashed} field(s) left out: no crypto.subtle to hash them`,
-        ].filter(Boolean).join(', ');
+        ]
+          .filter(Boolean)
+          .join(', ');
         steps([event.messageId], destination, changed ? 'redacted' : 'queued', changed);
       },
       /** Waiting at the consent gate, and why (`analytics pending`). */

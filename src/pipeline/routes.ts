@@ -19,7 +19,6 @@ import { lateAdapter } from './late';
 import type { Registry } from './registry';
 import { createRules, type RuleResult, type Rules } from '../rules/rules';
 
-
 interface Route {
   id: string;
   audiences: boolean;
@@ -56,7 +55,11 @@ const DELIVERY_DEFAULTS: Required<DeliveryConfig> = {
 };
 
 // The adapter of a destination: made now if its type is here, else when it arrives.
-function adapterFor({ id, type, purposes, settings }: LoadedConfig['destinations'][number], { registry, env, reports }: RouteDeps, arrived: () => void): Adapter | undefined {
+function adapterFor(
+  { id, type, purposes, settings }: LoadedConfig['destinations'][number],
+  { registry, env, reports }: RouteDeps,
+  arrived: () => void,
+): Adapter | undefined {
   const known = registry.get(type);
   if (!known) return features.lateTypes ? lateAdapter(id, purposes, settings, () => registry.when(type), env, arrived) : undefined;
   const adapter = known.create(id, purposes, env);
@@ -91,18 +94,35 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, deps
       tabId,
       reports,
     );
-    const drop = (events: AcquaintEvent[], reason: DropReason) => reports.dropped(id, events.map((e) => e.messageId), reason);
+    const drop = (events: AcquaintEvent[], reason: DropReason) =>
+      reports.dropped(
+        id,
+        events.map((e) => e.messageId),
+        reason,
+      );
     const hash = [...(destination.hash ?? []), ...hashedBy(destination.type), ...hashedTraits];
     const rules = createRules(id, { ...destination, hash }, deps.caps, env.sha256);
-    const gate = createGate({ purposes, limit: HOLD_LIMIT, pass: ordered(rules, (event, result) => {
-      reports.ruled(id, event, result);
-      if ('event' in result) {
-        outbox.add(result.event);
-        // Tracked in pagehide (a site's own listener, before or after acquaint's): it leaves now,
-        // as the rest did, since its IndexedDB write waits for a task the page may never run.
-        if (env.leaving?.()) unload();
-      } else if (result.skip !== 'filtered') drop([event], result.skip); // filtered: the destination never wanted it
-    }, (event) => drop([event], 'rejected')), drop }, consent);
+    const gate = createGate(
+      {
+        purposes,
+        limit: HOLD_LIMIT,
+        pass: ordered(
+          rules,
+          (event, result) => {
+            reports.ruled(id, event, result);
+            if ('event' in result) {
+              outbox.add(result.event);
+              // Tracked in pagehide (a site's own listener, before or after acquaint's): it leaves now,
+              // as the rest did, since its IndexedDB write waits for a task the page may never run.
+              if (env.leaving?.()) unload();
+            } else if (result.skip !== 'filtered') drop([event], result.skip); // filtered: the destination never wanted it
+          },
+          (event) => drop([event], 'rejected'),
+        ),
+        drop,
+      },
+      consent,
+    );
     const route = { id, purposes, audiences: optedIn, adapter, rules, gate, outbox };
     routes.push(route);
     permit(route, consent);
@@ -134,12 +154,14 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, deps
   }
 
   // What to do with a record a gone tab left: send it if its destination may receive now.
-  const decide = (state: ConsentChoices) => (record: QueueRecord): Orphan => {
-    const route = routes.find((r) => r.id === record.destination);
-    if (!route) return loaded.destinations.some((d) => d.id === record.destination) ? 'leave' : 'drop';
-    if (allGranted(route.purposes, state)) return 'adopt';
-    return anyDenied(route.purposes, state) ? 'drop' : 'leave';
-  };
+  const decide =
+    (state: ConsentChoices) =>
+    (record: QueueRecord): Orphan => {
+      const route = routes.find((r) => r.id === record.destination);
+      if (!route) return loaded.destinations.some((d) => d.id === record.destination) ? 'leave' : 'drop';
+      if (allGranted(route.purposes, state)) return 'adopt';
+      return anyDenied(route.purposes, state) ? 'drop' : 'leave';
+    };
 
   return {
     offer(event: AcquaintEvent): void {
@@ -184,7 +206,12 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, deps
     forget(): void {
       for (const route of routes) {
         const held = route.gate.clear();
-        if (held.length) reports.dropped(route.id, held.map((e) => e.messageId), 'forgotten');
+        if (held.length)
+          reports.dropped(
+            route.id,
+            held.map((e) => e.messageId),
+            'forgotten',
+          );
         route.outbox.purge('forgotten');
       }
     },
@@ -209,10 +236,12 @@ function ordered(rules: Rules, settle: (event: AcquaintEvent, result: RuleResult
     const result = rules.apply(event);
     if (!pending && !(result instanceof Promise)) return settle(event, result);
     pending++;
-    tail = Promise.all([tail, result]).then(
-      ([, done]) => settle(event, done),
-      () => failed(event),
-    ).finally(() => void pending--);
+    tail = Promise.all([tail, result])
+      .then(
+        ([, done]) => settle(event, done),
+        () => failed(event),
+      )
+      .finally(() => void pending--);
   };
 }
 

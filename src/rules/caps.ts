@@ -21,7 +21,8 @@ function readCounts(stored: unknown): CapCounts {
   const out: CapCounts = {};
   if (!isPlainObject(stored)) return out;
   for (const [key, entry] of Object.entries(stored)) {
-    if (isPlainObject(entry) && typeof entry.window === 'string' && Number.isSafeInteger(entry.count)) out[key] = { window: entry.window, count: entry.count as number };
+    if (isPlainObject(entry) && typeof entry.window === 'string' && Number.isSafeInteger(entry.count))
+      out[key] = { window: entry.window, count: entry.count as number };
   }
   return out;
 }

@@ -3,7 +3,6 @@ import { isPlainObject } from '../lib/is';
 import { isSha256Hex, normaliseForHash } from '../lib/normalise';
 import { valueAt } from './match';
 
-
 // A copy of `root` with `value` at `path` (or the key removed for undefined); the rest shared.
 function setAt(root: Record<string, unknown>, path: readonly string[], value: unknown): Record<string, unknown> {
   const [key, ...rest] = path as [string, ...string[]];
@@ -22,7 +21,11 @@ function setAt(root: Record<string, unknown>, path: readonly string[], value: un
  * were. Without SubtleCrypto the field is left out: it never leaves in the clear. Already
  * hashed values stay.
  */
-export async function hashFields(event: AcquaintEvent, paths: readonly string[], sha256: ((text: string) => Promise<string>) | undefined): Promise<{ event: AcquaintEvent; count: number }> {
+export async function hashFields(
+  event: AcquaintEvent,
+  paths: readonly string[],
+  sha256: ((text: string) => Promise<string>) | undefined,
+): Promise<{ event: AcquaintEvent; count: number }> {
   let out = event as unknown as Record<string, unknown>;
   let count = 0;
   for (const path of paths) {

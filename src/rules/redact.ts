@@ -104,12 +104,17 @@ export function createRedactor(allowed: ReadonlySet<string>) {
  * and campaign (a `utm_term` may be an email), except at the `allowed` paths; `count` says how
  * many values changed.
  */
-export function redactEvent(event: AcquaintEvent, allowed: ReadonlySet<string> | undefined, clean: (text: string) => string = redactString): { event: AcquaintEvent; count: number } {
+export function redactEvent(
+  event: AcquaintEvent,
+  allowed: ReadonlySet<string> | undefined,
+  clean: (text: string) => string = redactString,
+): { event: AcquaintEvent; count: number } {
   const walk: Walk = { allowed: allowed?.size ? allowed : undefined, count: 0, clean };
   const properties = redactValue(event.properties, 'properties', walk) as AcquaintEvent['properties'];
   const traits = event.traits && (redactValue(event.traits, 'traits', walk) as AcquaintEvent['traits']);
   const page = redactValue(event.context.page, 'context.page', walk) as PageContext;
-  const campaign = event.context.campaign && (redactValue(event.context.campaign, 'context.campaign', walk) as AcquaintEvent['context']['campaign']);
+  const campaign =
+    event.context.campaign && (redactValue(event.context.campaign, 'context.campaign', walk) as AcquaintEvent['context']['campaign']);
   if (!walk.count) return { event, count: 0 };
   const out: AcquaintEvent = { ...event, properties, context: { ...event.context, page } };
   if (campaign) out.context.campaign = campaign;

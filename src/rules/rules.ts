@@ -51,7 +51,8 @@ export function createRules(destination: string, config: RulesConfig, caps: Caps
   };
 
   /** Nothing is sent, nor loaded, for a page a `block` pattern names (its path, or its URL). */
-  const blocks = (page: Pick<PageContext, 'url' | 'path'>): boolean => blockPattern !== never && (blockPattern(page.path) || blockPattern(page.url.split('#')[0]!));
+  const blocks = (page: Pick<PageContext, 'url' | 'path'>): boolean =>
+    blockPattern !== never && (blockPattern(page.path) || blockPattern(page.url.split('#')[0]!));
 
   return {
     blocks,
@@ -63,7 +64,9 @@ export function createRules(destination: string, config: RulesConfig, caps: Caps
       const minimal = features.fieldLists && fields ? pickFields(event, fields) : event;
       // Hashing is asynchronous (SubtleCrypto): only for events that carry such a field.
       if (!features.hashing || !hash?.some((path) => valueAt(minimal, path.split('.')) != null)) return finish(minimal, 0);
-      return hashFields(minimal, hash, sha256).then(({ event: hashed, count }) => (sha256 ? finish(hashed, count) : { ...finish(hashed, 0), unhashed: count }));
+      return hashFields(minimal, hash, sha256).then(({ event: hashed, count }) =>
+        sha256 ? finish(hashed, count) : { ...finish(hashed, 0), unhashed: count },
+      );
     },
   };
 }

@@ -33,8 +33,11 @@ export function checkTags(tags: TagsConfig, compiles?: (selector: string) => boo
 
   for (const name of names) {
     const variable = variables[name]!;
-    if (variable.type === 'dom' && compiles && !compiles(variable.selector)) add(['variables', name, 'selector'], `invalid CSS selector ${JSON.stringify(variable.selector)}`);
-    else if (features.configAtRuntime) for (const used of variableNames(variable)) if (!builtInRoot(used) && !hasOwn(variables, used)) add(['variables', name, 'input'], unknownName(used, names));
+    if (variable.type === 'dom' && compiles && !compiles(variable.selector))
+      add(['variables', name, 'selector'], `invalid CSS selector ${JSON.stringify(variable.selector)}`);
+    else if (features.configAtRuntime)
+      for (const used of variableNames(variable))
+        if (!builtInRoot(used) && !hasOwn(variables, used)) add(['variables', name, 'input'], unknownName(used, names));
     if (issues.some((issue) => issue.path.startsWith(`variables.${name}.`))) bad.add(name);
   }
   // Cycles: a variable that reaches itself through lookups.
@@ -51,13 +54,18 @@ export function checkTags(tags: TagsConfig, compiles?: (selector: string) => boo
   };
   if (features.configAtRuntime) for (const name of names) visit(name, []);
   // A variable that uses a left-out one is left out too (until nothing changes).
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const name of names) {
       if (bad.has(name) || !variableNames(variables[name]!).some((used) => bad.has(used))) continue;
       bad.add(name);
       changed = true;
-      add(['variables', name, 'input'], `uses a variable that has a problem (${variableNames(variables[name]!).filter((used) => bad.has(used)).join(', ')})`);
+      add(
+        ['variables', name, 'input'],
+        `uses a variable that has a problem (${variableNames(variables[name]!)
+          .filter((used) => bad.has(used))
+          .join(', ')})`,
+      );
     }
   }
   for (const name of bad) delete variables[name];
@@ -73,14 +81,17 @@ export function checkTags(tags: TagsConfig, compiles?: (selector: string) => boo
 
   const triggers = tags.triggers.filter(({ path, trigger }) => {
     const before = issues.length;
-    if ('selector' in trigger && compiles && !compiles(trigger.selector)) add(`${path}.selector`, `invalid CSS selector ${JSON.stringify(trigger.selector)}`);
+    if ('selector' in trigger && compiles && !compiles(trigger.selector))
+      add(`${path}.selector`, `invalid CSS selector ${JSON.stringify(trigger.selector)}`);
     trigger.when?.forEach((condition, index) => {
       const at = `${path}.when[${index}]`;
       const problem = nameProblem(condition.var, trigger);
       if (problem) add(`${at}.var`, problem.replace(/\{\{(.*?)\}\}/g, '"$1"'));
       if (!features.configAtRuntime) return;
-      if (condition.op === 'regex' && !compilesRegex(String(condition.value))) add(`${at}.value`, `invalid regular expression ${JSON.stringify(condition.value)}`);
-      if ((condition.op === 'gt' || condition.op === 'lt') && !Number.isFinite(Number(condition.value))) add(`${at}.value`, `"${condition.op}" compares numbers: expected a number`);
+      if (condition.op === 'regex' && !compilesRegex(String(condition.value)))
+        add(`${at}.value`, `invalid regular expression ${JSON.stringify(condition.value)}`);
+      if ((condition.op === 'gt' || condition.op === 'lt') && !Number.isFinite(Number(condition.value)))
+        add(`${at}.value`, `"${condition.op}" compares numbers: expected a number`);
     });
     for (const key of Object.keys(trigger.properties ?? {})) {
       for (const name of namesIn(trigger.properties![key])) {

@@ -13,7 +13,8 @@ export interface TriggerHostDeps {
 
 /** Whether a config has triggers to run: variables alone fire nothing; a `triggers` that is not a list loads the file to be reported. */
 export const wantsTriggers = (tags: RawTags | undefined): tags is RawTags =>
-  tags !== undefined && (tags.tagging === true || (tags.triggers !== undefined && !(Array.isArray(tags.triggers) && tags.triggers.length === 0)));
+  tags !== undefined &&
+  (tags.tagging === true || (tags.triggers !== undefined && !(Array.isArray(tags.triggers) && tags.triggers.length === 0)));
 
 /**
  * The runtime's side of triggers: loads acquaint-triggers.js for a config that has them, hands
@@ -40,7 +41,8 @@ export function createTriggerHost({ loadTriggers, dataLayer, get, report, debug,
             report,
             debug,
           }),
-        (error: unknown) => fail('triggers_load_failed', `acquaint-triggers.js: ${error instanceof Error ? error.message : String(error)}; no trigger runs`),
+        (error: unknown) =>
+          fail('triggers_load_failed', `acquaint-triggers.js: ${error instanceof Error ? error.message : String(error)}; no trigger runs`),
       );
     },
   };

@@ -15,7 +15,10 @@ function checkEntry(schemas: Record<string, JsonSchema>, entry: unknown, at: Pro
   if (!isPlainObject(entry)) return [{ code: 'invalid_type', path: formatPath(at), message: `expected object (a ${what})` }];
   const { type } = entry;
   if (typeof type !== 'string' || !hasOwn(schemas, type)) {
-    const message = type === undefined ? `missing: expected one of ${types.join(', ')}` : `unknown ${what} type ${JSON.stringify(type)}: expected one of ${types.join(', ')}`;
+    const message =
+      type === undefined
+        ? `missing: expected one of ${types.join(', ')}`
+        : `unknown ${what} type ${JSON.stringify(type)}: expected one of ${types.join(', ')}`;
     return [{ code: 'invalid_value', path: formatPath([...at, 'type']), message }];
   }
   return validate(schemas[type]!, entry, at);
@@ -32,17 +35,23 @@ export function parseTags({ variables, triggers, tagging }: RawTags, issues: Con
     if (typeof tagging === 'boolean') tags.tagging = tagging;
     else issues.push({ code: 'invalid_type', path: 'tagging', message: 'expected boolean' });
   }
-  if (variables !== undefined && !isPlainObject(variables)) issues.push({ code: 'invalid_type', path: 'variables', message: 'expected object (name → variable)' });
+  if (variables !== undefined && !isPlainObject(variables))
+    issues.push({ code: 'invalid_type', path: 'variables', message: 'expected object (name → variable)' });
   else if (variables) {
     for (const name of Object.keys(variables)) {
       const at = ['variables', name];
-      const badName = validate(variableName, name, at).map((issue) => ({ ...issue, code: 'invalid_key', message: `invalid variable name "${name}": ${issue.message}` }));
+      const badName = validate(variableName, name, at).map((issue) => ({
+        ...issue,
+        code: 'invalid_key',
+        message: `invalid variable name "${name}": ${issue.message}`,
+      }));
       const problems = badName.length ? badName : checkEntry(variableJson, variables[name], at, 'variable');
       if (problems.length) issues.push(...problems);
       else tags.variables[name] = toJsonSafe(variables[name]) as VariableConfig;
     }
   }
-  if (triggers !== undefined && !Array.isArray(triggers)) issues.push({ code: 'invalid_type', path: 'triggers', message: 'expected array' });
+  if (triggers !== undefined && !Array.isArray(triggers))
+    issues.push({ code: 'invalid_type', path: 'triggers', message: 'expected array' });
   else if (triggers) {
     triggers.forEach((entry, index) => {
       const problems = checkEntry(triggerJson, entry, ['triggers', index], 'trigger');

@@ -26,7 +26,13 @@ const BUILT_IN: Record<string, { names: string[]; open?: string }> = {
 };
 
 /** Which trigger type sets the names under each root that only a firing trigger knows. */
-export const SCOPED_BY: Partial<Record<string, TriggerType>> = { click: 'click', form: 'submit', element: 'visible', scroll: 'scroll', timer: 'timer' };
+export const SCOPED_BY: Partial<Record<string, TriggerType>> = {
+  click: 'click',
+  form: 'submit',
+  element: 'visible',
+  scroll: 'scroll',
+  timer: 'timer',
+};
 
 /** The root (`click`, `page`, …) of a valid built-in name, or undefined. */
 export function builtInRoot(name: string): string | undefined {

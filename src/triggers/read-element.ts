@@ -10,7 +10,6 @@ export const collapsedText = (element: Element): string => (element.textContent 
 /** Visible text capped: a label, not the page. */
 const textOf = (element: Element): string => collapsedText(element).slice(0, TEXT_LIMIT);
 
-
 /**
  * `click.<name>` / `element.<name>`. `attr.<name>` reads an attribute typed as attribute
  * tagging types it (`"4.5"` → 4.5, `"true"` → true, `"007"` stays text); undefined when absent.
@@ -49,7 +48,13 @@ function absolute(url: string, base: string): string {
   }
 }
 
-type Field = Element & { type?: string; value?: string; checked?: boolean; selectedOptions?: ArrayLike<{ value: string }>; multiple?: boolean };
+type Field = Element & {
+  type?: string;
+  value?: string;
+  checked?: boolean;
+  selectedOptions?: ArrayLike<{ value: string }>;
+  multiple?: boolean;
+};
 
 // Never read: secrets, hidden values the visitor did not type, and payment card fields.
 const secret = (field: Field): boolean =>
@@ -59,7 +64,9 @@ const secret = (field: Field): boolean =>
 function fieldValue(form: HTMLFormElement, name: string): unknown {
   const named = form.elements.namedItem(name) as (Field & ArrayLike<Field>) | null;
   if (!named) return undefined;
-  const fields = (typeof named.length === 'number' && !('tagName' in named && named.tagName === 'SELECT') ? Array.from(named) : [named]).filter((f) => !secret(f));
+  const fields = (
+    typeof named.length === 'number' && !('tagName' in named && named.tagName === 'SELECT') ? Array.from(named) : [named]
+  ).filter((f) => !secret(f));
   if (!fields.length) return undefined;
   const [first] = fields;
   if (fields.length === 1 && first!.type === 'checkbox') return first!.checked === true;

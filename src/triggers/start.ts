@@ -38,7 +38,13 @@ export function startTriggers(config: RawTags, host: TriggerHost, dom: TriggerDo
   if (issues.length) host.report(issues);
   const resolver = createResolver(tags.variables, dom, host.get);
 
-  const armed = { click: [] as Armed<Of<'click'>>[], submit: [] as Armed<Of<'submit'>>[], scroll: [] as Armed<Of<'scroll'>>[], visible: [] as Armed<Of<'visible'>>[], timer: [] as Armed<Of<'timer'>>[] };
+  const armed = {
+    click: [] as Armed<Of<'click'>>[],
+    submit: [] as Armed<Of<'submit'>>[],
+    scroll: [] as Armed<Of<'scroll'>>[],
+    visible: [] as Armed<Of<'visible'>>[],
+    timer: [] as Armed<Of<'timer'>>[],
+  };
   for (const { path, trigger } of tags.triggers) {
     const origin = `${path} (${trigger.type})`;
     const fire = (scope: Scope): void => {

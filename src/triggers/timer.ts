@@ -18,7 +18,13 @@ interface Clock {
 export function watchTimers(dom: TriggerDom, armed: Armed<TimerTrigger>[]): Stop {
   const { window: win, document: doc } = dom;
   const now = (): number => win.performance.now();
-  const clocks: Clock[] = armed.map((entry) => ({ armed: entry, count: 0, remaining: entry.trigger.intervalMs, startedAt: 0, handle: undefined }));
+  const clocks: Clock[] = armed.map((entry) => ({
+    armed: entry,
+    count: 0,
+    remaining: entry.trigger.intervalMs,
+    startedAt: 0,
+    handle: undefined,
+  }));
   const finished = (clock: Clock): boolean => clock.armed.trigger.limit !== undefined && clock.count >= clock.armed.trigger.limit;
 
   // setTimeout for the remainder, not setInterval: a pause keeps the elapsed part exactly.

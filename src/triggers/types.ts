@@ -41,7 +41,6 @@ export interface TriggerDom {
   window: Window;
 }
 
-
 /** One trigger ready to fire: `fire` checks its `when`, fills its properties and pushes. */
 export interface Armed<T> {
   trigger: T;

@@ -31,11 +31,21 @@ function cookie(document: Document, name: string): string | undefined {
  * Reads `{{names}}` for a firing trigger: the built-ins of contract §7 and the config's own
  * variables, and fills property templates with them. Nothing is read until a trigger fires.
  */
-export function createResolver(variables: Record<string, VariableConfig>, { document, window }: TriggerDom, model: (path: string) => unknown) {
+export function createResolver(
+  variables: Record<string, VariableConfig>,
+  { document, window }: TriggerDom,
+  model: (path: string) => unknown,
+) {
   const page = (name: string): unknown => {
     const { location } = window;
     if (name.startsWith('query.')) return new URLSearchParams(location.search).get(name.slice(6)) ?? undefined;
-    const values: Record<string, string> = { url: location.href, path: location.pathname, host: location.host, referrer: document.referrer, title: document.title };
+    const values: Record<string, string> = {
+      url: location.href,
+      path: location.pathname,
+      host: location.host,
+      referrer: document.referrer,
+      title: document.title,
+    };
     return values[name];
   };
 
@@ -79,7 +89,15 @@ export function createResolver(variables: Record<string, VariableConfig>, { docu
       case 'url': {
         const { location } = window;
         if (config.param) return new URLSearchParams(location.search).get(config.param) ?? undefined;
-        const parts = { href: location.href, host: location.host, hostname: location.hostname, path: location.pathname, query: location.search.slice(1), fragment: location.hash.slice(1), protocol: location.protocol.replace(':', '') };
+        const parts = {
+          href: location.href,
+          host: location.host,
+          hostname: location.hostname,
+          path: location.pathname,
+          query: location.search.slice(1),
+          fragment: location.hash.slice(1),
+          protocol: location.protocol.replace(':', ''),
+        };
         return parts[config.part ?? 'href'];
       }
       case 'lookup': {

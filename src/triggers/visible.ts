@@ -31,15 +31,29 @@ export function watchVisible(dom: TriggerDom, armed: Armed<VisibleTrigger>[], on
 
   const watches = armed.map(({ trigger, fire }): Watch => {
     const threshold = (trigger.minPercent ?? 50) / 100;
-    const observer = new win.IntersectionObserver((entries) => {
-      for (const entry of entries) seen(watch, entry);
-    }, { threshold });
-    const watch: Watch = { trigger, fire, threshold, observer, known: new Set(), shown: new Set(), fired: new WeakSet(), pageFired: false, timers: new Map() };
+    const observer = new win.IntersectionObserver(
+      (entries) => {
+        for (const entry of entries) seen(watch, entry);
+      },
+      { threshold },
+    );
+    const watch: Watch = {
+      trigger,
+      fire,
+      threshold,
+      observer,
+      known: new Set(),
+      shown: new Set(),
+      fired: new WeakSet(),
+      pageFired: false,
+      timers: new Map(),
+    };
     return watch;
   });
 
   const once = (watch: Watch) => watch.trigger.once ?? 'element';
-  const done = (watch: Watch, element: Element) => (once(watch) === 'page' ? watch.pageFired : once(watch) === 'element' && watch.fired.has(element));
+  const done = (watch: Watch, element: Element) =>
+    once(watch) === 'page' ? watch.pageFired : once(watch) === 'element' && watch.fired.has(element);
 
   function cancel(watch: Watch, element: Element): void {
     const timer = watch.timers.get(element);
@@ -72,7 +86,14 @@ export function watchVisible(dom: TriggerDom, armed: Armed<VisibleTrigger>[], on
     watch.shown.add(element);
     const minMs = watch.trigger.minMs ?? 0;
     if (minMs === 0) fireFor(watch, element);
-    else watch.timers.set(element, win.setTimeout(() => { watch.timers.delete(element); fireFor(watch, element); }, minMs));
+    else
+      watch.timers.set(
+        element,
+        win.setTimeout(() => {
+          watch.timers.delete(element);
+          fireFor(watch, element);
+        }, minMs),
+      );
   }
 
   function track(watch: Watch, element: Element): void {
@@ -114,7 +135,9 @@ export function watchVisible(dom: TriggerDom, armed: Armed<VisibleTrigger>[], on
   }
   const mutations = new win.MutationObserver((records) => {
     for (const record of records) {
-      record.addedNodes.forEach((node) => { if (isElement(node)) added.add(node); });
+      record.addedNodes.forEach((node) => {
+        if (isElement(node)) added.add(node);
+      });
       if (record.removedNodes.length > 0) removed = true;
     }
     if (added.size > MAX_PENDING) flush();

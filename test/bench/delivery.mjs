@@ -17,7 +17,15 @@ const mb = (bytes) => (bytes / 1024 / 1024).toFixed(1);
 const app = await createCollectorServer({ root });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 
 /** Polls `check` every 50 ms until it is true or `ms` have passed; returns the time it took. */
@@ -38,10 +46,17 @@ async function open() {
 
 // The track loop runs as one page task (a timer), as page code would.
 const track = (page, n, prefix) =>
-  page.evaluate(({ n, prefix }) => new Promise((resolve) => setTimeout(() => {
-    for (let i = 0; i < n; i++) window.acquaint.track(`${prefix}_${i}`, { value: i, currency: 'EUR', item: { id: 'SKU-1', price: 4.5 } });
-    resolve();
-  }, 0)), { n, prefix });
+  page.evaluate(
+    ({ n, prefix }) =>
+      new Promise((resolve) =>
+        setTimeout(() => {
+          for (let i = 0; i < n; i++)
+            window.acquaint.track(`${prefix}_${i}`, { value: i, currency: 'EUR', item: { id: 'SKU-1', price: 4.5 } });
+          resolve();
+        }, 0),
+      ),
+    { n, prefix },
+  );
 
 const arrived = (prefix) => app.events.filter((e) => e.event?.startsWith(`${prefix}_`));
 const distinct = (prefix) => new Set(arrived(prefix).map((e) => e.messageId)).size;
@@ -88,17 +103,27 @@ const backlog = await (async () => {
   await track(page, BACKLOG, 'backlog');
   await until(() => page.evaluate(() => window.reports.errors > 0), 10_000);
   // What IndexedDB holds, once the writes (a few hundred records per task) have settled.
-  const stored = () => page.evaluate(() => new Promise((resolve) => {
-    const request = indexedDB.open('acquaint-queue');
-    request.onerror = () => resolve(0);
-    request.onsuccess = () => {
-      const db = request.result;
-      if (!db.objectStoreNames.contains('records')) return resolve(0);
-      const count = db.transaction('records').objectStore('records').count();
-      count.onsuccess = () => { db.close(); resolve(count.result); };
-      count.onerror = () => { db.close(); resolve(0); };
-    };
-  }));
+  const stored = () =>
+    page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const request = indexedDB.open('acquaint-queue');
+          request.onerror = () => resolve(0);
+          request.onsuccess = () => {
+            const db = request.result;
+            if (!db.objectStoreNames.contains('records')) return resolve(0);
+            const count = db.transaction('records').objectStore('records').count();
+            count.onsuccess = () => {
+              db.close();
+              resolve(count.result);
+            };
+            count.onerror = () => {
+              db.close();
+              resolve(0);
+            };
+          };
+        }),
+    );
   let last = -1;
   await until(async () => {
     const now = await stored();
@@ -124,11 +149,24 @@ const a = {
   flushMs: median(bulk.map((r) => r.flushMs)),
 };
 const worstUnload = Math.min(...unload.map((r) => r.delivered));
-const dropped = Object.entries(backlog.reports.dropped).map(([reason, n]) => `${n} ${reason}`).join(', ') || 'none';
-console.log(`acquaint delivery bench: default delivery settings, median of ${RUNS} runs where marked, ${cpus().length} cores, Chromium headless, ${new Date().toISOString().slice(0, 10)}\n`);
+const dropped =
+  Object.entries(backlog.reports.dropped)
+    .map(([reason, n]) => `${n} ${reason}`)
+    .join(', ') || 'none';
+console.log(
+  `acquaint delivery bench: default delivery settings, median of ${RUNS} runs where marked, ${cpus().length} cores, Chromium headless, ${new Date().toISOString().slice(0, 10)}\n`,
+);
 console.log('| case | result |');
 console.log('|---|---|');
-console.log(`| ${BULK.toLocaleString('en')} events tracked, then flush() (median) | ${a.delivered} of ${BULK.toLocaleString('en')} delivered in ${a.requests} request(s); ${a.received - a.delivered} duplicate(s); track + flush ${a.flushMs} ms |`);
-console.log(`| ${UNLOAD} events tracked, page left at once (worst of ${RUNS}) | ${worstUnload} of ${UNLOAD} arrived within 5 s (runs: ${unload.map((r) => `${r.delivered}${r.received > r.delivered ? ` +${r.received - r.delivered} dup` : ''} in ${r.ms} ms`).join(', ')}) |`);
-console.log(`| ${BACKLOG.toLocaleString('en')} events tracked, collector down: JS heap | performance.memory ${mb(backlog.before.memory)} → ${mb(backlog.after.memory)} MB; after GC ${mb(backlog.before.precise)} → ${mb(backlog.after.precise)} MB |`);
-console.log(`| ${BACKLOG.toLocaleString('en')} events tracked, collector down: where they are | ${backlog.queued.toLocaleString('en')} queued (${backlog.persisted.toLocaleString('en')} records in IndexedDB), dropped: ${dropped}; ${backlog.reports.errors} failed attempt(s) reported |`);
+console.log(
+  `| ${BULK.toLocaleString('en')} events tracked, then flush() (median) | ${a.delivered} of ${BULK.toLocaleString('en')} delivered in ${a.requests} request(s); ${a.received - a.delivered} duplicate(s); track + flush ${a.flushMs} ms |`,
+);
+console.log(
+  `| ${UNLOAD} events tracked, page left at once (worst of ${RUNS}) | ${worstUnload} of ${UNLOAD} arrived within 5 s (runs: ${unload.map((r) => `${r.delivered}${r.received > r.delivered ? ` +${r.received - r.delivered} dup` : ''} in ${r.ms} ms`).join(', ')}) |`,
+);
+console.log(
+  `| ${BACKLOG.toLocaleString('en')} events tracked, collector down: JS heap | performance.memory ${mb(backlog.before.memory)} → ${mb(backlog.after.memory)} MB; after GC ${mb(backlog.before.precise)} → ${mb(backlog.after.precise)} MB |`,
+);
+console.log(
+  `| ${BACKLOG.toLocaleString('en')} events tracked, collector down: where they are | ${backlog.queued.toLocaleString('en')} queued (${backlog.persisted.toLocaleString('en')} records in IndexedDB), dropped: ${dropped}; ${backlog.reports.errors} failed attempt(s) reported |`,
+);

@@ -70,16 +70,24 @@ export function createPeerCollector({ mounts, page, stubs }) {
   }
 
   // Same origin in this bench, but an SDK may still send credentials or custom headers.
-  const cors = (req) => (req.headers.origin ? {
-    'Access-Control-Allow-Origin': req.headers.origin,
-    'Access-Control-Allow-Credentials': 'true',
-  } : {});
+  const cors = (req) =>
+    req.headers.origin
+      ? {
+          'Access-Control-Allow-Origin': req.headers.origin,
+          'Access-Control-Allow-Credentials': 'true',
+        }
+      : {};
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url || '/', 'http://127.0.0.1');
     const { pathname } = url;
     if (req.method === 'OPTIONS') {
-      res.writeHead(204, { ...cors(req), 'Access-Control-Allow-Methods': 'GET, POST, OPTIONS', 'Access-Control-Allow-Headers': req.headers['access-control-request-headers'] || 'Content-Type', 'Access-Control-Max-Age': '600' });
+      res.writeHead(204, {
+        ...cors(req),
+        'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+        'Access-Control-Allow-Headers': req.headers['access-control-request-headers'] || 'Content-Type',
+        'Access-Control-Max-Age': '600',
+      });
       return res.end();
     }
     if (req.method === 'POST') return collect(req, res, pathname);
@@ -89,11 +97,17 @@ export function createPeerCollector({ mounts, page, stubs }) {
     const html = page(pathname);
     if (html) return send(res, 200, TYPES['.html'], html);
     const file = fileFor(pathname);
-    const info = file && await stat(file).catch(() => undefined);
+    const info = file && (await stat(file).catch(() => undefined));
     if (!info?.isFile()) return send(res, 404, 'text/plain', 'not found');
-    res.writeHead(200, { 'Cache-Control': 'no-store', 'Content-Type': TYPES[extname(file)] || 'application/octet-stream', 'Content-Length': info.size });
+    res.writeHead(200, {
+      'Cache-Control': 'no-store',
+      'Content-Type': TYPES[extname(file)] || 'application/octet-stream',
+      'Content-Length': info.size,
+    });
     if (req.method === 'HEAD') return res.end();
-    createReadStream(file).on('error', () => res.destroy()).pipe(res);
+    createReadStream(file)
+      .on('error', () => res.destroy())
+      .pipe(res);
   });
 
   return new Promise((resolveListen, reject) => {
@@ -109,10 +123,11 @@ export function createPeerCollector({ mounts, page, stubs }) {
           emitter.on('arrival', listener);
           return () => emitter.off('arrival', listener);
         },
-        close: () => new Promise((done) => {
-          server.close(() => done());
-          server.closeAllConnections();
-        }),
+        close: () =>
+          new Promise((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
       });
     });
   });

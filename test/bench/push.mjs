@@ -14,7 +14,15 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 const app = await createCollectorServer({ root });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 
 // One fresh page per run; each scenario pushes PUSHES small events and times the loop.
@@ -23,14 +31,21 @@ async function run(scenario) {
   await page.goto(`${app.url}/page.html`);
   await page.evaluate(() => window.acquaint.ready());
   // The loop runs as a page task (a timer), as page code would, so long-task timing sees it.
-  const result = await page.evaluate(({ pushes, scenario }) => new Promise((resolve) => setTimeout(() => {
-    const target = scenario === 'array' ? [] : window.dataLayer;
-    const start = performance.now();
-    for (let i = 0; i < pushes; i++) target.push({ event: 'add_to_cart', value: i, currency: 'EUR', item: { id: 'SKU-1', price: 4.5 } });
-    const ms = performance.now() - start;
-    window.loopEnd = performance.now();
-    resolve({ usPerPush: (ms * 1000) / pushes });
-  }, 0)), { pushes: PUSHES, scenario });
+  const result = await page.evaluate(
+    ({ pushes, scenario }) =>
+      new Promise((resolve) =>
+        setTimeout(() => {
+          const target = scenario === 'array' ? [] : window.dataLayer;
+          const start = performance.now();
+          for (let i = 0; i < pushes; i++)
+            target.push({ event: 'add_to_cart', value: i, currency: 'EUR', item: { id: 'SKU-1', price: 4.5 } });
+          const ms = performance.now() - start;
+          window.loopEnd = performance.now();
+          resolve({ usPerPush: (ms * 1000) / pushes });
+        }, 0),
+      ),
+    { pushes: PUSHES, scenario },
+  );
   if (scenario === 'acquaint') await page.evaluate(() => window.acquaint.flush());
   // Tasks after the push loop: what acquaint itself left on the main thread (batching, sending).
   const longest = await page.evaluate(async () => {
@@ -65,11 +80,21 @@ await app.close();
 
 const size = measure('dist/acquaint.js');
 const kb = (bytes) => (bytes / 1024).toFixed(2);
-console.log(`acquaint bench: ${PUSHES.toLocaleString('en')} pushes, median of ${RUNS} runs, ${cpus().length} cores, Chromium headless, ${new Date().toISOString().slice(0, 10)}\n`);
+console.log(
+  `acquaint bench: ${PUSHES.toLocaleString('en')} pushes, median of ${RUNS} runs, ${cpus().length} cores, Chromium headless, ${new Date().toISOString().slice(0, 10)}\n`,
+);
 console.log('| what | µs per push | longest task after the loop (ms) | JS heap after (MB) | events delivered |');
 console.log('|---|--:|--:|--:|--:|');
-console.log(`| plain Array.prototype.push (floor) | ${figures.array.usPerPush.toFixed(2)} | ${figures.array.longest.toFixed(0)} | ${figures.array.heapMB.toFixed(1)} | – |`);
-console.log(`| dataLayer.push → acquaint → http destination | ${figures.acquaint.usPerPush.toFixed(2)} | ${figures.acquaint.longest.toFixed(0)} | ${figures.acquaint.heapMB.toFixed(1)} | ${figures.acquaint.delivered} of ${PUSHES} |`);
-console.log(`\nthe push loop itself is one task: ${figures.acquaint.loopTask.toFixed(0)} ms with acquaint, ${figures.array.loopTask.toFixed(0)} ms without`);
-console.log(`requests to the collector over all acquaint runs: ${requests} (${(requests / RUNS).toFixed(0)} per ${PUSHES.toLocaleString('en')} events)`);
+console.log(
+  `| plain Array.prototype.push (floor) | ${figures.array.usPerPush.toFixed(2)} | ${figures.array.longest.toFixed(0)} | ${figures.array.heapMB.toFixed(1)} | – |`,
+);
+console.log(
+  `| dataLayer.push → acquaint → http destination | ${figures.acquaint.usPerPush.toFixed(2)} | ${figures.acquaint.longest.toFixed(0)} | ${figures.acquaint.heapMB.toFixed(1)} | ${figures.acquaint.delivered} of ${PUSHES} |`,
+);
+console.log(
+  `\nthe push loop itself is one task: ${figures.acquaint.loopTask.toFixed(0)} ms with acquaint, ${figures.array.loopTask.toFixed(0)} ms without`,
+);
+console.log(
+  `requests to the collector over all acquaint runs: ${requests} (${(requests / RUNS).toFixed(0)} per ${PUSHES.toLocaleString('en')} events)`,
+);
 console.log(`dist/acquaint.js: ${kb(size.raw)} KB min, ${kb(size.gzip)} KB gzip, ${kb(size.brotli)} KB brotli`);

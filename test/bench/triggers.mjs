@@ -13,7 +13,15 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 const app = await createCollectorServer({ root });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 
 async function run(floor) {
@@ -25,7 +33,8 @@ async function run(floor) {
     await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.endsWith('/acquaint-triggers.js')));
   }
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
-  const longTasksSince = (since) => page.evaluate((since) => window.longTasks.filter((t) => t.startTime >= since).map((t) => Math.round(t.duration)), since);
+  const longTasksSince = (since) =>
+    page.evaluate((since) => window.longTasks.filter((t) => t.startTime >= since).map((t) => Math.round(t.duration)), since);
   const loaded = await page.evaluate(() => performance.now());
 
   // Real scrolling through the page, one step per frame: every promo crosses the viewport.
@@ -42,13 +51,19 @@ async function run(floor) {
   const scrollTasks = await longTasksSince(loaded);
 
   // 10,000 scroll events in one task, as a scroll-jacking page might fire them.
-  const burst = await page.evaluate((n) => new Promise((resolve) => setTimeout(() => {
-    const start = performance.now();
-    for (let i = 0; i < n; i++) window.dispatchEvent(new Event('scroll'));
-    const ms = performance.now() - start;
-    const end = performance.now();
-    requestAnimationFrame(() => setTimeout(() => resolve({ usPerEvent: (ms * 1000) / n, ms, end }), 50));
-  }, 0)), SCROLL_EVENTS);
+  const burst = await page.evaluate(
+    (n) =>
+      new Promise((resolve) =>
+        setTimeout(() => {
+          const start = performance.now();
+          for (let i = 0; i < n; i++) window.dispatchEvent(new Event('scroll'));
+          const ms = performance.now() - start;
+          const end = performance.now();
+          requestAnimationFrame(() => setTimeout(() => resolve({ usPerEvent: (ms * 1000) / n, ms, end }), 50));
+        }, 0),
+      ),
+    SCROLL_EVENTS,
+  );
   if (!floor) await page.evaluate(() => window.acquaint.flush());
   const afterBurst = await longTasksSince(burst.end);
   await page.close();
@@ -64,13 +79,23 @@ await app.close();
 
 const size = measure('dist/acquaint-triggers.js');
 const tasks = (list) => (list.length ? `${list.length} (${list.join(', ')} ms)` : 'none');
-console.log(`\nacquaint triggers bench: ${TARGETS} visible targets, ${SCROLL_EVENTS.toLocaleString('en')} scroll events, Chromium headless, ${new Date().toISOString().slice(0, 10)}\n`);
+console.log(
+  `\nacquaint triggers bench: ${TARGETS} visible targets, ${SCROLL_EVENTS.toLocaleString('en')} scroll events, Chromium headless, ${new Date().toISOString().slice(0, 10)}\n`,
+);
 console.log('| what | page alone (floor) | with acquaint triggers |');
 console.log('|---|--:|--:|');
-console.log(`| scrolling through ${TARGETS} targets, ${withTriggers.scrolled.frames} frames | ${floor.scrolled.ms.toFixed(0)} ms | ${withTriggers.scrolled.ms.toFixed(0)} ms |`);
+console.log(
+  `| scrolling through ${TARGETS} targets, ${withTriggers.scrolled.frames} frames | ${floor.scrolled.ms.toFixed(0)} ms | ${withTriggers.scrolled.ms.toFixed(0)} ms |`,
+);
 console.log(`| tasks over 50 ms while scrolling | ${tasks(floor.scrollTasks)} | ${tasks(withTriggers.scrollTasks)} |`);
-console.log(`| ${SCROLL_EVENTS.toLocaleString('en')} scroll events dispatched in one page task | ${floor.burst.ms.toFixed(1)} ms | ${withTriggers.burst.ms.toFixed(1)} ms |`);
+console.log(
+  `| ${SCROLL_EVENTS.toLocaleString('en')} scroll events dispatched in one page task | ${floor.burst.ms.toFixed(1)} ms | ${withTriggers.burst.ms.toFixed(1)} ms |`,
+);
 console.log(`| tasks over 50 ms after that task (acquaint's own work) | ${tasks(floor.afterBurst)} | ${tasks(withTriggers.afterBurst)} |`);
 console.log(`| view_promotion events arrived (distinct targets) | – | ${promos.size} of ${TARGETS} |`);
-console.log(`| scroll_depth events arrived | – | ${arrived('scroll_depth').map((e) => e.properties.percent).join(', ')} |`);
+console.log(
+  `| scroll_depth events arrived | – | ${arrived('scroll_depth')
+    .map((e) => e.properties.percent)
+    .join(', ')} |`,
+);
 console.log(`dist/acquaint-triggers.js: ${(size.raw / 1024).toFixed(2)} KB min, ${(size.gzip / 1024).toFixed(2)} KB gzip`);

@@ -50,7 +50,9 @@ test.describe('on-device audiences', () => {
     expect(await audiences(page)).toEqual(['kitchen-fan']);
     await page.evaluate(() => window.acquaint!.identify('ada', { plan: 'member' }));
     expect(await audiences(page)).toEqual(['kitchen-fan', 'member']);
-    const pushed = await page.evaluate(() => (window.dataLayer as { event?: string; entered?: string[] }[]).filter((e) => e.event === 'acquaint.audiences').map((e) => e.entered));
+    const pushed = await page.evaluate(() =>
+      (window.dataLayer as { event?: string; entered?: string[] }[]).filter((e) => e.event === 'acquaint.audiences').map((e) => e.entered),
+    );
     expect(pushed).toEqual([['kitchen-fan'], ['member']]);
 
     await page.evaluate(() => window.acquaint!.flush());
@@ -58,7 +60,13 @@ test.describe('on-device audiences', () => {
     const by = (dest: string) => events.filter((e) => e.receivedBy === dest);
     expect(by('plain').map((e) => e.event ?? e.type)).toEqual(['add_to_cart', 'add_to_cart', 'identify']);
     expect(by('plain').every((e) => !('audiences' in e.context))).toBe(true);
-    expect(by('collector').map((e) => e.event ?? e.type)).toEqual(['add_to_cart', 'add_to_cart', 'acquaint.audiences', 'identify', 'acquaint.audiences']);
+    expect(by('collector').map((e) => e.event ?? e.type)).toEqual([
+      'add_to_cart',
+      'add_to_cart',
+      'acquaint.audiences',
+      'identify',
+      'acquaint.audiences',
+    ]);
     expect(by('collector').at(-1)!.context.audiences).toEqual(['kitchen-fan', 'member']);
 
     await expect.poll(() => storedAudiences(page)).toMatchObject({ members: ['kitchen-fan', 'member'] });
@@ -72,7 +80,10 @@ test.describe('on-device audiences', () => {
   });
 
   test('leave when their events age out', async ({ page, browserName }) => {
-    test.skip(browserName === 'firefox', "page.clock does not reach the page under Playwright's BiDi Firefox; the unit tests cover the ageing");
+    test.skip(
+      browserName === 'firefox',
+      "page.clock does not reach the page under Playwright's BiDi Firefox; the unit tests cover the ageing",
+    );
     await page.clock.install();
     await open(page);
     await page.evaluate(() => window.acquaint!.consent.update({ personalization: 'granted' }));

@@ -238,14 +238,28 @@ test.describe('consent banner: purposes and texts', () => {
   test('takes texts, language, labels and the privacy policy link from the options', async ({ page }) => {
     await openBanner(page, {
       lang: 'de',
-      texts: { title: 'Ihre Wahl', body: 'Wir fragen zuerst.', acceptAll: 'Alle akzeptieren', rejectAll: 'Alle ablehnen', choose: 'Auswählen', save: 'Speichern', back: 'Zurück', privacyPolicyLabel: 'Datenschutz' },
+      texts: {
+        title: 'Ihre Wahl',
+        body: 'Wir fragen zuerst.',
+        acceptAll: 'Alle akzeptieren',
+        rejectAll: 'Alle ablehnen',
+        choose: 'Auswählen',
+        save: 'Speichern',
+        back: 'Zurück',
+        privacyPolicyLabel: 'Datenschutz',
+      },
       privacyPolicyUrl: '/privacy',
-      purposes: [...PURPOSES.slice(0, 2).map((p) => (p.id === 'analytics' ? { ...p, label: 'Statistik', description: 'Zählt Besuche.' } : p)), { id: 'ab_testing', state: 'granted', locked: false }],
+      purposes: [
+        ...PURPOSES.slice(0, 2).map((p) => (p.id === 'analytics' ? { ...p, label: 'Statistik', description: 'Zählt Besuche.' } : p)),
+        { id: 'ab_testing', state: 'granted', locked: false },
+      ],
     });
     const banner = page.getByRole('region', { name: 'Ihre Wahl' });
     await expect(banner).toHaveAttribute('aria-describedby', /.+/);
     await expect(banner).toHaveAccessibleDescription('Wir fragen zuerst. Datenschutz');
-    expect(await page.evaluate(() => document.querySelector('acquaint-consent')!.shadowRoot!.querySelector('[lang]')!.getAttribute('lang'))).toBe('de');
+    expect(
+      await page.evaluate(() => document.querySelector('acquaint-consent')!.shadowRoot!.querySelector('[lang]')!.getAttribute('lang')),
+    ).toBe('de');
     await expect(banner.getByRole('link', { name: 'Datenschutz' })).toHaveAttribute('href', `${collector.app.url}/privacy`);
     await expect(button(page, 'Alle akzeptieren')).toBeVisible();
     await expect(button(page, 'Alle ablehnen')).toBeVisible();
@@ -260,7 +274,9 @@ test.describe('consent banner: purposes and texts', () => {
 
   test('uses English defaults with lang="en" and no link without a privacy policy URL', async ({ page }) => {
     await openBanner(page);
-    expect(await page.evaluate(() => document.querySelector('acquaint-consent')!.shadowRoot!.querySelector('[lang]')!.getAttribute('lang'))).toBe('en');
+    expect(
+      await page.evaluate(() => document.querySelector('acquaint-consent')!.shadowRoot!.querySelector('[lang]')!.getAttribute('lang')),
+    ).toBe('en');
     await expect(region(page).getByRole('link')).toHaveCount(0);
     await expect(region(page)).toHaveAccessibleDescription(/^With your consent, we use cookies/);
   });
@@ -285,8 +301,24 @@ test.describe('consent banner: layout and style', () => {
       button(page, name).evaluate((element): Record<string, string | number> => {
         const style = getComputedStyle(element);
         const box = element.getBoundingClientRect();
-        const keys = ['backgroundColor', 'color', 'fontSize', 'fontWeight', 'fontFamily', 'borderTopWidth', 'borderTopColor', 'borderTopLeftRadius', 'paddingTop', 'paddingLeft'] as const;
-        return { ...Object.fromEntries(keys.map((key) => [key, style[key]])), width: Math.round(box.width), height: Math.round(box.height), top: Math.round(box.top) };
+        const keys = [
+          'backgroundColor',
+          'color',
+          'fontSize',
+          'fontWeight',
+          'fontFamily',
+          'borderTopWidth',
+          'borderTopColor',
+          'borderTopLeftRadius',
+          'paddingTop',
+          'paddingLeft',
+        ] as const;
+        return {
+          ...Object.fromEntries(keys.map((key) => [key, style[key]])),
+          width: Math.round(box.width),
+          height: Math.round(box.height),
+          top: Math.round(box.top),
+        };
       });
     const accept = await look('Accept all');
     expect(await look('Reject all')).toEqual(accept);
@@ -343,7 +375,10 @@ test.describe('consent banner: layout and style', () => {
   });
 
   test('keeps its motion only when the visitor has not asked for less', async ({ page, browserName }) => {
-    test.skip(browserName === 'firefox', "emulateMedia does not reach the page under Playwright's BiDi Firefox (Firefox 153 has no emulation.setMediaFeaturesOverride)");
+    test.skip(
+      browserName === 'firefox',
+      "emulateMedia does not reach the page under Playwright's BiDi Firefox (Firefox 153 has no emulation.setMediaFeaturesOverride)",
+    );
     await page.emulateMedia({ reducedMotion: 'no-preference' });
     await openBanner(page);
     const motion = () =>
@@ -406,7 +441,8 @@ test.describe('consent banner: accessibility', () => {
 
   test('shows a visible focus outline on every control', async ({ page }) => {
     await openBanner(page, { privacyPolicyUrl: '/privacy' });
-    const outline = (target: Locator) => target.evaluate((element) => getComputedStyle(element).outlineStyle + ' ' + getComputedStyle(element).outlineWidth);
+    const outline = (target: Locator) =>
+      target.evaluate((element) => getComputedStyle(element).outlineStyle + ' ' + getComputedStyle(element).outlineWidth);
     expect(await outline(button(page, 'Accept all'))).toBe('solid 3px');
     await tabTo(page, page.getByRole('link', { name: 'Privacy policy' }), 'Shift+Tab');
     expect(await outline(page.getByRole('link', { name: 'Privacy policy' }))).toBe('solid 3px');
@@ -422,11 +458,17 @@ test.describe('consent banner: loading', () => {
     await page.goto(collector.app.url + '/blank.html');
     const before = await page.evaluate(() => ({ globals: Object.keys(window), html: document.documentElement.outerHTML }));
     const announced = page.evaluate(
-      () => new Promise<string>((resolve) => document.addEventListener('acquaint:consent-ui', (event) => resolve(typeof (event as CustomEvent).detail), { once: true })),
+      () =>
+        new Promise<string>((resolve) =>
+          document.addEventListener('acquaint:consent-ui', (event) => resolve(typeof (event as CustomEvent).detail), { once: true }),
+        ),
     );
     await page.addScriptTag({ url: '/dist/consent-ui.js' });
     expect(await announced).toBe('function');
-    const after = await page.evaluate(() => ({ globals: Object.keys(window), html: document.documentElement.outerHTML.replace(/<script src="\/dist\/consent-ui\.js"><\/script>/, '') }));
+    const after = await page.evaluate(() => ({
+      globals: Object.keys(window),
+      html: document.documentElement.outerHTML.replace(/<script src="\/dist\/consent-ui\.js"><\/script>/, ''),
+    }));
     expect(after).toEqual(before);
   });
 });
@@ -450,7 +492,12 @@ test.describe('consent banner: through the runtime', () => {
     await tabTo(page, button(page, 'Save'));
     await page.keyboard.press('Enter');
     await expect(host(page)).toHaveCount(0);
-    expect(await page.evaluate(() => window.acquaint!.consent.get())).toEqual({ necessary: 'granted', analytics: 'granted', marketing: 'denied', personalization: 'denied' });
+    expect(await page.evaluate(() => window.acquaint!.consent.get())).toEqual({
+      necessary: 'granted',
+      analytics: 'granted',
+      marketing: 'denied',
+      personalization: 'denied',
+    });
     const [pageView] = await waitForEvents(app, 1);
     expect(pageView!.type).toBe('page');
     expect(pageView!.context.consent.analytics).toBe('granted');

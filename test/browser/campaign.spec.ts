@@ -43,7 +43,9 @@ test('events carry the landing campaign and click ids on later pages of the sess
     { type: 'track', campaign: CAMPAIGN, clickIds: CLICK_IDS },
   ]);
   // Storage is allowed: the session, with its landing, is in IndexedDB before the next page.
-  await expect.poll(async () => ((await storedProfile(page)) as { landing?: unknown } | null)?.landing).toMatchObject({ campaign: CAMPAIGN });
+  await expect
+    .poll(async () => ((await storedProfile(page)) as { landing?: unknown } | null)?.landing)
+    .toMatchObject({ campaign: CAMPAIGN });
 
   const later = await visit(page, path, 'on_second_page');
   expect(later.map((e) => e.context.page.url)).toEqual([expect.not.stringContaining('utm_'), expect.not.stringContaining('utm_')]);
@@ -76,7 +78,13 @@ test('a meta-pixel destination gets the fbclid as fbc, timed by the first event 
   const { app } = collector;
   await routeVendors(page, app);
   // A destination with `fields` must list context.clickIds for fbc.
-  const meta = { id: 'meta', type: 'meta-pixel', purposes: ['marketing'], settings: { pixelId: PIXEL }, fields: ['properties.value', 'context.clickIds'] };
+  const meta = {
+    id: 'meta',
+    type: 'meta-pixel',
+    purposes: ['marketing'],
+    settings: { pixelId: PIXEL },
+    fields: ['properties.value', 'context.clickIds'],
+  };
   const path = await serveConfig(page, app, config({}, [meta]), 'campaign-meta');
   const [pageView] = await visit(page, path, 'on_landing', LANDING);
   const fbc = `fb.1.${Date.parse(pageView!.timestamp)}.FbClid_AbC`;

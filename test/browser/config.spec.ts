@@ -75,7 +75,9 @@ test.describe('config', () => {
     await openReady(page, app, '/config-unknown-type.html');
     await flush(page);
     expect(log.errors).toEqual([]);
-    expect(log.warnings).toEqual([expect.stringMatching(/^acquaint: "carrier-pigeon" is not a built-in type .* → at destinations\[1\]\.type$/)]);
+    expect(log.warnings).toEqual([
+      expect.stringMatching(/^acquaint: "carrier-pigeon" is not a built-in type .* → at destinations\[1\]\.type$/),
+    ]);
     const events = await waitForEvents(app, 2, 'valid');
     expect(names(events)).toEqual(['page', 'pre_load']);
     expect(app.events.some((e) => e.receivedBy === 'mystery')).toBe(false);

@@ -62,7 +62,12 @@ test.describe('consent banner through the runtime', () => {
     await button(page, 'Accept all').click();
 
     await expect(host(page)).toHaveCount(0);
-    expect(await consentState(page)).toEqual({ necessary: 'granted', analytics: 'granted', marketing: 'granted', personalization: 'granted' });
+    expect(await consentState(page)).toEqual({
+      necessary: 'granted',
+      analytics: 'granted',
+      marketing: 'granted',
+      personalization: 'granted',
+    });
     await page.evaluate(() => window.acquaint!.flush());
     const events = await waitForEvents(app, 3, 'collector');
     expect(names(events)).toEqual(['page', 'pre_load', 'held']);
@@ -121,7 +126,9 @@ test.describe('consent banner through the runtime', () => {
     await expect(host(page)).toHaveCount(0);
 
     // A "cookie settings" link on the site.
-    await page.evaluate(() => document.getElementById('settings')!.addEventListener('click', () => void window.acquaint!.consent.show('choose')));
+    await page.evaluate(() =>
+      document.getElementById('settings')!.addEventListener('click', () => void window.acquaint!.consent.show('choose')),
+    );
     await page.locator('#settings').click();
     await expect(choices(page)).toBeVisible();
     await expect(firstLayer(page)).toBeHidden();
@@ -133,7 +140,12 @@ test.describe('consent banner through the runtime', () => {
     await button(page, 'Save').click();
 
     await expect(host(page)).toHaveCount(0);
-    expect(await consentState(page)).toEqual({ necessary: 'granted', analytics: 'granted', marketing: 'denied', personalization: 'granted' });
+    expect(await consentState(page)).toEqual({
+      necessary: 'granted',
+      analytics: 'granted',
+      marketing: 'denied',
+      personalization: 'granted',
+    });
     await trackAndFlush(page, 'after_save');
     const collected = await waitForEvents(app, 3, 'collector');
     expect(names(collected).slice(-1)).toEqual(['after_save']);
@@ -159,11 +171,18 @@ test.describe('consent banner through the runtime', () => {
 
   test('under Global Privacy Control it says so, and Accept all leaves marketing denied', async ({ page }) => {
     const { app } = collector;
-    await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true }));
+    await page.addInitScript(() =>
+      Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true }),
+    );
     await openAndReady(page, consentPage(app, BANNER));
     await expect(firstLayer(page)).toContainText('Global Privacy Control');
     await button(page, 'Accept all').click();
-    expect(await consentState(page)).toEqual({ necessary: 'granted', analytics: 'granted', marketing: 'denied', personalization: 'granted' });
+    expect(await consentState(page)).toEqual({
+      necessary: 'granted',
+      analytics: 'granted',
+      marketing: 'denied',
+      personalization: 'granted',
+    });
     await trackAndFlush(page, 'gpc');
     await waitForEvents(app, 3, 'collector');
     expect(app.events.filter((e) => e.receivedBy === 'ads')).toEqual([]);
@@ -196,7 +215,9 @@ test.describe('consent banner through the runtime', () => {
     const violations: string[] = [];
     await page.exposeFunction('reportViolation', (text: string) => void violations.push(text));
     await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { reportViolation(t: string): void }).reportViolation(`${e.violatedDirective} ${e.blockedURI}`));
+      document.addEventListener('securitypolicyviolation', (e) =>
+        (window as unknown as { reportViolation(t: string): void }).reportViolation(`${e.violatedDirective} ${e.blockedURI}`),
+      );
     });
     await page.goto(`${collector.app.url}/consent-banner-tt.html`);
     await expect(firstLayer(page)).toBeVisible();

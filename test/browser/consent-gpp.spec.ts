@@ -20,7 +20,8 @@ test.beforeEach(async ({ page }) => {
   await routeCmp(page, collector.app.url, ['gpp-cmp']);
 });
 
-const optOut = (page: Page, section: string, fields: string[]) => page.evaluate(([section, fields]) => window.testGpp!.optOut(section, fields), [section, fields] as const);
+const optOut = (page: Page, section: string, fields: string[]) =>
+  page.evaluate(([section, fields]) => window.testGpp!.optOut(section, fields), [section, fields] as const);
 const marketingIs = (page: Page, state: string) =>
   page.waitForFunction((state) => window.acquaint!.consent.get().marketing === state, state, { timeout: 5_000 });
 
@@ -32,7 +33,9 @@ async function clearCollector(): Promise<void> {
 const ads = () => collector.app.events.filter((e) => e.receivedBy === 'ads');
 
 test.describe('consent signals: IAB GPP (US) CMP', () => {
-  test('a visitor who opted out of sale: marketing is denied from the first event, nothing reaches the marketing destination, analytics still flows', async ({ page }) => {
+  test('a visitor who opted out of sale: marketing is denied from the first event, nothing reaches the marketing destination, analytics still flows', async ({
+    page,
+  }) => {
     const { app } = collector;
     await openAndReady(page, `${app.url}/consent-gpp.html`);
     await optOut(page, 'usnat', ['SaleOptOut']);
@@ -51,11 +54,18 @@ test.describe('consent signals: IAB GPP (US) CMP', () => {
     expect(dropped).toMatchObject([{ destination: 'ads', reason: 'consent_denied' }]);
   });
 
-  test('a visitor who did not opt out: the config’s default applies (marketing granted) and the acquaint banner stays away', async ({ page }) => {
+  test('a visitor who did not opt out: the config’s default applies (marketing granted) and the acquaint banner stays away', async ({
+    page,
+  }) => {
     const { app } = collector;
     const banner = requestsTo(page, '/consent-ui.js');
     await openAndReady(page, `${app.url}/consent-gpp.html`);
-    const ping = await page.evaluate(() => new Promise((resolve) => (window as unknown as { __gpp: (command: string, callback: (data: unknown) => void) => void }).__gpp('ping', resolve)));
+    const ping = await page.evaluate(
+      () =>
+        new Promise((resolve) =>
+          (window as unknown as { __gpp: (command: string, callback: (data: unknown) => void) => void }).__gpp('ping', resolve),
+        ),
+    );
     expect(ping).toMatchObject({ signalStatus: 'ready', sectionList: [7] });
     expect(await consentState(page)).toMatchObject({ analytics: 'granted', marketing: 'granted' });
     await trackAndFlush(page, 'no_opt_out');
@@ -111,7 +121,9 @@ test.describe('consent signals: IAB GPP (US) CMP', () => {
     expect(names(await waitForEvents(app, 3, 'ads'))).toEqual(['page', 'pre_load', 'while_not_ready']);
   });
 
-  test('a CMP that loads after acquaint: marketing is held until it has said the visitor opted out, so nothing reaches the marketing destination', async ({ page }) => {
+  test('a CMP that loads after acquaint: marketing is held until it has said the visitor opted out, so nothing reaches the marketing destination', async ({
+    page,
+  }) => {
     const { app } = collector;
     // An earlier visit opted out (the CMP stores its GPP string).
     await openAndReady(page, `${app.url}/consent-gpp.html`);

@@ -1,5 +1,14 @@
 import { expect, test, type Page } from '@playwright/test';
-import { batchRequests, consentPage, consentState, gtagCalls, openAndReady, requestsTo, trackAndFlush, updateAndFlush } from './consent-helpers';
+import {
+  batchRequests,
+  consentPage,
+  consentState,
+  gtagCalls,
+  openAndReady,
+  requestsTo,
+  trackAndFlush,
+  updateAndFlush,
+} from './consent-helpers';
 import { routeCmp } from './cmp/bundle';
 import { names, useCollector, waitForEvents } from './helpers';
 
@@ -17,7 +26,9 @@ declare global {
 
 /** `navigator.globalPrivacyControl === true` from the first script on. */
 const sendGpc = async (page: Page): Promise<void> => {
-  await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true }));
+  await page.addInitScript(() =>
+    Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true }),
+  );
 };
 
 const CONSENT_MODE_DENIED = {
@@ -117,14 +128,34 @@ test.describe('consent signals: Consent Mode mirror (consentMode: true)', () => 
       ['consent', 'update', { ...CONSENT_MODE_DENIED, analytics_storage: 'granted' }],
     ]);
     // Had acquaint read its own update back, marketing (pending, mirrored as denied) would be denied now.
-    expect(await consentState(page)).toEqual({ necessary: 'granted', analytics: 'granted', marketing: 'pending', personalization: 'denied' });
+    expect(await consentState(page)).toEqual({
+      necessary: 'granted',
+      analytics: 'granted',
+      marketing: 'pending',
+      personalization: 'denied',
+    });
 
     await updateAndFlush(page, { marketing: 'granted' });
     await updateAndFlush(page, { marketing: 'granted' }); // no change, no call
     expect((await gtagCalls(page)).slice(2)).toEqual([
-      ['consent', 'update', { ...CONSENT_MODE_DENIED, analytics_storage: 'granted', ad_storage: 'granted', ad_user_data: 'granted', ad_personalization: 'granted' }],
+      [
+        'consent',
+        'update',
+        {
+          ...CONSENT_MODE_DENIED,
+          analytics_storage: 'granted',
+          ad_storage: 'granted',
+          ad_user_data: 'granted',
+          ad_personalization: 'granted',
+        },
+      ],
     ]);
-    expect(await consentState(page)).toEqual({ necessary: 'granted', analytics: 'granted', marketing: 'granted', personalization: 'denied' });
+    expect(await consentState(page)).toEqual({
+      necessary: 'granted',
+      analytics: 'granted',
+      marketing: 'granted',
+      personalization: 'denied',
+    });
     // What was held for marketing left when it was granted.
     expect(names(await waitForEvents(app, 2, 'ads'))).toEqual(['page', 'pre_load']);
   });
@@ -207,7 +238,9 @@ test.describe('consent signals: IAB TCF v2.2 CMP', () => {
   const cmpReady = (page: Page) => page.waitForFunction(() => window.testCmp !== undefined);
   const choose = (page: Page, purposes: number[]) => page.evaluate((purposes) => window.testCmp!.choose(purposes), purposes);
 
-  test('while the CMP shows its UI nothing leaves and the acquaint banner stays away; the visitor’s choice there then gates the destinations', async ({ page }) => {
+  test('while the CMP shows its UI nothing leaves and the acquaint banner stays away; the visitor’s choice there then gates the destinations', async ({
+    page,
+  }) => {
     const { app } = collector;
     const requests = batchRequests(page);
     const banner = requestsTo(page, '/consent-ui.js');
@@ -292,7 +325,9 @@ test.describe('consent signals: IAB TCF v2.2 CMP', () => {
     expect(banner).toEqual(['/consent-ui.js']);
   });
 
-  test('the CMP stays the source of truth: what acquaint stored from an earlier CMP signal does not grant while the CMP asks again', async ({ page }) => {
+  test('the CMP stays the source of truth: what acquaint stored from an earlier CMP signal does not grant while the CMP asks again', async ({
+    page,
+  }) => {
     const { app } = collector;
     await openAndReady(page, `${app.url}/consent-tcf.html`);
     await cmpReady(page);

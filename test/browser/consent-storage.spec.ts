@@ -1,5 +1,14 @@
 import { expect, test, type Page } from '@playwright/test';
-import { batchRequests, consentPage, consentState, deviceState, openAndReady, storedRecord, updateAndFlush, type DeviceState } from './consent-helpers';
+import {
+  batchRequests,
+  consentPage,
+  consentState,
+  deviceState,
+  openAndReady,
+  storedRecord,
+  updateAndFlush,
+  type DeviceState,
+} from './consent-helpers';
 import { ISO_TIME, names, useCollector, waitForEvents } from './helpers';
 
 // Issue 3 §3, contract §5: before a storage purpose (analytics, personalization) is granted,
@@ -27,7 +36,10 @@ async function pushSome(page: Page, prefix: string): Promise<void> {
 }
 
 test.describe('consent: storage', () => {
-  test('sends nothing and stores nothing while every purpose is pending, as on the same page without acquaint', async ({ page, context }) => {
+  test('sends nothing and stores nothing while every purpose is pending, as on the same page without acquaint', async ({
+    page,
+    context,
+  }) => {
     const { app } = collector;
     const requests = batchRequests(page);
     await page.goto(consentPage(app, V1, { acquaint: false }));
@@ -36,7 +48,12 @@ test.describe('consent: storage', () => {
 
     await openAndReady(page, consentPage(app, V1));
     await pushSome(page, 'pending');
-    expect(await consentState(page)).toEqual({ necessary: 'granted', analytics: 'pending', marketing: 'pending', personalization: 'pending' });
+    expect(await consentState(page)).toEqual({
+      necessary: 'granted',
+      analytics: 'pending',
+      marketing: 'pending',
+      personalization: 'pending',
+    });
     expect(await deviceState(page)).toEqual(baseline);
     expect(await context.cookies()).toEqual([]);
 
@@ -47,7 +64,9 @@ test.describe('consent: storage', () => {
     expect(app.requests).toBe(0);
   });
 
-  test('granting analytics sends the held events, stores the choice with timestamp and version, and opens the IndexedDB queue', async ({ page }) => {
+  test('granting analytics sends the held events, stores the choice with timestamp and version, and opens the IndexedDB queue', async ({
+    page,
+  }) => {
     const { app } = collector;
     await openAndReady(page, consentPage(app, V1));
     await pushSome(page, 'held');
@@ -59,7 +78,11 @@ test.describe('consent: storage', () => {
     for (const event of events) expect(event.context.consent.analytics).toBe('granted');
 
     const record = (await storedRecord(page)) as { choices: unknown; timestamp: string; version: unknown };
-    expect(record).toEqual({ choices: { analytics: 'granted' }, timestamp: expect.stringMatching(ISO_TIME) as unknown, version: '2024-01' });
+    expect(record).toEqual({
+      choices: { analytics: 'granted' },
+      timestamp: expect.stringMatching(ISO_TIME) as unknown,
+      version: '2024-01',
+    });
     expect(Date.parse(record.timestamp)).toBeGreaterThanOrEqual(before - 1000);
     expect(Date.parse(record.timestamp)).toBeLessThanOrEqual(Date.now());
     await expect.poll(async () => (await deviceState(page)).indexedDB).toContain('acquaint-queue');
@@ -98,7 +121,12 @@ test.describe('consent: storage', () => {
 
     await page.reload();
     await page.evaluate(() => window.acquaint!.ready());
-    expect(await consentState(page)).toEqual({ necessary: 'granted', analytics: 'granted', marketing: 'denied', personalization: 'pending' });
+    expect(await consentState(page)).toEqual({
+      necessary: 'granted',
+      analytics: 'granted',
+      marketing: 'denied',
+      personalization: 'pending',
+    });
     expect(await storedRecord(page)).toEqual(record);
 
     await pushSome(page, 'reloaded');
@@ -128,7 +156,12 @@ test.describe('consent: storage', () => {
     const requests = batchRequests(page);
 
     await openAndReady(page, consentPage(app, V2));
-    expect(await consentState(page)).toEqual({ necessary: 'granted', analytics: 'pending', marketing: 'pending', personalization: 'pending' });
+    expect(await consentState(page)).toEqual({
+      necessary: 'granted',
+      analytics: 'pending',
+      marketing: 'pending',
+      personalization: 'pending',
+    });
     await pushSome(page, 'v2');
     expect(requests).toEqual([]);
 

@@ -7,7 +7,10 @@ import { useCollector, waitForEvents } from './helpers';
 const collector = useCollector();
 
 test.describe('consent across tabs', () => {
-  test('a grant in one tab releases the held events of another, and forget in one returns both to the defaults', async ({ page, context }) => {
+  test('a grant in one tab releases the held events of another, and forget in one returns both to the defaults', async ({
+    page,
+    context,
+  }) => {
     const { app } = collector;
     const other = await context.newPage();
     await openAndReady(page, consentPage(app, '/consent-storage.json'));

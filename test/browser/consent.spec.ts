@@ -78,7 +78,9 @@ test.describe('consent', () => {
     expect(droppedIds).not.toContain(events[0]!.messageId);
   });
 
-  test('a destination needing analytics and marketing gets nothing while marketing is denied; an analytics-only one gets everything', async ({ page }) => {
+  test('a destination needing analytics and marketing gets nothing while marketing is denied; an analytics-only one gets everything', async ({
+    page,
+  }) => {
     const { app } = collector;
     await openReady(page, app, '/consent-two.html');
     const dropped = await page.evaluate(async () => {
@@ -126,7 +128,9 @@ test.describe('consent', () => {
     for (const event of events) expect(event.context.consent).toMatchObject({ analytics: 'granted', marketing: 'denied' });
   });
 
-  test("a gtag('consent', 'default', …) pushed before load wins over the config's defaults; its denied holds as pending", async ({ page }) => {
+  test("a gtag('consent', 'default', …) pushed before load wins over the config's defaults; its denied holds as pending", async ({
+    page,
+  }) => {
     const { app } = collector;
     await openReady(page, app, '/consent-gtag-default.html');
     const state = await page.evaluate(async () => {
@@ -138,7 +142,9 @@ test.describe('consent', () => {
     expect(names(events)).toEqual(['page', 'pre_load']);
   });
 
-  test('a destination listing two purposes holds its events until both are granted, then sends them in order with both granted on the wire', async ({ page }) => {
+  test('a destination listing two purposes holds its events until both are granted, then sends them in order with both granted on the wire', async ({
+    page,
+  }) => {
     const { app } = collector;
     const requests = batchRequests(page);
     // consent-both.json: analytics and marketing pending; `collector` needs analytics, `ads` both.

@@ -33,7 +33,8 @@ function buildFingerprint(): string {
     }
   };
   walk(join(DIST, 'modules'));
-  for (const file of ['cli.mjs', 'consent-ui.js', 'acquaint-debug.js', 'acquaint-ga4.js', 'acquaint-meta-pixel.js', 'acquaint-script.js']) hash.update(readFileSync(join(DIST, file)));
+  for (const file of ['cli.mjs', 'consent-ui.js', 'acquaint-debug.js', 'acquaint-ga4.js', 'acquaint-meta-pixel.js', 'acquaint-script.js'])
+    hash.update(readFileSync(join(DIST, file)));
   return (fingerprint = hash.digest('hex').slice(0, 16));
 }
 
@@ -66,7 +67,9 @@ async function build(key: string, configText: string): Promise<string> {
   try {
     await writeFile(join(work, 'tags.json'), configText);
     const problem = await new Promise<string | undefined>((done) => {
-      execFile(process.execPath, [join(DIST, 'cli.mjs'), 'build', 'tags.json', '--out', 'out'], { cwd: work }, (error, _out, err) => done(error ? err || error.message : undefined));
+      execFile(process.execPath, [join(DIST, 'cli.mjs'), 'build', 'tags.json', '--out', 'out'], { cwd: work }, (error, _out, err) =>
+        done(error ? err || error.message : undefined),
+      );
     });
     if (problem) throw new Error(`acquaint build refused this page's config:\n${problem}\n${configText}`);
     await rename(join(work, 'out'), dir).catch((error: NodeJS.ErrnoException) => {

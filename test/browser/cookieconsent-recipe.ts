@@ -15,10 +15,14 @@ const FIXTURE = resolve(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'co
 export const CDN = 'https://cdn.jsdelivr.net/npm/vanilla-cookieconsent@';
 export const RECIPE_PATH = '/cookieconsent-page.html';
 /** The package's files the page loads, with the types a CDN serves them as. */
-export const BANNER_FILES = { 'cookieconsent.umd.js': 'text/javascript; charset=utf-8', 'cookieconsent.css': 'text/css; charset=utf-8' } as const;
+export const BANNER_FILES = {
+  'cookieconsent.umd.js': 'text/javascript; charset=utf-8',
+  'cookieconsent.css': 'text/css; charset=utf-8',
+} as const;
 
 /** The version in node_modules: the fixture (and the docs) pin it, with its integrity values. */
-export const installedVersion = async (): Promise<string> => (JSON.parse(await readFile(PACKAGE_JSON, 'utf8')) as { version: string }).version;
+export const installedVersion = async (): Promise<string> =>
+  (JSON.parse(await readFile(PACKAGE_JSON, 'utf8')) as { version: string }).version;
 
 /** A file of the installed package's dist/, if the page may ask for it. */
 export function bannerFile(file: string): Promise<Buffer> | undefined {
@@ -39,7 +43,8 @@ export async function recipeHtml({ consentModeDefault, bannerFrom, acquaintFirst
   let html = await readFile(FIXTURE, 'utf8');
   const source = '"consent": { "source": "page" }';
   const tag = '<script async src="/acquaint.js"></script>';
-  if (![source, CDN, tag].every((part) => html.includes(part))) throw new Error(`${FIXTURE} no longer has ${source}, the CDN URLs and ${tag}`);
+  if (![source, CDN, tag].every((part) => html.includes(part)))
+    throw new Error(`${FIXTURE} no longer has ${source}, the CDN URLs and ${tag}`);
   if (acquaintFirst) html = html.replace(tag, '').replace('</head>', `  ${tag}\n</head>`);
   if (consentModeDefault) html = html.replace(source, `"consent": { "source": "page", "consentModeDefault": "${consentModeDefault}" }`);
   if (bannerFrom) html = html.replaceAll(CDN, bannerFrom);

@@ -1,7 +1,15 @@
 /// <reference types="node" />
 import { expect, test, type Page } from '@playwright/test';
 import { batchRequests, deviceState, gtagCalls } from './consent-helpers';
-import { BANNER_FILES, bannerFile, CDN, installedVersion, RECIPE_PATH as PAGE, recipeHtml, type RecipeVariant } from './cookieconsent-recipe';
+import {
+  BANNER_FILES,
+  bannerFile,
+  CDN,
+  installedVersion,
+  RECIPE_PATH as PAGE,
+  recipeHtml,
+  type RecipeVariant,
+} from './cookieconsent-recipe';
 import { names, openReady, useCollector, waitForEvents, watchPage, type CollectorServer, type PageLog } from './helpers';
 
 // Issues 14 and 28, "a site keeps its own banner": vanilla-cookieconsent 3, whose callbacks push
@@ -37,7 +45,10 @@ interface SiteOptions extends Omit<RecipeVariant, 'bannerFrom'> {
 async function serveBanner(page: Page, app: CollectorServer, { delayMs = 0, ...variant }: SiteOptions = {}): Promise<Site> {
   const site: Site = { log: watchPage(page), served: [] };
   const origin = new URL(app.url).origin;
-  await page.route((url) => url.origin !== origin, (route) => route.abort('blockedbyclient'));
+  await page.route(
+    (url) => url.origin !== origin,
+    (route) => route.abort('blockedbyclient'),
+  );
   const version = await installedVersion();
   await page.route(`${CDN}*/dist/*`, async (route) => {
     const [, asked, file = ''] = /@([^/]+)\/dist\/([^/]+)$/.exec(new URL(route.request().url()).pathname) ?? [];
@@ -46,11 +57,19 @@ async function serveBanner(page: Page, app: CollectorServer, { delayMs = 0, ...v
     if (!body) return route.fulfill({ status: 404 });
     if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
     // crossorigin="anonymous" (for the integrity check) needs CORS, as the CDN sends.
-    return route.fulfill({ status: 200, contentType: BANNER_FILES[file as keyof typeof BANNER_FILES], headers: { 'access-control-allow-origin': '*' }, body });
+    return route.fulfill({
+      status: 200,
+      contentType: BANNER_FILES[file as keyof typeof BANNER_FILES],
+      headers: { 'access-control-allow-origin': '*' },
+      body,
+    });
   });
   if (Object.keys(variant).length) {
     const html = await recipeHtml(variant);
-    await page.route((url) => url.origin === origin && url.pathname === PAGE, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
+    await page.route(
+      (url) => url.origin === origin && url.pathname === PAGE,
+      (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }),
+    );
   }
   return site;
 }
@@ -90,7 +109,9 @@ interface Dropped {
 function trackAndFlush(page: Page, name: string): Promise<Dropped[]> {
   return page.evaluate(async (name) => {
     const dropped: Dropped[] = [];
-    const off = window.acquaint!.on('dropped', (report) => dropped.push({ destination: report.destination, reason: report.reason, count: report.messageIds.length }));
+    const off = window.acquaint!.on('dropped', (report) =>
+      dropped.push({ destination: report.destination, reason: report.reason, count: report.messageIds.length }),
+    );
     window.acquaint!.track(name);
     await window.acquaint!.flush();
     off();
@@ -102,7 +123,9 @@ function trackAndFlush(page: Page, name: string): Promise<Dropped[]> {
 const recordDrops = (page: Page): Promise<void> =>
   page.evaluate(() => {
     window.droppedReports = [];
-    window.acquaint!.on('dropped', (report) => window.droppedReports!.push({ destination: report.destination, reason: report.reason, count: report.messageIds.length }));
+    window.acquaint!.on('dropped', (report) =>
+      window.droppedReports!.push({ destination: report.destination, reason: report.reason, count: report.messageIds.length }),
+    );
   });
 
 const eventsFor = (app: CollectorServer, destination: string) => app.events.filter((e) => e.receivedBy === destination);
@@ -129,7 +152,10 @@ test.describe('vanilla-cookieconsent 3 in front of acquaint (Consent Mode v2, co
 
     // The real package is in the page, and its banner is up.
     const version = await installedVersion();
-    expect(site.served.sort(), 'the fixture loads the installed version').toEqual([`${version}/cookieconsent.css`, `${version}/cookieconsent.umd.js`]);
+    expect(site.served.sort(), 'the fixture loads the installed version').toEqual([
+      `${version}/cookieconsent.css`,
+      `${version}/cookieconsent.umd.js`,
+    ]);
     expect(await page.evaluate(() => typeof window.CookieConsent?.run)).toBe('function');
     await expect(banner(page).getByRole('button', { name: 'Accept all' })).toBeVisible();
     await expect(banner(page).getByRole('button', { name: 'Reject all' })).toBeVisible();
@@ -141,8 +167,17 @@ test.describe('vanilla-cookieconsent 3 in front of acquaint (Consent Mode v2, co
     const waiting = { status: 'held', detail: 'analytics: Consent Mode default denied, waiting for the banner' };
     const traced = await page.evaluate(() => window.acquaint!.debug().events.map((e) => ({ name: e.name, steps: e.steps })));
     expect(traced).toEqual([
-      { name: 'page', steps: [{ destination: 'stats', ...waiting }, { destination: 'ads', status: 'held', detail: 'marketing: Consent Mode default denied, waiting for the banner' }] },
-      { name: 'before_choice', steps: [{ destination: 'stats', ...waiting }, expect.objectContaining({ destination: 'ads', status: 'held' })] },
+      {
+        name: 'page',
+        steps: [
+          { destination: 'stats', ...waiting },
+          { destination: 'ads', status: 'held', detail: 'marketing: Consent Mode default denied, waiting for the banner' },
+        ],
+      },
+      {
+        name: 'before_choice',
+        steps: [{ destination: 'stats', ...waiting }, expect.objectContaining({ destination: 'ads', status: 'held' })],
+      },
     ]);
 
     expect(requests).toEqual([]);
@@ -167,7 +202,9 @@ test.describe('vanilla-cookieconsent 3 in front of acquaint (Consent Mode v2, co
     await arrivedOnce(app, 'stats', ['page', 'before_choice', 'after_accept']);
     await arrivedOnce(app, 'ads', ['page', 'before_choice', 'after_accept']);
     // Stamped with the state that let them through; acquaint kept no record of its own.
-    expect(eventsFor(app, 'stats').map((e) => e.context.consent)).toEqual(Array(3).fill(expect.objectContaining({ analytics: 'granted', marketing: 'granted' })));
+    expect(eventsFor(app, 'stats').map((e) => e.context.consent)).toEqual(
+      Array(3).fill(expect.objectContaining({ analytics: 'granted', marketing: 'granted' })),
+    );
     expect((await deviceState(page)).localStorage.filter((key) => key.startsWith('acquaint.'))).not.toContain('acquaint.consent');
     expect(site.log.pageErrors).toEqual([]);
   });
@@ -220,7 +257,9 @@ test.describe('vanilla-cookieconsent 3 in front of acquaint (Consent Mode v2, co
     expect(site.log.pageErrors).toEqual([]);
   });
 
-  test('statistics alone, chosen in the preferences modal: only the analytics destination receives, the held events too', async ({ page }) => {
+  test('statistics alone, chosen in the preferences modal: only the analytics destination receives, the held events too', async ({
+    page,
+  }) => {
     const { app } = collector;
     const site = await serveBanner(page, app);
     const requests = batchRequests(page);
@@ -265,7 +304,9 @@ test.describe('vanilla-cookieconsent 3 in front of acquaint (Consent Mode v2, co
     expect(site.log.pageErrors).toEqual([]);
   });
 
-  test("acquaint's tag in <head> before a slow banner: a returning visitor's landing page view waits for the banner, then leaves", async ({ page }) => {
+  test("acquaint's tag in <head> before a slow banner: a returning visitor's landing page view waits for the banner, then leaves", async ({
+    page,
+  }) => {
     const { app } = collector;
     // The banner file arrives 300 ms late and acquaint starts first (same origin, in <head>).
     const site = await serveBanner(page, app, { delayMs: 300, acquaintFirst: true });

@@ -20,7 +20,12 @@ test.describe('data layer', () => {
         firstId: acquaint!.get('ecommerce.items.0.id'),
       };
       dataLayer.push({ ecommerce: null });
-      return { merged, cleared: acquaint!.get('ecommerce'), clearedValue: acquaint!.get('ecommerce.value'), missing: acquaint!.get('nope.deeper') };
+      return {
+        merged,
+        cleared: acquaint!.get('ecommerce'),
+        clearedValue: acquaint!.get('ecommerce.value'),
+        missing: acquaint!.get('nope.deeper'),
+      };
     });
     expect(seen.merged).toEqual({ value: 25, currency: 'USD', items: [{ id: 'a', qty: 2 }, { id: 'b' }], firstId: 'a' });
     expect(seen.cleared).toBeNull();
@@ -60,12 +65,15 @@ test.describe('data layer', () => {
     const steps = await page.evaluate(async () => {
       const dataLayer = window.dataLayer as unknown[];
       dataLayer.push({ event: 'outer_before', step: 'before' });
-      dataLayer.push(function () {
-        dataLayer.push({ event: 'inner_1', step: 'inner_1' });
-        dataLayer.push({ event: 'inner_2', step: 'inner_2' }, function () {
-          dataLayer.push({ event: 'inner_3', step: 'inner_3' });
-        });
-      }, { event: 'sibling', step: 'sibling' }); // queued before the function ran, so it goes first (as in GTM)
+      dataLayer.push(
+        function () {
+          dataLayer.push({ event: 'inner_1', step: 'inner_1' });
+          dataLayer.push({ event: 'inner_2', step: 'inner_2' }, function () {
+            dataLayer.push({ event: 'inner_3', step: 'inner_3' });
+          });
+        },
+        { event: 'sibling', step: 'sibling' },
+      ); // queued before the function ran, so it goes first (as in GTM)
       const afterFunction = window.acquaint!.get('step');
       dataLayer.push({ event: 'outer_after', step: 'after' });
       await window.acquaint!.flush();
@@ -116,8 +124,17 @@ test.describe('data layer', () => {
       return {
         thrown,
         lengthsAreNumbers: lengths.every((n) => typeof n === 'number'),
-        polluted: [probe.polluted, ([] as unknown as Record<string, unknown>).polluted, (Object.prototype as Record<string, unknown>).polluted],
-        viaGet: [window.acquaint!.get('__proto__'), window.acquaint!.get('constructor'), window.acquaint!.get('a.polluted'), window.acquaint!.get('toString')],
+        polluted: [
+          probe.polluted,
+          ([] as unknown as Record<string, unknown>).polluted,
+          (Object.prototype as Record<string, unknown>).polluted,
+        ],
+        viaGet: [
+          window.acquaint!.get('__proto__'),
+          window.acquaint!.get('constructor'),
+          window.acquaint!.get('a.polluted'),
+          window.acquaint!.get('toString'),
+        ],
         label: window.acquaint!.get('label'),
       };
     });
@@ -133,7 +150,7 @@ test.describe('data layer', () => {
     expect(names(events)).toEqual(['page', 'circular_event', 'proto_event', 'after_bad']);
     expect(events[2]!.properties).toEqual({ safe: 1 });
     expect(events[3]!.properties).toEqual({ ok: true });
-    expect(await page.evaluate(() => ({} as Record<string, unknown>).polluted)).toBeUndefined();
+    expect(await page.evaluate(() => (({}) as Record<string, unknown>).polluted)).toBeUndefined();
   });
 
   test('a pushed function that throws does not stop later pushes', async ({ page }) => {
@@ -144,9 +161,12 @@ test.describe('data layer', () => {
       const errors: string[] = [];
       window.acquaint!.on('error', (e) => errors.push(e.code));
       const dataLayer = window.dataLayer as unknown[];
-      dataLayer.push(() => {
-        throw new Error('boom');
-      }, { event: 'same_push', v: 1 });
+      dataLayer.push(
+        () => {
+          throw new Error('boom');
+        },
+        { event: 'same_push', v: 1 },
+      );
       dataLayer.push({ event: 'next_push', v: 2 });
       await window.acquaint!.flush();
       return { errors, v: window.acquaint!.get('v') };
@@ -177,7 +197,9 @@ test.describe('data layer', () => {
     await openReady(page, app, '/minimal.html');
     const added = await page.evaluate((known) => {
       const before = new Set(known);
-      return Object.getOwnPropertyNames(window).filter((name) => !before.has(name)).sort();
+      return Object.getOwnPropertyNames(window)
+        .filter((name) => !before.has(name))
+        .sort();
     }, baseline);
     expect(added).toEqual(['acquaint', 'dataLayer']);
   });

@@ -36,7 +36,9 @@ async function open(page: Page, query: string): Promise<void> {
   await page.evaluate(() => window.acquaint!.ready());
 }
 
-test('?acquaint_debug=1 logs each event as a group of its steps per destination, later steps as lines, and debug() returns them', async ({ page }) => {
+test('?acquaint_debug=1 logs each event as a group of its steps per destination, later steps as lines, and debug() returns them', async ({
+  page,
+}) => {
   const lines = consoleLines(page);
   await open(page, '&acquaint_debug=1');
   await page.evaluate(async () => {

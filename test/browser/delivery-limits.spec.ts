@@ -91,16 +91,23 @@ test.describe('delivery limits', () => {
     expect(arrived.map((e) => e.event)).toEqual(Array.from({ length: arrived.length }, (_, k) => `bytes_${10 - arrived.length + k}`));
   });
 
-  test('a destination\'s own delivery settings override the top-level ones', async ({ page }) => {
+  test("a destination's own delivery settings override the top-level ones", async ({ page }) => {
     const { app } = collectors;
-    await openDurable(page, collectors, { delivery: FAST, destinations: [{ id: 'small', delivery: { maxQueueEvents: 2 } }, { id: 'big' }] });
+    await openDurable(page, collectors, {
+      delivery: FAST,
+      destinations: [{ id: 'small', delivery: { maxQueueEvents: 2 } }, { id: 'big' }],
+    });
     await app.down();
     await trackMany(page, 'over', 5);
     await expect.poll(() => droppedIds(page, 'queue_full', 'small')).toHaveLength(3);
     await app.up();
 
     await waitForPrefix(app, 'over', 7);
-    expect(withPrefix(app, 'over').filter((e) => e.receivedBy === 'small').map((e) => e.event)).toEqual(['over_3', 'over_4']);
+    expect(
+      withPrefix(app, 'over')
+        .filter((e) => e.receivedBy === 'small')
+        .map((e) => e.event),
+    ).toEqual(['over_3', 'over_4']);
     expect(withPrefix(app, 'over').filter((e) => e.receivedBy === 'big')).toHaveLength(5);
     expect(await droppedIds(page, 'queue_full', 'big')).toEqual([]);
   });

@@ -6,11 +6,12 @@ import { flush, openDurable, trackMany, useFaultyCollector, waitForPrefix, waitF
 // The pages come from a second server, so they load while the collector is down.
 const collectors = useFaultyCollector({ separateSite: true });
 
-const databases = (page: Page): Promise<string[]> =>
-  page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name ?? ''));
+const databases = (page: Page): Promise<string[]> => page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name ?? ''));
 
 test.describe('delivery across reloads', () => {
-  test('events queued while the collector is down survive a reload and arrive after it recovers, with their messageIds', async ({ page }) => {
+  test('events queued while the collector is down survive a reload and arrive after it recovers, with their messageIds', async ({
+    page,
+  }) => {
     const { app } = collectors;
     await openDurable(page, collectors);
     await app.down();
@@ -54,7 +55,12 @@ test.describe('delivery across reloads', () => {
     const events = await waitForPrefix(app, 'twice', 5);
     expect(events.map((e) => e.event).sort()).toEqual(['twice_0', 'twice_1', 'twice_2', 'twice_more_0', 'twice_more_1']);
     expect(events.filter((e) => e.duplicate)).toEqual([]);
-    expect(events.filter((e) => !e.event!.startsWith('twice_more')).map((e) => e.messageId).sort()).toEqual([...failed.messageIds!].sort());
+    expect(
+      events
+        .filter((e) => !e.event!.startsWith('twice_more'))
+        .map((e) => e.messageId)
+        .sort(),
+    ).toEqual([...failed.messageIds!].sort());
   });
 
   test('with analytics pending no IndexedDB database is created; granting it persists the queue', async ({ page }) => {

@@ -126,7 +126,9 @@ test.describe('delivery retries', () => {
     const reports = await reportsOf(page);
     expect(reports.filter((r) => r.type === 'dropped')).toHaveLength(1);
     const errors = reports.filter((r) => r.type === 'error');
-    expect(errors).toEqual([expect.objectContaining({ code: 'send_failed', destination: 'collector', status: 400, retry: false, messageIds: dropped.messageIds })]);
+    expect(errors).toEqual([
+      expect.objectContaining({ code: 'send_failed', destination: 'collector', status: 400, retry: false, messageIds: dropped.messageIds }),
+    ]);
   });
 
   test('flush() sends a batch that waits on a long backoff at once, and resolves after the attempt', async ({ page }) => {

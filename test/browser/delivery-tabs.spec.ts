@@ -7,12 +7,15 @@ const collectors = useFaultyCollector({ separateSite: true });
 
 /** Tracks `${prefix}_0…n-1` in `rounds` tasks a few ms apart, so two tabs interleave. */
 const trackOverTime = (page: Page, prefix: string, n: number, rounds: number) =>
-  page.evaluate(async ({ prefix, n, rounds }) => {
-    for (let i = 0; i < n; i++) {
-      window.acquaint!.track(`${prefix}_${i}`, { i });
-      if ((i + 1) % Math.ceil(n / rounds) === 0) await new Promise((resolve) => setTimeout(resolve, 30));
-    }
-  }, { prefix, n, rounds });
+  page.evaluate(
+    async ({ prefix, n, rounds }) => {
+      for (let i = 0; i < n; i++) {
+        window.acquaint!.track(`${prefix}_${i}`, { i });
+        if ((i + 1) % Math.ceil(n / rounds) === 0) await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+    },
+    { prefix, n, rounds },
+  );
 
 /** flush() in every open tab, then one marker event through `last`: what was adopted has been tried. */
 async function settle(pages: Page[], last: Page, marker: string): Promise<void> {
@@ -45,7 +48,10 @@ test.describe('delivery from several tabs', () => {
     }
   });
 
-  test('a tab closed while the collector is down leaves its events to the next tab, which sends them after recovery', async ({ page, context }) => {
+  test('a tab closed while the collector is down leaves its events to the next tab, which sends them after recovery', async ({
+    page,
+    context,
+  }) => {
     const { app } = collectors;
     // One failed try each, then no retry before flush(): a retry still in flight as the tab
     // closes may reach the collector once it is back, and its events are then rightly sent
@@ -94,7 +100,9 @@ test.describe('delivery from several tabs', () => {
     expect(withPrefix(app, 'mine')).toHaveLength(5);
     expect(app.events.filter((e) => e.duplicate)).toEqual([]);
     // The tab that queued them sent them.
-    const delivered = (await page.evaluate(() => window.reports ?? [])).filter((r) => r.type === 'delivered').flatMap((r) => r.messageIds ?? []);
+    const delivered = (await page.evaluate(() => window.reports ?? []))
+      .filter((r) => r.type === 'delivered')
+      .flatMap((r) => r.messageIds ?? []);
     expect(delivered).toEqual(expect.arrayContaining(withPrefix(app, 'mine').map((e) => e.messageId)));
   });
 });

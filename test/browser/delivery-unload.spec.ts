@@ -24,7 +24,7 @@ test.describe('delivery on unload and offline', () => {
     for (const attempt of app.attempts) expect(attempt.bytes).toBeLessThanOrEqual(CHUNK);
   });
 
-  test("events the site tracks in its own pagehide listeners arrive once, though no page of the site follows", async ({ page }) => {
+  test('events the site tracks in its own pagehide listeners arrive once, though no page of the site follows', async ({ page }) => {
     const { app } = collectors;
     await openDurable(page, collectors, { delivery: SLOW });
     await page.evaluate(() => {

@@ -106,7 +106,11 @@ test.describe('delivery', () => {
     });
     const events = await waitForEvents(app, 2);
     const view = events.find((e) => e.type === 'page');
-    expect(view).toMatchObject({ type: 'page', name: 'x', properties: { name: 'x', section: 'docs', path: '/no-autopage.html', title: 'No auto page fixture' } });
+    expect(view).toMatchObject({
+      type: 'page',
+      name: 'x',
+      properties: { name: 'x', section: 'docs', path: '/no-autopage.html', title: 'No auto page fixture' },
+    });
     expect(events.filter((e) => e.type === 'page')).toHaveLength(1);
   });
 
@@ -151,7 +155,15 @@ test.describe('delivery', () => {
       const one = dataLayer.push({ event: 'len_1' });
       const two = dataLayer.push({ a: 1 }, { event: 'len_2' });
       const zero = dataLayer.push();
-      return { preload: (window as unknown as { preloadLengths: number[] }).preloadLengths, before, one, two, zero, after: dataLayer.length, last: dataLayer[dataLayer.length - 1] };
+      return {
+        preload: (window as unknown as { preloadLengths: number[] }).preloadLengths,
+        before,
+        one,
+        two,
+        zero,
+        after: dataLayer.length,
+        last: dataLayer[dataLayer.length - 1],
+      };
     });
     expect(result.preload).toEqual([1, 2, 4]);
     expect(result.before).toBe(5); // four objects and one gtag arguments object

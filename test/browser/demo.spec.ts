@@ -20,14 +20,16 @@ test.beforeEach(async ({ context }, info) => {
 import './vendor-helpers';
 
 type Locator = import('@playwright/test').Locator;
-const row = (panel: Locator, event: string) => panel.locator('li', { has: panel.page().locator('code', { hasText: new RegExp(`^${event}$`) }) }).first();
+const row = (panel: Locator, event: string) =>
+  panel.locator('li', { has: panel.page().locator('code', { hasText: new RegExp(`^${event}$`) }) }).first();
 const chips = (panel: Locator, event: string) => row(panel, event).locator('.route');
 // The trigger of tags.json that pushed the event, as the panel names it.
 const origin = (panel: Locator, event: string) => row(panel, event).locator('.origin');
 const received = (event: string) => app.events.filter((e) => e.event === event);
 
 // acquaint-triggers.js loads after the config is read; a click before it is not seen.
-const triggersArmed = (page: import('@playwright/test').Page) => page.waitForEvent('console', { predicate: (m) => m.text().includes('trigger(s) armed'), timeout: 10_000 });
+const triggersArmed = (page: import('@playwright/test').Page) =>
+  page.waitForEvent('console', { predicate: (m) => m.text().includes('trigger(s) armed'), timeout: 10_000 });
 
 test('the shop shows which destination got which event, and what was held, capped, blocked or redacted', async ({ page }) => {
   // A tour of two pages with consent, clicks, a form and a login: about 10 s alone, twice that on a busy machine.
@@ -41,7 +43,11 @@ test('the shop shows which destination got which event, and what was held, cappe
   expect(await page.evaluate(() => window.__vendorCalls ?? [])).toEqual([]);
 
   await page.getByRole('button', { name: 'Accept all', exact: true }).click();
-  await expect(chips(panel, 'page')).toHaveText(['collector: held → queued → delivered', 'ga4: held → queued → delivered', 'meta: held → queued → delivered']);
+  await expect(chips(panel, 'page')).toHaveText([
+    'collector: held → queued → delivered',
+    'ga4: held → queued → delivered',
+    'meta: held → queued → delivered',
+  ]);
   for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Add to cart' }).first().click();
   await page.evaluate(() => window.acquaint!.flush());
   await expect(chips(panel, 'add_to_cart')).toHaveText(['collector: queued → delivered', 'ga4: queued → delivered', 'meta: capped']);
@@ -51,10 +57,20 @@ test('the shop shows which destination got which event, and what was held, cappe
   await expect(page.locator('#cart-count')).toHaveText('3');
   await expect.poll(() => received('add_to_cart').length).toBe(3);
   expect(received('add_to_cart')[0]!.properties).toEqual({
-    ecommerce: { currency: 'EUR', value: 4.5, items: [{ item_id: 'SKU-BRUSH-01', item_name: 'Bamboo Toothbrush', item_category: 'Bathroom', price: 4.5, quantity: 1 }] },
+    ecommerce: {
+      currency: 'EUR',
+      value: 4.5,
+      items: [{ item_id: 'SKU-BRUSH-01', item_name: 'Bamboo Toothbrush', item_category: 'Bathroom', price: 4.5, quantity: 1 }],
+    },
   });
-  const gtagCart = await page.evaluate(() => window.__vendorCalls!.find((c) => c.vendor === 'gtag' && c.args[1] === 'add_to_cart')?.args[2]);
-  expect(gtagCart).toMatchObject({ currency: 'EUR', value: 4.5, items: [expect.objectContaining({ item_id: 'SKU-BRUSH-01', price: 4.5 })] });
+  const gtagCart = await page.evaluate(
+    () => window.__vendorCalls!.find((c) => c.vendor === 'gtag' && c.args[1] === 'add_to_cart')?.args[2],
+  );
+  expect(gtagCart).toMatchObject({
+    currency: 'EUR',
+    value: 4.5,
+    items: [expect.objectContaining({ item_id: 'SKU-BRUSH-01', price: 4.5 })],
+  });
   const fbq = await page.evaluate(() => window.__vendorCalls!.filter((c) => c.vendor === 'fbq').map((c) => c.args[1]));
   expect(fbq.filter((name) => name === 'AddToCart')).toHaveLength(2);
   expect(await page.evaluate(() => window.__vendorCalls!.some((c) => c.vendor === 'gtag' && c.args[1] === 'page_view'))).toBe(true);
@@ -79,14 +95,20 @@ test('the shop shows which destination got which event, and what was held, cappe
   await page.goto(`${app.url}/product.html?id=SKU-BRUSH-01`);
   await page.evaluate(() => window.acquaint!.ready());
   await armedOnProduct;
-  await expect(chips(page.getByRole('complementary', { name: 'Where your events went' }), 'view_item')).toHaveText(['collector: queued → delivered', 'ga4: queued → delivered', 'meta: blocked'], { timeout: 10_000 });
+  await expect(chips(page.getByRole('complementary', { name: 'Where your events went' }), 'view_item')).toHaveText(
+    ['collector: queued → delivered', 'ga4: queued → delivered', 'meta: blocked'],
+    { timeout: 10_000 },
+  );
   expect(await page.evaluate(() => window.__vendorCalls ?? [])).not.toContainEqual(expect.objectContaining({ vendor: 'fbq' }));
   expect(names(app.events)).toContain('view_item');
   // The product page's add button is tracked by the same trigger; no scroll_depth off the home page.
   await page.getByRole('button', { name: 'Add to cart' }).click();
   await page.evaluate(() => window.acquaint!.flush());
   await expect.poll(() => received('add_to_cart').length).toBe(4);
-  expect(received('add_to_cart')[3]!.properties?.ecommerce).toMatchObject({ value: 4.5, items: [{ item_id: 'SKU-BRUSH-01', quantity: 1 }] });
+  expect(received('add_to_cart')[3]!.properties?.ecommerce).toMatchObject({
+    value: 4.5,
+    items: [{ item_id: 'SKU-BRUSH-01', quantity: 1 }],
+  });
   expect(received('scroll_depth').filter((e) => e.context?.page?.path !== '/')).toEqual([]);
 });
 
@@ -105,17 +127,26 @@ test('the promo banner seen, its tagged link and scroll depth are tracked by tag
   await expect(origin(panel, 'scroll_depth')).toHaveText('← triggers[2] (scroll)');
   await page.evaluate(() => window.acquaint!.flush());
   await expect.poll(() => received('scroll_depth').map((e) => e.properties?.percent_scrolled)).toEqual([25, 50, 75, 90]);
-  expect(received('view_promotion').map((e) => e.properties)).toEqual([{ promotion_id: 'promo-shipping', promotion_name: 'Free shipping over €30', creative_slot: 'home_banner' }]);
-  expect(received('select_promotion').map((e) => e.properties)).toEqual([{ promotion_id: 'promo-shipping', promotion_name: 'Free shipping over €30' }]);
+  expect(received('view_promotion').map((e) => e.properties)).toEqual([
+    { promotion_id: 'promo-shipping', promotion_name: 'Free shipping over €30', creative_slot: 'home_banner' },
+  ]);
+  expect(received('select_promotion').map((e) => e.properties)).toEqual([
+    { promotion_id: 'promo-shipping', promotion_name: 'Free shipping over €30' },
+  ]);
   // The page's own pushes name no trigger.
   await expect(origin(panel, 'page')).toHaveCount(0);
 });
 
 /** The audience members acquaint stored in IndexedDB (with the profile). */
 const storedMembers = async (page: import('@playwright/test').Page): Promise<unknown> =>
-  ((await storeEntries(page, 'acquaint-identity', 'profile'))?.find(([key]) => key === 'audiences')?.[1] as { members?: unknown } | undefined)?.members;
+  (
+    (await storeEntries(page, 'acquaint-identity', 'profile'))?.find(([key]) => key === 'audiences')?.[1] as
+      { members?: unknown } | undefined
+  )?.members;
 
-test('the shop speaks to returning buyers and to a visitor still thinking about the bottle, from tags.json and CSS alone', async ({ page }) => {
+test('the shop speaks to returning buyers and to a visitor still thinking about the bottle, from tags.json and CSS alone', async ({
+  page,
+}) => {
   test.setTimeout(60_000);
   await page.goto(`${app.url}/`);
   await page.evaluate(() => window.acquaint!.ready());

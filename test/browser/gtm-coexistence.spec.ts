@@ -74,7 +74,8 @@ for (const mode of ['before', 'after'] as const) {
           helperOutermost: dataLayer.push === window.gtmPush,
           array: dataLayer.map(window.gtmDescribe!),
           seen: window.gtmMessages!.map(window.gtmDescribe!),
-          sameEntries: window.gtmMessages!.length === dataLayer.length && window.gtmMessages!.every((message, i) => message === dataLayer[i]),
+          sameEntries:
+            window.gtmMessages!.length === dataLayer.length && window.gtmMessages!.every((message, i) => message === dataLayer[i]),
           functionRuns: ran.length,
           distinctThis: new Set(ran).size,
           early: [window.gtmHelper!.get('early'), window.acquaint!.get('early')],
@@ -83,8 +84,20 @@ for (const mode of ['before', 'after'] as const) {
       // The fixture is what it says: whoever loaded last wraps push outermost.
       expect(result.helperOutermost).toBe(mode === 'after');
       expect(result.array).toEqual([
-        'early_1', 'function', 'early_2', 'gtag:consent:default', 'a', 'ping', 'pong', 'm1', 'm2', 'gtag:event:g1', 't1',
-        'gtag:consent:update', 'consent_seen', 'z',
+        'early_1',
+        'function',
+        'early_2',
+        'gtag:consent:default',
+        'a',
+        'ping',
+        'pong',
+        'm1',
+        'm2',
+        'gtag:event:g1',
+        't1',
+        'gtag:consent:update',
+        'consent_seen',
+        'z',
       ]);
       // The helper's listener got each entry of the array once, the very same objects, in order.
       expect(result.seen).toEqual(result.array);
@@ -109,7 +122,12 @@ for (const mode of ['before', 'after'] as const) {
         const ping = { event: 'ping' }; // the listener appends pong behind it, during the push
         calls.push([ping, dataLayer.push(ping)]);
         const none = dataLayer.push();
-        return { returned: calls.map(([, length]) => length), positions: calls.map(([item]) => dataLayer.indexOf(item) + 1), none, length: dataLayer.length };
+        return {
+          returned: calls.map(([, length]) => length),
+          positions: calls.map(([item]) => dataLayer.indexOf(item) + 1),
+          none,
+          length: dataLayer.length,
+        };
       });
       expect(result.returned).toEqual(result.positions);
       expect(result.none).toBe(result.length);
@@ -120,7 +138,8 @@ for (const mode of ['before', 'after'] as const) {
       await openWithHelper(page, mode);
       const result = await page.evaluate(async () => {
         const dataLayer = window.dataLayer as unknown[];
-        const isConsent = (entry: unknown): entry is IArguments => Object.prototype.toString.call(entry) === '[object Arguments]' && (entry as IArguments)[0] === 'consent';
+        const isConsent = (entry: unknown): entry is IArguments =>
+          Object.prototype.toString.call(entry) === '[object Arguments]' && (entry as IArguments)[0] === 'consent';
         // "update granted (acquaint)": acquaint's mirror sends every key, the page below one.
         const label = (entry: IArguments) => {
           const params = entry[2] as Record<string, unknown>;
@@ -141,7 +160,11 @@ for (const mode of ['before', 'after'] as const) {
         const afterPage = count();
         await window.acquaint!.flush();
         return {
-          before, afterUpdate, settled, afterPage, settledPage: count(),
+          before,
+          afterUpdate,
+          settled,
+          afterPage,
+          settledPage: count(),
           array: dataLayer.filter(isConsent).map(label),
           seen: window.gtmMessages!.filter(isConsent).map(label),
           state: window.acquaint!.consent.get(),
@@ -152,13 +175,23 @@ for (const mode of ['before', 'after'] as const) {
       expect(result.settled).toEqual(result.afterUpdate);
       expect(result.afterPage).toEqual({ inArray: 4, seen: 4 });
       expect(result.settledPage).toEqual(result.afterPage);
-      expect(result.array).toEqual(['default denied (acquaint)', 'update granted (acquaint)', 'update denied (page)', 'update denied (acquaint)']);
+      expect(result.array).toEqual([
+        'default denied (acquaint)',
+        'update granted (acquaint)',
+        'update denied (page)',
+        'update denied (acquaint)',
+      ]);
       if (mode === 'before') {
         expect(result.seen).toEqual(result.array);
       } else {
         // Known limit (README): with the helper wrapping acquaint's push, a push acquaint makes
         // while processing another reaches the helper before the helper gets the one that caused it.
-        expect(result.seen).toEqual(['default denied (acquaint)', 'update granted (acquaint)', 'update denied (acquaint)', 'update denied (page)']);
+        expect(result.seen).toEqual([
+          'default denied (acquaint)',
+          'update granted (acquaint)',
+          'update denied (acquaint)',
+          'update denied (page)',
+        ]);
       }
       expect(result.state).toMatchObject({ analytics: 'granted', marketing: 'denied' });
     });
@@ -187,7 +220,7 @@ for (const mode of ['before', 'after'] as const) {
       expect(names(events)).toEqual(['page', 'early_1', 'early_2', 'helper_throws', 'after_helper_threw']);
     });
 
-    test('a pushed function that throws stops neither: both models and acquaint\'s events follow later pushes', async ({ page }) => {
+    test("a pushed function that throws stops neither: both models and acquaint's events follow later pushes", async ({ page }) => {
       const { app } = collector;
       const log = watchPage(page);
       await openWithHelper(page, mode);
@@ -197,13 +230,21 @@ for (const mode of ['before', 'after'] as const) {
         const errors: string[] = [];
         window.acquaint!.on('error', (e) => errors.push(e.code));
         const seenFrom = window.gtmMessages!.length;
-        dataLayer.push(function () {
-          throw new Error('a pushed function throws');
-        }, { event: 'same_push', x: 3 });
+        dataLayer.push(
+          function () {
+            throw new Error('a pushed function throws');
+          },
+          { event: 'same_push', x: 3 },
+        );
         const afterSame = [window.gtmHelper!.get('x'), window.acquaint!.get('x')];
         dataLayer.push({ event: 'later_push', x: 4 });
         await window.acquaint!.flush();
-        return { errors, afterSame, after: [window.gtmHelper!.get('x'), window.acquaint!.get('x')], seen: window.gtmMessages!.slice(seenFrom).map(window.gtmDescribe!) };
+        return {
+          errors,
+          afterSame,
+          after: [window.gtmHelper!.get('x'), window.acquaint!.get('x')],
+          seen: window.gtmMessages!.slice(seenFrom).map(window.gtmDescribe!),
+        };
       });
       expect(result.errors).toEqual(['push_failed']);
       expect(result.afterSame).toEqual([3, 3]);

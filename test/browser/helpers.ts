@@ -60,7 +60,10 @@ export function useCollector(): { readonly app: CollectorServer } {
 export async function waitForEvents(app: CollectorServer, n: number, receivedBy?: string): Promise<ReceivedEvent[]> {
   const pick = () => app.events.filter((e) => receivedBy === undefined || e.receivedBy === receivedBy);
   await expect
-    .poll(() => pick().length, { message: `waiting for ${n} event(s)${receivedBy ? ` for ${receivedBy}` : ''} at the collector`, timeout: 10_000 })
+    .poll(() => pick().length, {
+      message: `waiting for ${n} event(s)${receivedBy ? ` for ${receivedBy}` : ''} at the collector`,
+      timeout: 10_000,
+    })
     .toBeGreaterThanOrEqual(n);
   return pick();
 }
@@ -205,9 +208,12 @@ export async function openDurable(page: Page, collectors: Collectors, options: D
 
 /** Tracks `${prefix}_0` … `${prefix}_${n - 1}` with `{ i }` (and `extra`) in one task. */
 export async function trackMany(page: Page, prefix: string, n: number, extra: Record<string, unknown> = {}): Promise<string[]> {
-  await page.evaluate(({ prefix, n, extra }) => {
-    for (let i = 0; i < n; i++) window.acquaint!.track(`${prefix}_${i}`, { i, ...extra });
-  }, { prefix, n, extra });
+  await page.evaluate(
+    ({ prefix, n, extra }) => {
+      for (let i = 0; i < n; i++) window.acquaint!.track(`${prefix}_${i}`, { i, ...extra });
+    },
+    { prefix, n, extra },
+  );
   return Array.from({ length: n }, (_, i) => `${prefix}_${i}`);
 }
 
@@ -219,7 +225,8 @@ export async function reportsOf(page: Page): Promise<DeliveryReport[]> {
 /** Waits for a report whose fields equal every (primitive) field of `match`. */
 export async function waitForReport(page: Page, match: Partial<Omit<DeliveryReport, 'messageIds'>>): Promise<DeliveryReport> {
   const handle = await page.waitForFunction(
-    (match) => (window.reports ?? []).find((r) => Object.entries(match).every(([k, v]) => (r as unknown as Record<string, unknown>)[k] === v)),
+    (match) =>
+      (window.reports ?? []).find((r) => Object.entries(match).every(([k, v]) => (r as unknown as Record<string, unknown>)[k] === v)),
     match,
     { timeout: 10_000 },
   );

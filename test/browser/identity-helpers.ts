@@ -66,8 +66,7 @@ export const user = (page: Page): Promise<User> => page.evaluate(() => window.ac
 export const track = (page: Page, event: string, properties: Record<string, unknown> = {}): Promise<void> =>
   page.evaluate(({ event, properties }) => window.acquaint!.track(event, properties), { event, properties });
 
-export const grant = (page: Page): Promise<void> =>
-  page.evaluate(() => window.acquaint!.consent.update({ analytics: 'granted' }));
+export const grant = (page: Page): Promise<void> => page.evaluate(() => window.acquaint!.consent.update({ analytics: 'granted' }));
 
 /** Waits for the one event named `name` at the collector. */
 export async function arrived(collectors: Collectors, name: string): Promise<ReceivedEvent> {
@@ -90,7 +89,11 @@ export const databases = (page: Page): Promise<string[]> =>
 
 /** localStorage keys starting `acquaint.`. */
 export const acquaintKeys = (page: Page): Promise<string[]> =>
-  page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('acquaint.')).sort());
+  page.evaluate(() =>
+    Object.keys(localStorage)
+      .filter((key) => key.startsWith('acquaint.'))
+      .sort(),
+  );
 
 /**
  * Every [key, value] of object store `store` in database `database`, read with the raw API;

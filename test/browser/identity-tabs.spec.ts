@@ -9,7 +9,10 @@ const collectors = useFaultyCollector({ separateSite: true });
 
 test.describe('identity in several tabs', () => {
   for (const slow of [false, true]) {
-    test(`two tabs opened at once on a new visitor end with one anonymousId, on their events too${slow ? ', even when IndexedDB reads are slow' : ''}`, async ({ page, context }) => {
+    test(`two tabs opened at once on a new visitor end with one anonymousId, on their events too${slow ? ', even when IndexedDB reads are slow' : ''}`, async ({
+      page,
+      context,
+    }) => {
       if (slow) await context.addInitScript(slowIndexedDbReads);
       const other = await context.newPage();
       await Promise.all([
@@ -96,6 +99,8 @@ test.describe('identity in several tabs', () => {
     const stored = await storedProfile(other);
     expect(stored?.anonymousId).not.toBe(old.anonymousId);
     expect(stored?.userId ?? null).toBeNull();
-    expect(collectors.app.events.filter((e) => e.event === 'after_forget' && (e.anonymousId === old.anonymousId || e.userId !== null))).toEqual([]);
+    expect(
+      collectors.app.events.filter((e) => e.event === 'after_forget' && (e.anonymousId === old.anonymousId || e.userId !== null)),
+    ).toEqual([]);
   });
 });

@@ -71,7 +71,9 @@ test.describe('the anonymousId and consent', () => {
     expect(collectors.app.events.filter((e) => e.anonymousId === first.anonymousId)).toEqual([]);
   });
 
-  test('a returning visitor: the automatic page view and events pushed before acquaint loaded leave with the stored ids and session', async ({ page }) => {
+  test('a returning visitor: the automatic page view and events pushed before acquaint loaded leave with the stored ids and session', async ({
+    page,
+  }) => {
     await openIdentity(page, collectors);
     await page.evaluate(() => window.acquaint!.identify('user-early', { plan: 'pro' }));
     const known = await user(page);
@@ -102,7 +104,12 @@ test.describe('identify and reset', () => {
     expect(identifies[0]).toMatchObject({ userId: 'user-42', anonymousId: before.anonymousId, traits: { plan: 'pro' } });
     expect(identifies[0]!.context.sessionId).toBe(before.context.sessionId);
     expect(after).toMatchObject({ userId: 'user-42', anonymousId: before.anonymousId });
-    expect(await user(page)).toMatchObject({ anonymousId: before.anonymousId, userId: 'user-42', traits: { plan: 'pro' }, sessionId: before.context.sessionId });
+    expect(await user(page)).toMatchObject({
+      anonymousId: before.anonymousId,
+      userId: 'user-42',
+      traits: { plan: 'pro' },
+      sessionId: before.context.sessionId,
+    });
   });
 
   test('userId and merged traits are restored after a reload', async ({ page }) => {
@@ -129,7 +136,11 @@ test.describe('identify and reset', () => {
     await grant(page);
     await expect.poll(async () => (await storedProfile(page))?.userId).toBe('user-9');
     await expect.poll(() => collectors.app.events.filter((e) => e.type === 'identify').length).toBe(1);
-    expect(collectors.app.events.find((e) => e.type === 'identify')).toMatchObject({ anonymousId, userId: 'user-9', traits: { plan: 'team' } });
+    expect(collectors.app.events.find((e) => e.type === 'identify')).toMatchObject({
+      anonymousId,
+      userId: 'user-9',
+      traits: { plan: 'team' },
+    });
 
     await reloadReady(page);
     expect(await user(page)).toMatchObject({ anonymousId, userId: 'user-9', traits: { plan: 'team' } });
@@ -196,7 +207,9 @@ test.describe('forget', () => {
     expect(app.events.filter((e) => e.anonymousId === old.anonymousId).map((e) => e.type)).toEqual(['identify']);
   });
 
-  test('with a default that grants analytics, forget starts a new identity and the next load does not bring the old one back', async ({ page }) => {
+  test('with a default that grants analytics, forget starts a new identity and the next load does not bring the old one back', async ({
+    page,
+  }) => {
     await openIdentity(page, collectors);
     await page.evaluate(() => window.acquaint!.identify('user-6', { plan: 'pro' }));
     const old = await user(page);
@@ -332,7 +345,11 @@ test.describe('IndexedDB unavailable', () => {
       expect(first).toMatchObject({ userId: 'user-3' });
       expect(first.anonymousId).toMatch(UUID_V4);
       await expect.poll(() => collectors.app.events.filter((e) => e.type === 'identify').length).toBe(1);
-      expect(collectors.app.events.find((e) => e.type === 'identify')).toMatchObject({ anonymousId: first.anonymousId, userId: 'user-3', traits: { plan: 'pro' } });
+      expect(collectors.app.events.find((e) => e.type === 'identify')).toMatchObject({
+        anonymousId: first.anonymousId,
+        userId: 'user-3',
+        traits: { plan: 'pro' },
+      });
       expect(await user(page)).toMatchObject({ anonymousId: first.anonymousId, userId: 'user-3', traits: { plan: 'pro' } });
       expect(await sendOne(page, collectors, 'no_idb_2')).toMatchObject({ anonymousId: first.anonymousId, userId: 'user-3' });
       await page.evaluate(() => window.acquaint!.reset());

@@ -58,8 +58,14 @@ test.describe('audiences on the page', () => {
     expect(await atHead(page)).toBeNull();
   });
 
-  test('a withinMinutes audience leaves by the clock alone while the page stays open, and the attribute with it', async ({ page, browserName }) => {
-    test.skip(browserName === 'firefox', "page.clock does not reach the page under Playwright's BiDi Firefox; the unit tests cover the recheck");
+  test('a withinMinutes audience leaves by the clock alone while the page stays open, and the attribute with it', async ({
+    page,
+    browserName,
+  }) => {
+    test.skip(
+      browserName === 'firefox',
+      "page.clock does not reach the page under Playwright's BiDi Firefox; the unit tests cover the recheck",
+    );
     await page.clock.install();
     await open(page);
     await page.evaluate(() => window.acquaint!.consent.update({ personalization: 'granted' }));
@@ -110,7 +116,15 @@ test.describe('audiences on the page', () => {
     // Without the note left at pagehide the stored history (no view_item) would say just "vip".
     expect(await attribute(page)).toBe('vip browsing');
     expect(await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('acquaint.unsaved.')))).toEqual([]);
-    await expect.poll(async () => ((await storeEntries(page, 'acquaint-identity', 'profile'))?.find(([key]) => key === 'audiences')?.[1] as { members?: string[] } | undefined)?.members).toEqual(['vip', 'browsing']);
+    await expect
+      .poll(
+        async () =>
+          (
+            (await storeEntries(page, 'acquaint-identity', 'profile'))?.find(([key]) => key === 'audiences')?.[1] as
+              { members?: string[] } | undefined
+          )?.members,
+      )
+      .toEqual(['vip', 'browsing']);
   });
 
   test('forget() takes the attribute and the snippet copy away', async ({ page }) => {
@@ -139,7 +153,11 @@ test.describe('personalize entries', () => {
     await page.evaluate(() => (window.dataLayer as unknown[]).push({ event: 'view_item' }, { event: 'view_item' }));
     expect(await classes(page)).toBe('is-browsing');
 
-    await page.evaluate(() => document.querySelector('main')!.insertAdjacentHTML('beforeend', '<section><p class="vip-banner" id="late" hidden>Late VIP block</p></section>'));
+    await page.evaluate(() =>
+      document
+        .querySelector('main')!
+        .insertAdjacentHTML('beforeend', '<section><p class="vip-banner" id="late" hidden>Late VIP block</p></section>'),
+    );
     await expect(page.locator('#late')).toBeVisible();
 
     await page.evaluate(() => window.acquaint!.consent.update({ personalization: 'denied' }));
@@ -157,9 +175,14 @@ test.describe('personalize entries', () => {
     expect(await hidden(page, '.vip-banner')).toBe(false);
   });
 
-  test('acquaint-audiences.js is requested once by the generic build for a config with audiences, never without', async ({ page }, info) => {
+  test('acquaint-audiences.js is requested once by the generic build for a config with audiences, never without', async ({
+    page,
+  }, info) => {
     const requested: string[] = [];
-    page.on('request', (request) => void (request.url().endsWith('/acquaint-audiences.js') && requested.push(new URL(request.url()).pathname)));
+    page.on(
+      'request',
+      (request) => void (request.url().endsWith('/acquaint-audiences.js') && requested.push(new URL(request.url()).pathname)),
+    );
     await page.goto(`${collector.app.url}/minimal.html`);
     await page.evaluate(() => window.acquaint!.ready());
     expect(requested).toEqual([]);

@@ -50,14 +50,27 @@ declare global {
 }
 
 test.describe('a plain-http page on an intranet name', () => {
-  test('is an insecure context (no crypto.subtle, Web Locks, randomUUID); the page view and a track arrive with v4 messageIds', async ({ page }) => {
+  test('is an insecure context (no crypto.subtle, Web Locks, randomUUID); the page view and a track arrive with v4 messageIds', async ({
+    page,
+  }) => {
     const { app } = collector;
     const log = watchPage(page);
     await openPlain(page);
     expect(new URL(page.url()).hostname).toBe('intranet.test');
     // What the page saw before acquaint loaded, and still sees.
-    expect(await page.evaluate(() => window.context)).toEqual({ isSecureContext: false, subtle: 'undefined', locks: 'undefined', randomUUID: 'undefined' });
-    expect(await page.evaluate(() => ({ secure: window.isSecureContext, subtle: crypto.subtle === undefined, locks: navigator.locks === undefined }))).toEqual({ secure: false, subtle: true, locks: true });
+    expect(await page.evaluate(() => window.context)).toEqual({
+      isSecureContext: false,
+      subtle: 'undefined',
+      locks: 'undefined',
+      randomUUID: 'undefined',
+    });
+    expect(
+      await page.evaluate(() => ({
+        secure: window.isSecureContext,
+        subtle: crypto.subtle === undefined,
+        locks: navigator.locks === undefined,
+      })),
+    ).toEqual({ secure: false, subtle: true, locks: true });
 
     await page.evaluate(() => window.acquaint!.track('intranet_click', { button: 'save' }));
     await flush(page);
@@ -75,7 +88,9 @@ test.describe('a plain-http page on an intranet name', () => {
     expect(log.errors).toEqual([]);
   });
 
-  test('a field a hash rule (or identity.hashTraits) names is left out, never sent in clear; a destination without the rule gets it redacted', async ({ page }) => {
+  test('a field a hash rule (or identity.hashTraits) names is left out, never sent in clear; a destination without the rule gets it redacted', async ({
+    page,
+  }) => {
     const { app } = collector;
     const log = watchPage(page);
     await openPlain(page);
@@ -96,7 +111,10 @@ test.describe('a plain-http page on an intranet name', () => {
     }
     // Without the rule: the default redaction (identity.hashTraits still leaves the trait out).
     const plain = await waitForEvents(app, 4, 'plain');
-    expect(named(plain, 'signup').map((e) => e.properties)).toEqual([{ email: '[email]', plan: 'pro' }, { email: '[email]', plan: 'pro' }]);
+    expect(named(plain, 'signup').map((e) => e.properties)).toEqual([
+      { email: '[email]', plan: 'pro' },
+      { email: '[email]', plan: 'pro' },
+    ]);
     expect(named(plain, 'identify')[0]!.traits).toEqual({ plan: 'pro' });
 
     // Nowhere in any request body, in any spelling, even for `redact: false`.
@@ -106,7 +124,9 @@ test.describe('a plain-http page on an intranet name', () => {
 
     // Reported: one console warning per destination that left a field out (plain: the trait).
     expect(log.warnings.filter((w) => w.includes('not hashed')).sort()).toEqual(
-      ['hashed', 'hashedRaw', 'plain'].map((id) => `acquaint: ${id}: fields its hash rules name are left out, not hashed: no crypto.subtle on this page (plain http?)`),
+      ['hashed', 'hashedRaw', 'plain'].map(
+        (id) => `acquaint: ${id}: fields its hash rules name are left out, not hashed: no crypto.subtle on this page (plain http?)`,
+      ),
     );
   });
 
@@ -118,7 +138,9 @@ test.describe('a plain-http page on an intranet name', () => {
     await waitForEvents(app, 2, 'hashed');
     const debug = await page.evaluate(() => window.acquaint!.debug());
     const signup = debug.events.find((e) => e.name === 'signup')!;
-    const ruled = Object.fromEntries(signup.steps.filter((s) => s.status !== 'delivered').map((s) => [s.destination, `${s.status} (${s.detail})`]));
+    const ruled = Object.fromEntries(
+      signup.steps.filter((s) => s.status !== 'delivered').map((s) => [s.destination, `${s.status} (${s.detail})`]),
+    );
     expect(ruled).toEqual({
       plain: 'redacted (1 value(s) redacted)',
       hashed: 'redacted (1 field(s) left out: no crypto.subtle to hash them)',
@@ -126,7 +148,10 @@ test.describe('a plain-http page on an intranet name', () => {
     });
   });
 
-  test('two tabs on that origin without Web Locks: every event of both arrives (duplicates allowed, no loss)', async ({ page, context }) => {
+  test('two tabs on that origin without Web Locks: every event of both arrives (duplicates allowed, no loss)', async ({
+    page,
+    context,
+  }) => {
     const { app } = collector;
     const other = await context.newPage();
     await openPlain(page);
@@ -147,7 +172,17 @@ test.describe('a plain-http page on an intranet name', () => {
     const arrived = () => new Set(app.events.filter((e) => e.receivedBy === 'plain').map((e) => String(e.event)));
     await expect.poll(() => expected.filter((name) => !arrived().has(name)), { timeout: 10_000 }).toEqual([]);
     // Both page views too: one per tab, each with its own messageId.
-    await expect.poll(() => new Set(named(app.events.filter((e) => e.receivedBy === 'plain'), 'page').map((e) => e.messageId)).size).toBe(2);
+    await expect
+      .poll(
+        () =>
+          new Set(
+            named(
+              app.events.filter((e) => e.receivedBy === 'plain'),
+              'page',
+            ).map((e) => e.messageId),
+          ).size,
+      )
+      .toBe(2);
   });
 
   test('without locks a new tab adopts what another tab on that origin could not send, and sends it', async ({ page, context }) => {
@@ -158,7 +193,11 @@ test.describe('a plain-http page on an intranet name', () => {
     await page.evaluate(() => {
       for (let i = 0; i < 5; i++) window.acquaint!.track(`orphan_${i}`, { i });
     });
-    await page.waitForFunction(() => (window.reports ?? []).some((r) => r.type === 'error' && r.retry === true && (r.messageIds ?? []).length >= 5), undefined, { timeout: 10_000 });
+    await page.waitForFunction(
+      () => (window.reports ?? []).some((r) => r.type === 'error' && r.retry === true && (r.messageIds ?? []).length >= 5),
+      undefined,
+      { timeout: 10_000 },
+    );
     // 3 destinations × (page view + 5 tracks) records.
     await expect.poll(() => queueRecords(page)).toBeGreaterThanOrEqual(18);
     const orphans = (): ReceivedEvent[] => app.events.filter((e) => String(e.event).startsWith('orphan_'));
@@ -193,7 +232,11 @@ test.describe('a plain-http page on an intranet name', () => {
     expect(after.traits).toMatchObject({ plan: 'pro' });
     await page.evaluate(() => window.acquaint!.track('after_reload'));
     await flush(page);
-    const afterReload = () => named(app.events.filter((e) => e.receivedBy === 'plain'), 'after_reload');
+    const afterReload = () =>
+      named(
+        app.events.filter((e) => e.receivedBy === 'plain'),
+        'after_reload',
+      );
     await expect.poll(() => afterReload().length, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
     expect(afterReload()[0]!.anonymousId).toBe(first.anonymousId);
     expect(afterReload()[0]!.userId).toBe('u-42');

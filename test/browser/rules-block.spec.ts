@@ -1,13 +1,29 @@
 import { expect, test, type Page } from '@playwright/test';
 import { useCollector, waitForEvents, type ReceivedEvent } from './helpers';
-import { eventCalls, eventsFor, openVendorPage, routeVendors, serveConfig, vendorCalls, vendorPage, waitForCall, watchNetwork } from './vendor-helpers';
+import {
+  eventCalls,
+  eventsFor,
+  openVendorPage,
+  routeVendors,
+  serveConfig,
+  vendorCalls,
+  vendorPage,
+  waitForCall,
+  watchNetwork,
+} from './vendor-helpers';
 
 // `block`: page path patterns (or full URLs) on which a destination gets nothing (reported as
 // dropped, reason `blocked`) and a vendor tag does not even load. Pages at /health/… are the
 // vendor-page.html fixture served under that path.
 const collector = useCollector();
 
-const http = (id: string, rules: Record<string, unknown> = {}) => ({ id, type: 'http', purposes: ['analytics'], settings: { url: `/v1/batch?dest=${id}` }, ...rules });
+const http = (id: string, rules: Record<string, unknown> = {}) => ({
+  id,
+  type: 'http',
+  purposes: ['analytics'],
+  settings: { url: `/v1/batch?dest=${id}` },
+  ...rules,
+});
 
 function config(extra: Record<string, unknown> = {}) {
   const { app } = collector;
@@ -27,10 +43,13 @@ function config(extra: Record<string, unknown> = {}) {
 }
 
 const label = (e: ReceivedEvent): string => (e.type === 'track' ? String(e.event) : e.type);
-const dropped = (page: Page) => page.evaluate(() => window.reports!.filter((r) => r.type === 'dropped').map((r) => [r.destination, r.reason, r.messageIds!.length]));
+const dropped = (page: Page) =>
+  page.evaluate(() => window.reports!.filter((r) => r.type === 'dropped').map((r) => [r.destination, r.reason, r.messageIds!.length]));
 
 test.describe('destination rules: block', () => {
-  test('on a blocked page the destination gets nothing and a vendor tag loads nothing; the others get every event; elsewhere all load', async ({ page }) => {
+  test('on a blocked page the destination gets nothing and a vendor tag loads nothing; the others get every event; elsewhere all load', async ({
+    page,
+  }) => {
     const { app } = collector;
     const net = watchNetwork(page);
     await routeVendors(page, app);
@@ -44,12 +63,21 @@ test.describe('destination rules: block', () => {
     expect((await waitForEvents(app, 2, 'collector')).map(label)).toEqual(['page', 'symptom_search']);
     for (const destination of ['guarded', 'guarded-url']) expect(eventsFor(app, destination)).toEqual([]);
     expect((await dropped(page)).sort()).toEqual(
-      ['guarded', 'guarded-url', 'ga4', 'meta'].flatMap((d) => [[d, 'blocked', 1], [d, 'blocked', 1]]).sort(),
+      ['guarded', 'guarded-url', 'ga4', 'meta']
+        .flatMap((d) => [
+          [d, 'blocked', 1],
+          [d, 'blocked', 1],
+        ])
+        .sort(),
     );
     // No vendor file, no vendor global.
     expect(net.chunks()).toEqual([]);
     expect(net.vendor()).toEqual([]);
-    expect(await page.evaluate(() => [typeof window.fbq, typeof window.acquaintGtagLayer, window.__vendorCalls])).toEqual(['undefined', 'undefined', undefined]);
+    expect(await page.evaluate(() => [typeof window.fbq, typeof window.acquaintGtagLayer, window.__vendorCalls])).toEqual([
+      'undefined',
+      'undefined',
+      undefined,
+    ]);
 
     // The same config on a page that is not blocked: everything loads and receives.
     expect((await fetch(`${app.url}/collector/clear`, { method: 'POST' })).ok).toBe(true);
@@ -58,14 +86,17 @@ test.describe('destination rules: block', () => {
       window.acquaint!.track('purchase', { value: 1 });
       await window.acquaint!.flush();
     });
-    for (const destination of ['collector', 'guarded', 'guarded-url']) expect((await waitForEvents(app, 2, destination)).map(label)).toEqual(['page', 'purchase']);
+    for (const destination of ['collector', 'guarded', 'guarded-url'])
+      expect((await waitForEvents(app, 2, destination)).map(label)).toEqual(['page', 'purchase']);
     await waitForCall(page, 'gtag', (args) => args[1] === 'purchase', 'purchase');
     await waitForCall(page, 'fbq', (args) => args[1] === 'Purchase', 'Purchase');
     expect(net.vendor()).toHaveLength(2);
     expect(await dropped(page)).toEqual([]);
   });
 
-  test('single-page app: leaving a blocked page loads the vendor tag and sends from then on; events back on a blocked page are not sent', async ({ page }) => {
+  test('single-page app: leaving a blocked page loads the vendor tag and sends from then on; events back on a blocked page are not sent', async ({
+    page,
+  }) => {
     const { app } = collector;
     const net = watchNetwork(page);
     await routeVendors(page, app);
@@ -92,7 +123,11 @@ test.describe('destination rules: block', () => {
     });
     await waitForCall(page, 'gtag', (args) => args[1] === 'book_appointment', 'book_appointment');
     await expect.poll(() => eventsFor(app, 'guarded').map(label)).toEqual(['page', 'page', 'book_appointment']);
-    expect(eventCalls(await vendorCalls(page, 'gtag'), 'event').map((args) => args[1])).toEqual(['page_view', 'page_view', 'book_appointment']);
+    expect(eventCalls(await vendorCalls(page, 'gtag'), 'event').map((args) => args[1])).toEqual([
+      'page_view',
+      'page_view',
+      'book_appointment',
+    ]);
     expect(eventCalls(await vendorCalls(page, 'fbq'), ['track', 'trackCustom']).map((args) => args[1])).toEqual(['PageView']);
     expect((await dropped(page)).filter(([d]) => d === 'meta')).toEqual([
       ['meta', 'blocked', 1],

@@ -8,7 +8,13 @@ import { eventCalls, eventsFor, openVendorPage, routeVendors, serveConfig, vendo
 // with the profile (IndexedDB acquaint-identity / profile / "caps"), so they hold across reloads.
 const collector = useCollector();
 
-const http = (id: string, rules: Record<string, unknown> = {}) => ({ id, type: 'http', purposes: ['analytics'], settings: { url: `/v1/batch?dest=${id}` }, ...rules });
+const http = (id: string, rules: Record<string, unknown> = {}) => ({
+  id,
+  type: 'http',
+  purposes: ['analytics'],
+  settings: { url: `/v1/batch?dest=${id}` },
+  ...rules,
+});
 
 async function open(page: Page, destinations: unknown[], analytics = 'granted'): Promise<void> {
   const { app } = collector;
@@ -19,7 +25,11 @@ async function open(page: Page, destinations: unknown[], analytics = 'granted'):
 
 const named = (events: ReceivedEvent[], name: string) => events.filter((e) => e.event === name);
 const capped = (page: Page) =>
-  page.evaluate(() => window.reports!.filter((r) => r.type === 'dropped').map((r) => ({ destination: r.destination, reason: r.reason, n: r.messageIds?.length })));
+  page.evaluate(() =>
+    window
+      .reports!.filter((r) => r.type === 'dropped')
+      .map((r) => ({ destination: r.destination, reason: r.reason, n: r.messageIds?.length })),
+  );
 
 /** The cap counts acquaint stored with the profile, or undefined. */
 async function storedCaps(page: Page): Promise<Record<string, { window: string; count: number }> | undefined> {
@@ -30,12 +40,20 @@ async function storedCaps(page: Page): Promise<Record<string, { window: string; 
 const CAPS = [{ event: 'add_to_cart', max: 2, per: 'session' }];
 
 test.describe('destination rules: caps', () => {
-  test('max 2 add_to_cart per session: the third is not sent to that destination and is reported capped; a vendor cap with a wildcard too', async ({ page }) => {
+  test('max 2 add_to_cart per session: the third is not sent to that destination and is reported capped; a vendor cap with a wildcard too', async ({
+    page,
+  }) => {
     const { app } = collector;
     await open(page, [
       http('all'),
       http('capped', { caps: CAPS }),
-      { id: 'ga4', type: 'ga4', purposes: ['analytics'], settings: { measurementId: 'G-TEST123' }, caps: [{ event: 'add_to_*', max: 1, per: 'day' }] },
+      {
+        id: 'ga4',
+        type: 'ga4',
+        purposes: ['analytics'],
+        settings: { measurementId: 'G-TEST123' },
+        caps: [{ event: 'add_to_*', max: 1, per: 'day' }],
+      },
     ]);
     await page.evaluate(async () => {
       for (let i = 1; i <= 3; i++) window.acquaint!.track('add_to_cart', { i });
@@ -76,10 +94,12 @@ test.describe('destination rules: caps', () => {
     });
     await waitForEvents(app, 4, 'capped');
     const { sessionId } = await page.evaluate(() => window.acquaint!.user());
-    await expect.poll(() => storedCaps(page), { message: 'cap counts stored with the profile' }).toEqual({
-      'capped|add_to_cart|session': { window: sessionId, count: 2 },
-      'capped|view_item|visitor': { window: 'ever', count: 1 },
-    });
+    await expect
+      .poll(() => storedCaps(page), { message: 'cap counts stored with the profile' })
+      .toEqual({
+        'capped|add_to_cart|session': { window: sessionId, count: 2 },
+        'capped|view_item|visitor': { window: 'ever', count: 1 },
+      });
 
     await reloadReady(page);
     await page.evaluate(async () => {
@@ -111,7 +131,9 @@ test.describe('destination rules: caps', () => {
       window.acquaint!.consent.update({ analytics: 'granted' });
     });
     await waitForEvents(app, 3, 'capped');
-    await expect.poll(() => storedCaps(page).then((caps) => caps?.['capped|add_to_cart|session']?.count), { message: 'cap counts stored' }).toBe(2);
+    await expect
+      .poll(() => storedCaps(page).then((caps) => caps?.['capped|add_to_cart|session']?.count), { message: 'cap counts stored' })
+      .toBe(2);
     await reloadReady(page);
     await page.evaluate(async () => {
       window.acquaint!.track('add_to_cart', { page: 2 });

@@ -7,7 +7,13 @@ import { eventCalls, eventsFor, openVendorPage, routeVendors, serveConfig, vendo
 // and on a vendor tag (gtag calls).
 const collector = useCollector();
 
-const http = (id: string, rules: Record<string, unknown> = {}) => ({ id, type: 'http', purposes: ['analytics'], settings: { url: `/v1/batch?dest=${id}` }, ...rules });
+const http = (id: string, rules: Record<string, unknown> = {}) => ({
+  id,
+  type: 'http',
+  purposes: ['analytics'],
+  settings: { url: `/v1/batch?dest=${id}` },
+  ...rules,
+});
 
 async function open(page: Page, destinations: unknown[]): Promise<string> {
   const { app } = collector;
@@ -21,7 +27,9 @@ async function open(page: Page, destinations: unknown[]): Promise<string> {
 const label = (e: ReceivedEvent): string => (e.type === 'track' ? String(e.event) : e.type);
 
 test.describe('destination rules: events and fields', () => {
-  test('events: an include list and {include, exclude} with wildcards choose per destination; filtered events are not reported as dropped', async ({ page }) => {
+  test('events: an include list and {include, exclude} with wildcards choose per destination; filtered events are not reported as dropped', async ({
+    page,
+  }) => {
     const { app } = collector;
     await open(page, [
       http('all'),
@@ -44,7 +52,14 @@ test.describe('destination rules: events and fields', () => {
     const everything = ['page', 'add_to_cart', 'view_item', 'debug_ping', 'identify', 'remove_item', 'add_to_wishlist', 'purchase'];
     expect((await waitForEvents(app, everything.length, 'all')).map(label)).toEqual(everything);
     expect((await waitForEvents(app, 4, 'only')).map(label)).toEqual(['page', 'add_to_cart', 'add_to_wishlist', 'purchase']);
-    expect((await waitForEvents(app, 6, 'except')).map(label)).toEqual(['page', 'add_to_cart', 'view_item', 'remove_item', 'add_to_wishlist', 'purchase']);
+    expect((await waitForEvents(app, 6, 'except')).map(label)).toEqual([
+      'page',
+      'add_to_cart',
+      'view_item',
+      'remove_item',
+      'add_to_wishlist',
+      'purchase',
+    ]);
     expect((await waitForEvents(app, 2, 'both')).map(label)).toEqual(['view_item', 'identify']);
 
     // The vendor tag gets only its one event: not even the page view.
@@ -58,12 +73,22 @@ test.describe('destination rules: events and fields', () => {
     expect(await page.evaluate(() => window.reports!.filter((r) => r.type !== 'delivered'))).toEqual([]);
   });
 
-  test('fields: only the allowed paths of properties, traits and context leave; the envelope and consent/library stay', async ({ page }) => {
+  test('fields: only the allowed paths of properties, traits and context leave; the envelope and consent/library stay', async ({
+    page,
+  }) => {
     const { app } = collector;
     const url = await open(page, [
       http('all'),
       http('minimal', {
-        fields: ['properties.value', 'properties.currency', 'properties.items.item_id', 'properties.dims.*.id', 'properties.nested', 'traits.plan', 'context.page.url'],
+        fields: [
+          'properties.value',
+          'properties.currency',
+          'properties.items.item_id',
+          'properties.dims.*.id',
+          'properties.nested',
+          'traits.plan',
+          'context.page.url',
+        ],
       }),
     ]);
     const properties = {
@@ -106,7 +131,8 @@ test.describe('destination rules: events and fields', () => {
     }
     // The envelope is the same event's as the unfiltered destination's.
     const twin = full.find((e) => e.messageId === purchase!.messageId)!;
-    for (const key of ['type', 'event', 'anonymousId', 'userId', 'messageId', 'timestamp'] as const) expect(purchase![key]).toEqual(twin[key]);
+    for (const key of ['type', 'event', 'anonymousId', 'userId', 'messageId', 'timestamp'] as const)
+      expect(purchase![key]).toEqual(twin[key]);
     expect(identify!.userId).toBe('u-9');
     // The unfiltered destination got it all.
     expect(twin.properties).toEqual(properties);

@@ -7,7 +7,13 @@ import { openVendorPage, routeVendors, serveConfig, sha256, strings, vendorPage,
 // `hash` (SHA-256 of the normalised value). Checked on the wire and on a vendor tag.
 const collector = useCollector();
 
-const http = (id: string, rules: Record<string, unknown> = {}) => ({ id, type: 'http', purposes: ['analytics'], settings: { url: `/v1/batch?dest=${id}` }, ...rules });
+const http = (id: string, rules: Record<string, unknown> = {}) => ({
+  id,
+  type: 'http',
+  purposes: ['analytics'],
+  settings: { url: `/v1/batch?dest=${id}` },
+  ...rules,
+});
 
 async function open(page: Page, destinations: unknown[], query: Record<string, string> = {}): Promise<string> {
   const { app } = collector;
@@ -33,7 +39,9 @@ const REDACTED = { ...LEAD, contact: '[email]', phone: '[phone]', note: 'call [p
 const byType = (events: ReceivedEvent[], name: string) => events.find((e) => (e.type === 'track' ? e.event === name : e.type === name))!;
 
 test.describe('destination rules: redact and hash', () => {
-  test('redaction by default in properties, traits and the page URL; redact:{allow}, an exact fields path and redact:false exempt', async ({ page }) => {
+  test('redaction by default in properties, traits and the page URL; redact:{allow}, an exact fields path and redact:false exempt', async ({
+    page,
+  }) => {
     const { app } = collector;
     const url = await open(
       page,

@@ -27,12 +27,16 @@ async function open(page: Page): Promise<string> {
 
 const pages = (events: ReceivedEvent[]) => events.filter((e) => e.type === 'page');
 const waitForPages = async (n: number): Promise<ReceivedEvent[]> => {
-  await expect.poll(() => pages(collector.app.events).length, { message: `waiting for ${n} page view(s)`, timeout: 10_000 }).toBeGreaterThanOrEqual(n);
+  await expect
+    .poll(() => pages(collector.app.events).length, { message: `waiting for ${n} page view(s)`, timeout: 10_000 })
+    .toBeGreaterThanOrEqual(n);
   return pages(collector.app.events);
 };
 
 test.describe('autoPage: "history"', () => {
-  test('pushState and popstate are page views with the new url, path and title, and the previous URL as referrer; ga4 gets page_view', async ({ page }) => {
+  test('pushState and popstate are page views with the new url, path and title, and the previous URL as referrer; ga4 gets page_view', async ({
+    page,
+  }) => {
     const { app } = collector;
     const first = await open(page);
     await waitForPages(1);

@@ -1,6 +1,16 @@
 import { expect, test, type Page } from '@playwright/test';
 import { flush, genericOnly, isContainer, names, useCollector, waitForEvents, watchPage } from './helpers';
-import { acquaintReady, marker, named, noteTriggersLoaded, openTriggers, triggerConfig, untilMarker, waitForNamed, type TriggerConfigOptions } from './triggers-helpers';
+import {
+  acquaintReady,
+  marker,
+  named,
+  noteTriggersLoaded,
+  openTriggers,
+  triggerConfig,
+  untilMarker,
+  waitForNamed,
+  type TriggerConfigOptions,
+} from './triggers-helpers';
 import { watchNetwork } from './vendor-helpers';
 
 // Click triggers and attribute tagging (contract §7) in a real page: a matched click pushes
@@ -30,7 +40,9 @@ const open = (page: Page, tags: Record<string, unknown>, options: TriggerConfigO
 const otherHost = (path: string): string => `http://localhost:${new URL(collector.app.url).port}${path}`;
 
 test.describe('click triggers', () => {
-  test('a click on the inner span or SVG icon of a matching button fires with its attribute, text, tag and classes; a click elsewhere fires nothing', async ({ page }) => {
+  test('a click on the inner span or SVG icon of a matching button fires with its attribute, text, tag and classes; a click elsewhere fires nothing', async ({
+    page,
+  }) => {
     await open(page, { triggers: [ADD_TO_CART] });
     await page.evaluate(() => {
       window.__targets = [];
@@ -51,7 +63,9 @@ test.describe('click triggers', () => {
     expect(await page.evaluate(() => window.__targets)).toEqual(['span', 'path', 'p']);
   });
 
-  test("the page's own stopPropagation() (on the button, and in a document capture listener added before acquaint) does not hide the click", async ({ page }) => {
+  test("the page's own stopPropagation() (on the button, and in a document capture listener added before acquaint) does not hide the click", async ({
+    page,
+  }) => {
     // Registered before any page script, so before acquaint's own listener on the document:
     // it stops clicks on #buy before they reach any element.
     await page.addInitScript(() => {
@@ -140,7 +154,13 @@ test.describe('click triggers', () => {
     await open(page, {
       triggers: [
         { type: 'click', selector: 'button', event: 'buy_click', when: [{ var: 'click.id', op: 'equals', value: 'buy' }] },
-        { type: 'click', selector: 'button', event: 'other_click', properties: { id: '{{click.id}}' }, when: [{ var: 'click.id', op: 'equals', value: 'buy', not: true }] },
+        {
+          type: 'click',
+          selector: 'button',
+          event: 'other_click',
+          properties: { id: '{{click.id}}' },
+          when: [{ var: 'click.id', op: 'equals', value: 'buy', not: true }],
+        },
       ],
     });
     await page.locator('#buy').click();
@@ -202,7 +222,9 @@ test.describe('click triggers on links', () => {
   });
 
   test('links: "download" fires for a link with a download attribute and for a file path (any case), not for a page', async ({ page }) => {
-    await open(page, { triggers: [{ type: 'click', selector: 'a', links: 'download', event: 'file_download', properties: { url: '{{click.url}}' } }] });
+    await open(page, {
+      triggers: [{ type: 'click', selector: 'a', links: 'download', event: 'file_download', properties: { url: '{{click.url}}' } }],
+    });
     await page.locator('#download-attr').click();
     await page.locator('#pdf').click();
     await page.locator('#page').click();
@@ -210,12 +232,17 @@ test.describe('click triggers on links', () => {
 
     const events = await untilMarker(collector.app);
     expect(names(events)).toEqual(['page', 'file_download', 'file_download', 'marker']);
-    expect(named(events, 'file_download').map((e) => e.properties.url)).toEqual([`${collector.app.url}/files/data.bin`, `${collector.app.url}/files/report.PDF`]);
+    expect(named(events, 'file_download').map((e) => e.properties.url)).toEqual([
+      `${collector.app.url}/files/data.bin`,
+      `${collector.app.url}/files/report.PDF`,
+    ]);
   });
 });
 
 test.describe('attribute tagging', () => {
-  test('tagging: true pushes data-acquaint-event with the other data-acquaint-* attributes typed, on a click of the element or a child', async ({ page }) => {
+  test('tagging: true pushes data-acquaint-event with the other data-acquaint-* attributes typed, on a click of the element or a child', async ({
+    page,
+  }) => {
     await open(page, { tagging: true });
     await page.locator('#promo').click({ position: { x: 2, y: 2 } });
     await page.locator('#promo-child').click();
@@ -290,7 +317,9 @@ test.describe('triggers and the rest of acquaint', () => {
     expect(mine!.origin).toBeUndefined();
   });
 
-  test('a config without triggers or tagging never requests acquaint-triggers.js; one with triggers requests it once', async ({ page }, info) => {
+  test('a config without triggers or tagging never requests acquaint-triggers.js; one with triggers requests it once', async ({
+    page,
+  }, info) => {
     const net = watchNetwork(page);
     await open(page, {});
     await marker(page);
@@ -327,7 +356,13 @@ test.describe('triggers and the rest of acquaint', () => {
     const net = watchNetwork(page);
     await open(page, { triggers: [ADD_TO_CART] }, { analytics: 'pending' });
     await page.locator('#add span').click();
-    await expect.poll(() => page.evaluate(() => window.dataLayer as unknown[]).then((layer) => layer.some((m) => (m as { event?: string }).event === 'add_to_cart'))).toBe(true);
+    await expect
+      .poll(() =>
+        page
+          .evaluate(() => window.dataLayer as unknown[])
+          .then((layer) => layer.some((m) => (m as { event?: string }).event === 'add_to_cart')),
+      )
+      .toBe(true);
     await flush(page);
     expect(app.events).toEqual([]);
     expect(app.requests).toBe(0);
@@ -340,7 +375,9 @@ test.describe('triggers and the rest of acquaint', () => {
     expect(names(app.events)).toEqual(['page', 'add_to_cart']);
   });
 
-  test('under a strict CSP with Trusted Types the triggers file loads with the nonce and the click arrives, with zero violations', async ({ page }) => {
+  test('under a strict CSP with Trusted Types the triggers file loads with the nonce and the click arrives, with zero violations', async ({
+    page,
+  }) => {
     const { app } = collector;
     const log = watchPage(page);
     await page.addInitScript(() => {
@@ -357,14 +394,20 @@ test.describe('triggers and the rest of acquaint', () => {
       const response = await route.fetch();
       await route.fulfill({
         response,
-        headers: { ...response.headers(), 'content-security-policy': "script-src 'nonce-abc123'; require-trusted-types-for 'script'; trusted-types acquaint" },
+        headers: {
+          ...response.headers(),
+          'content-security-policy': "script-src 'nonce-abc123'; require-trusted-types-for 'script'; trusted-types acquaint",
+        },
       });
     });
     await page.goto(`${app.url}/triggers-csp.html`);
     await acquaintReady(page);
 
     const scripts = await page.evaluate(() =>
-      Array.from(document.querySelectorAll('script[src]'), (s) => [new URL((s as HTMLScriptElement).src).pathname, (s as HTMLScriptElement).nonce]),
+      Array.from(document.querySelectorAll('script[src]'), (s) => [
+        new URL((s as HTMLScriptElement).src).pathname,
+        (s as HTMLScriptElement).nonce,
+      ]),
     );
     expect(scripts).toEqual([['/acquaint.js', 'abc123'], ...(isContainer(test.info()) ? [] : [['/acquaint-triggers.js', 'abc123']])]);
     await page.locator('button.add span').click();

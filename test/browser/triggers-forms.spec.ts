@@ -40,7 +40,9 @@ async function pageHandler(page: Page, selector: string, { prevent = true, stop 
 }
 
 test.describe('submit triggers', () => {
-  test('a submit carries the email, select and checkbox values and the form id, and never a password, hidden or card field', async ({ page }) => {
+  test('a submit carries the email, select and checkbox values and the form id, and never a password, hidden or card field', async ({
+    page,
+  }) => {
     await open(page, { triggers: [SIGN_UP] }, { redact: false });
     await pageHandler(page, '#newsletter');
     await page.locator('#subscribe').click();
@@ -101,11 +103,15 @@ test.describe('submit triggers', () => {
     await pageHandler(page, '#newsletter', { prevent: true, stop: true });
     await page.locator('#subscribe').click();
     await marker(page);
-    await expect.poll(() => names(collector.app.events)).toEqual(['page', 'sign_up_attempt', 'marker', 'page', 'sign_up_attempt', 'marker']);
+    await expect
+      .poll(() => names(collector.app.events))
+      .toEqual(['page', 'sign_up_attempt', 'marker', 'page', 'sign_up_attempt', 'marker']);
     expect(new URL(page.url()).pathname).toBe('/triggers-form.html');
   });
 
-  test('checkValidation: true fires for a submit the page lets through, and the event survives the navigation it causes', async ({ page }) => {
+  test('checkValidation: true fires for a submit the page lets through, and the event survives the navigation it causes', async ({
+    page,
+  }) => {
     // A flush interval of a minute: only the page leaving can send the event before the test ends.
     await open(page, { triggers: [{ ...SIGN_UP, checkValidation: true }] }, { redact: false, flushIntervalMs: 60_000 });
     await page.locator('#subscribe').click();
@@ -118,7 +124,11 @@ test.describe('submit triggers', () => {
   });
 
   test("checkValidation: true fires for a submit whose propagation the page's handler stopped, before the navigation", async ({ page }) => {
-    await open(page, { triggers: [{ type: 'submit', selector: 'form#newsletter', checkValidation: true, event: 'sign_up' }] }, { flushIntervalMs: 60_000 });
+    await open(
+      page,
+      { triggers: [{ type: 'submit', selector: 'form#newsletter', checkValidation: true, event: 'sign_up' }] },
+      { flushIntervalMs: 60_000 },
+    );
     await pageHandler(page, '#newsletter', { prevent: false, stop: true });
     await page.locator('#subscribe').click();
     await page.waitForURL((url) => url.pathname === '/blank.html');

@@ -23,12 +23,23 @@ export interface TriggerConfigOptions {
 }
 
 /** A config with consent, fast delivery and one http destination `collector` (/v1/batch), plus `tags` (triggers, tagging, variables, …). */
-export function triggerConfig(tags: Record<string, unknown>, { analytics = 'granted', flushIntervalMs = 50, redact }: TriggerConfigOptions = {}): Record<string, unknown> {
+export function triggerConfig(
+  tags: Record<string, unknown>,
+  { analytics = 'granted', flushIntervalMs = 50, redact }: TriggerConfigOptions = {},
+): Record<string, unknown> {
   return {
     version: 1,
     consent: { defaults: { analytics } },
     delivery: { flushIntervalMs },
-    destinations: [{ id: 'collector', type: 'http', purposes: ['analytics'], settings: { url: '/v1/batch' }, ...(redact === undefined ? {} : { redact }) }],
+    destinations: [
+      {
+        id: 'collector',
+        type: 'http',
+        purposes: ['analytics'],
+        settings: { url: '/v1/batch' },
+        ...(redact === undefined ? {} : { redact }),
+      },
+    ],
     ...tags,
   };
 }
@@ -67,7 +78,13 @@ export interface OpenOptions extends TriggerConfigOptions {
  * `?config=` and waits for `acquaint.ready()` and, when the config has triggers or tagging,
  * until the triggers are armed (acquaint-triggers.js has loaded).
  */
-export async function openTriggers(page: Page, app: CollectorServer, fixture: string, tags: Record<string, unknown>, options: OpenOptions = {}): Promise<void> {
+export async function openTriggers(
+  page: Page,
+  app: CollectorServer,
+  fixture: string,
+  tags: Record<string, unknown>,
+  options: OpenOptions = {},
+): Promise<void> {
   const { query = {}, ...configOptions } = options;
   await noteTriggersLoaded(page);
   const path = await serveConfig(page, app, triggerConfig(tags, configOptions), 'triggers');
@@ -91,7 +108,9 @@ export async function marker(page: Page, name = 'marker'): Promise<void> {
 
 /** Waits until the marker `name` reached the collector and returns every event up to it. */
 export async function untilMarker(app: CollectorServer, name = 'marker'): Promise<ReceivedEvent[]> {
-  await expect.poll(() => names(app.events).includes(name), { message: `waiting for ${name} at the collector`, timeout: 10_000 }).toBe(true);
+  await expect
+    .poll(() => names(app.events).includes(name), { message: `waiting for ${name} at the collector`, timeout: 10_000 })
+    .toBe(true);
   return app.events;
 }
 
@@ -100,7 +119,9 @@ export const named = (events: readonly ReceivedEvent[], event: string): Received
 
 /** Waits until at least `n` events named `event` reached the collector, and returns them all. */
 export async function waitForNamed(app: CollectorServer, event: string, n = 1): Promise<[ReceivedEvent, ...ReceivedEvent[]]> {
-  await expect.poll(() => named(app.events, event).length, { message: `waiting for ${n} ${event} event(s) at the collector`, timeout: 10_000 }).toBeGreaterThanOrEqual(n);
+  await expect
+    .poll(() => named(app.events, event).length, { message: `waiting for ${n} ${event} event(s) at the collector`, timeout: 10_000 })
+    .toBeGreaterThanOrEqual(n);
   return named(app.events, event) as [ReceivedEvent, ...ReceivedEvent[]];
 }
 
@@ -110,6 +131,8 @@ export const tracks = (events: readonly ReceivedEvent[], ...without: string[]): 
 
 /** Waits until at least `n` track events (not counting those named in `without`) reached the collector, and returns them. */
 export async function waitForTracks(app: CollectorServer, n: number, ...without: string[]): Promise<ReceivedEvent[]> {
-  await expect.poll(() => tracks(app.events, ...without).length, { message: `waiting for ${n} track event(s) at the collector`, timeout: 10_000 }).toBeGreaterThanOrEqual(n);
+  await expect
+    .poll(() => tracks(app.events, ...without).length, { message: `waiting for ${n} track event(s) at the collector`, timeout: 10_000 })
+    .toBeGreaterThanOrEqual(n);
   return tracks(app.events, ...without);
 }

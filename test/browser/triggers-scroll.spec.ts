@@ -15,7 +15,8 @@ const SCROLL_DEPTH = { type: 'scroll', percent: [25, 50, 75, 90], event: 'scroll
 
 const open = (page: Page, triggers: unknown[]): Promise<void> => openTriggers(page, collector.app, '/triggers-view.html', { triggers });
 
-const percents = (events: readonly ReceivedEvent[]): unknown[] => events.filter((e) => e.event === 'scroll_depth').map((e) => e.properties.percent);
+const percents = (events: readonly ReceivedEvent[]): unknown[] =>
+  events.filter((e) => e.event === 'scroll_depth').map((e) => e.properties.percent);
 
 /**
  * Scrolls to `y` and waits until the scroll event was dispatched and two more frames ran: by

@@ -34,7 +34,9 @@ test.describe('timer trigger', () => {
       Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
       Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
     });
-    await open(page, { triggers: [ARMED, { type: 'timer', intervalMs: 300, limit: 1, event: 't', properties: { count: '{{timer.count}}' } }] });
+    await open(page, {
+      triggers: [ARMED, { type: 'timer', intervalMs: 300, limit: 1, event: 't', properties: { count: '{{timer.count}}' } }],
+    });
     await armed(page);
     await page.evaluate(async () => {
       // Twice the interval while hidden.
@@ -51,7 +53,9 @@ test.describe('timer trigger', () => {
 });
 
 test.describe('variables', () => {
-  test('fill properties with their types: config variables, built-ins, defaults, text, and nothing for a missing value', async ({ page }) => {
+  test('fill properties with their types: config variables, built-ins, defaults, text, and nothing for a missing value', async ({
+    page,
+  }) => {
     const { app } = collector;
     const host = `127.0.0.1:${app.port}`;
     await open(
@@ -97,7 +101,17 @@ test.describe('variables', () => {
       { q: 'shoes' },
     );
     await armed(page);
-    const same = { sku: 'SKU-42', title: 'Trail runner X', q: 'shoes', host, market: 'local', v: 2, obj: { a: 1 }, path: '/triggers-view-vars.html', query: 'shoes' };
+    const same = {
+      sku: 'SKU-42',
+      title: 'Trail runner X',
+      q: 'shoes',
+      host,
+      market: 'local',
+      v: 2,
+      obj: { a: 1 },
+      path: '/triggers-view-vars.html',
+      query: 'shoes',
+    };
 
     // No cookie, nothing in the data layer: the defaults; dl, cookie and missing read nothing.
     await page.click('#fire');
@@ -119,7 +133,12 @@ test.describe('variables', () => {
       window.dataLayer = window.dataLayer || [];
       (window.dataLayer as unknown[]).push({ cart: { value: 42 } });
     });
-    const cart = (op: string, value: unknown, not?: boolean) => ({ var: 'dl.cart.value', op, value, ...(not === undefined ? {} : { not }) });
+    const cart = (op: string, value: unknown, not?: boolean) => ({
+      var: 'dl.cart.value',
+      op,
+      value,
+      ...(not === undefined ? {} : { not }),
+    });
     const path = (op: string, value: unknown, not?: boolean) => ({ var: 'page.path', op, value, ...(not === undefined ? {} : { not }) });
     const cases: Record<string, unknown[]> = {
       equals_yes: [cart('equals', 42)],
@@ -143,7 +162,9 @@ test.describe('variables', () => {
       all_yes: [cart('gt', 40), path('suffix', '.html'), path('contains', 'checkout', true)],
       all_no: [cart('gt', 40), path('suffix', '.php')],
     };
-    await open(page, { triggers: Object.entries(cases).map(([event, when]) => ({ type: 'timer', intervalMs: 100, limit: 1, event, when })) });
+    await open(page, {
+      triggers: Object.entries(cases).map(([event, when]) => ({ type: 'timer', intervalMs: 100, limit: 1, event, when })),
+    });
     const expected = Object.keys(cases).filter((event) => event.endsWith('_yes'));
     // All timers run out together: once every _yes one arrived, every _no one had its turn.
     await expect.poll(() => expected.filter((event) => named(collector.app.events, event).length > 0)).toEqual(expected);

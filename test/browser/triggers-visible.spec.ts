@@ -46,7 +46,9 @@ async function scrollToY(page: Page, y: number): Promise<void> {
 
 /** What reached the collector, without the `armed` helper event: `event` or `event:id`. */
 const seen = (): string[] =>
-  tracks(collector.app.events, 'armed').map((e) => (typeof e.properties.id === 'string' ? `${String(e.event)}:${e.properties.id}` : String(e.event)));
+  tracks(collector.app.events, 'armed').map((e) =>
+    typeof e.properties.id === 'string' ? `${String(e.event)}:${e.properties.id}` : String(e.event),
+  );
 
 async function waitFor(entry: string): Promise<string[]> {
   await expect.poll(() => seen().includes(entry), { message: `waiting for ${entry} at the collector`, timeout: 10_000 }).toBe(true);
@@ -167,11 +169,17 @@ test.describe('visible trigger', () => {
     await page.evaluate(() => history.pushState({}, '', '/next'));
     await expect.poll(() => named(app.events, 'view_element').length).toBe(2);
     await expect.poll(() => named(app.events, 'view_page').length).toBe(2);
-    for (const event of [...named(app.events, 'view_element'), ...named(app.events, 'view_page')].slice(0, 4)) expect(event.properties).toEqual({ id: 'promo-a' });
+    for (const event of [...named(app.events, 'view_element'), ...named(app.events, 'view_page')].slice(0, 4))
+      expect(event.properties).toEqual({ id: 'promo-a' });
     expect(named(app.events, 'view_element')[1]!.context.page.url).toBe(`${app.url}/next`);
     expect(named(app.events, 'view_page')[1]!.context.page.url).toBe(`${app.url}/next`);
     const events = await markerSeen(page, 'done');
-    expect(events.filter((e) => e !== 'done').sort()).toEqual(['view_element:promo-a', 'view_element:promo-a', 'view_page:promo-a', 'view_page:promo-a']);
+    expect(events.filter((e) => e !== 'done').sort()).toEqual([
+      'view_element:promo-a',
+      'view_element:promo-a',
+      'view_page:promo-a',
+      'view_page:promo-a',
+    ]);
     expect(events.at(-1)).toBe('done');
   });
 
@@ -184,7 +192,10 @@ test.describe('visible trigger', () => {
     for (let y = height; y >= 0; y -= 250) await scrollToY(page, y);
 
     await expect
-      .poll(() => named(collector.app.events, 'view_promotion').length, { message: 'waiting for 500 view_promotion events', timeout: 60_000 })
+      .poll(() => named(collector.app.events, 'view_promotion').length, {
+        message: 'waiting for 500 view_promotion events',
+        timeout: 60_000,
+      })
       .toBeGreaterThanOrEqual(500);
     const events = await markerSeen(page, 'done');
     expect(events.at(-1)).toBe('done');

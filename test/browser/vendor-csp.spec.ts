@@ -50,7 +50,11 @@ async function grantAndSeeAllThree(page: Page): Promise<void> {
   await waitForCall(page, 'fbq', (args) => args[0] === 'track' && args[1] === 'Purchase', 'Purchase');
   await expect
     .poll(() => page.evaluate(() => window.__widgetCalls ?? []), { message: 'widget calls', timeout: 10_000 })
-    .toEqual([['init', 'W-1'], ['event', 'page'], ['event', 'purchase']]);
+    .toEqual([
+      ['init', 'W-1'],
+      ['event', 'page'],
+      ['event', 'purchase'],
+    ]);
 }
 
 const cspMessages = (texts: string[]) => texts.filter((text) => /Content Security Policy|Refused to/i.test(text));
@@ -68,9 +72,20 @@ test.describe('vendor tags under a strict CSP', () => {
 
       // Every script acquaint added carries the nonce (the only way in without 'strict-dynamic').
       const added = await page.evaluate(() =>
-        Array.from(document.querySelectorAll('script[src]'), (s) => [new URL((s as HTMLScriptElement).src).pathname, (s as HTMLScriptElement).nonce]),
+        Array.from(document.querySelectorAll('script[src]'), (s) => [
+          new URL((s as HTMLScriptElement).src).pathname,
+          (s as HTMLScriptElement).nonce,
+        ]),
       );
-      expect(added.map(([path]) => path).sort()).toEqual(['/acquaint-ga4.js', '/acquaint-meta-pixel.js', '/acquaint-script.js', '/acquaint.js', '/en_US/fbevents.js', '/gtag/js', '/vendor-widget.js']);
+      expect(added.map(([path]) => path).sort()).toEqual([
+        '/acquaint-ga4.js',
+        '/acquaint-meta-pixel.js',
+        '/acquaint-script.js',
+        '/acquaint.js',
+        '/en_US/fbevents.js',
+        '/gtag/js',
+        '/vendor-widget.js',
+      ]);
       for (const [, nonce] of added) expect(nonce).toBe('abc123');
       expect(net.vendor()).toHaveLength(2);
 

@@ -62,7 +62,10 @@ export function watchNetwork(page: Page): NetworkLog {
 export async function routeVendors(page: Page, app: CollectorServer): Promise<void> {
   const origin = new URL(app.url).origin;
   // Registered first, so the vendor routes below (matched last-registered-first) win.
-  await page.route((url) => url.origin !== origin && url.protocol !== 'data:', (route) => route.abort('blockedbyclient'));
+  await page.route(
+    (url) => url.origin !== origin && url.protocol !== 'data:',
+    (route) => route.abort('blockedbyclient'),
+  );
   const standIn = (file: string) => async (route: import('@playwright/test').Route) => {
     const response = await route.fetch({ url: `${app.url}/vendor/${file}` });
     await route.fulfill({ response, headers: { ...response.headers(), 'access-control-allow-origin': '*' } });
@@ -79,7 +82,12 @@ let served = 0;
 export async function serveConfig(page: Page, app: CollectorServer, config: unknown, name = 'config'): Promise<string> {
   const path = `/cfg/${name}-${++served}.json`;
   await page.route(`${app.url}${path}`, (route) =>
-    route.fulfill({ status: 200, contentType: 'application/json; charset=utf-8', headers: { 'cache-control': 'no-store' }, body: JSON.stringify(config) }),
+    route.fulfill({
+      status: 200,
+      contentType: 'application/json; charset=utf-8',
+      headers: { 'cache-control': 'no-store' },
+      body: JSON.stringify(config),
+    }),
   );
   return path;
 }
@@ -134,10 +142,18 @@ export async function waitForCalls(page: Page, vendor: VendorCall['vendor'], n: 
 }
 
 /** Waits for a recorded `vendor` call matching `match`, and returns it. */
-export async function waitForCall(page: Page, vendor: VendorCall['vendor'], match: (args: unknown[]) => boolean, what: string): Promise<unknown[]> {
+export async function waitForCall(
+  page: Page,
+  vendor: VendorCall['vendor'],
+  match: (args: unknown[]) => boolean,
+  what: string,
+): Promise<unknown[]> {
   let found: unknown[] | undefined;
   await expect
-    .poll(async () => (found = (await vendorCalls(page, vendor)).find(match)) !== undefined, { message: `waiting for ${vendor} ${what}`, timeout: 10_000 })
+    .poll(async () => (found = (await vendorCalls(page, vendor)).find(match)) !== undefined, {
+      message: `waiting for ${vendor} ${what}`,
+      timeout: 10_000,
+    })
     .toBe(true);
   return found!;
 }
@@ -147,7 +163,8 @@ export const eventCalls = (calls: unknown[][], command: string | string[]): unkn
   calls.filter((args) => (Array.isArray(command) ? command : [command]).includes(String(args[0])));
 
 /** Events at the collector for one destination (`?dest=`; `collector` when there is none). */
-export const eventsFor = (app: CollectorServer, destination: string): ReceivedEvent[] => app.events.filter((e) => e.receivedBy === destination);
+export const eventsFor = (app: CollectorServer, destination: string): ReceivedEvent[] =>
+  app.events.filter((e) => e.receivedBy === destination);
 
 /** `track` in the page, then `flush`. */
 export async function trackAndFlush(page: Page, events: [string, Record<string, unknown>?][]): Promise<void> {

@@ -27,7 +27,9 @@ async function open(page: Page, early: boolean): Promise<void> {
 /** What the custom adapter was sent, one event after the other. */
 const crmEvents = (page: Page): Promise<ReceivedEvent[]> => page.evaluate(() => window.crm!.batches.flatMap((b) => b.events));
 async function waitForCrm(page: Page, n: number): Promise<ReceivedEvent[]> {
-  await expect.poll(async () => (await crmEvents(page)).length, { message: `waiting for ${n} event(s) at the custom adapter`, timeout: 10_000 }).toBeGreaterThanOrEqual(n);
+  await expect
+    .poll(async () => (await crmEvents(page)).length, { message: `waiting for ${n} event(s) at the custom adapter`, timeout: 10_000 })
+    .toBeGreaterThanOrEqual(n);
   return crmEvents(page);
 }
 const label = (e: ReceivedEvent): string => (e.type === 'track' ? String(e.event) : e.type);
@@ -52,7 +54,9 @@ test.describe('acquaint.register', () => {
       created: [{ type: 'my-crm', id: 'crm', purposes: ['analytics'], hasEnv: true }],
       inits: [{ account: 'A-1' }],
     });
-    expect(await page.evaluate(() => window.reports!.filter((r) => r.type === 'delivered' && r.destination === 'crm').length)).toBeGreaterThan(0);
+    expect(
+      await page.evaluate(() => window.reports!.filter((r) => r.type === 'delivered' && r.destination === 'crm').length),
+    ).toBeGreaterThan(0);
     expect(log.warnings.filter((w) => WARNING.test(w))).toEqual([]);
     expect(log.errors).toEqual([]);
   });
@@ -68,7 +72,12 @@ test.describe('acquaint.register', () => {
       window.acquaint!.track('while_unregistered_1');
       window.acquaint!.track('while_unregistered_2');
     });
-    expect((await waitForEvents(app, 4, 'collector')).map(label)).toEqual(['page', 'before_acquaint', 'while_unregistered_1', 'while_unregistered_2']);
+    expect((await waitForEvents(app, 4, 'collector')).map(label)).toEqual([
+      'page',
+      'before_acquaint',
+      'while_unregistered_1',
+      'while_unregistered_2',
+    ]);
     expect(await page.evaluate(() => window.crm)).toEqual({ created: [], inits: [], batches: [] });
     // Waiting is no failure: nothing dropped, no error.
     expect(await page.evaluate(() => window.reports!.filter((r) => r.type !== 'delivered'))).toEqual([]);
@@ -101,7 +110,9 @@ test.describe('acquaint.register', () => {
     expect((await waitForEvents(app, 3, 'collector')).map(label)).toEqual(['page', 'before_acquaint', 'queued']);
   });
 
-  test('an invalid or duplicate type is refused with a console error and on("error") invalid_adapter; the registered one keeps working', async ({ page }) => {
+  test('an invalid or duplicate type is refused with a console error and on("error") invalid_adapter; the registered one keeps working', async ({
+    page,
+  }) => {
     const log = watchPage(page);
     await open(page, true);
     await page.evaluate(() => {

@@ -51,7 +51,9 @@ async function open(page: Page, cfg: unknown, nonce?: string): Promise<string> {
 
 const widgetCalls = (page: Page): Promise<unknown[][]> => page.evaluate(() => window.__widgetCalls ?? []);
 async function waitForWidget(page: Page, n: number): Promise<unknown[][]> {
-  await expect.poll(async () => (await widgetCalls(page)).length, { message: `waiting for ${n} widget call(s)`, timeout: 10_000 }).toBeGreaterThanOrEqual(n);
+  await expect
+    .poll(async () => (await widgetCalls(page)).length, { message: `waiting for ${n} widget call(s)`, timeout: 10_000 })
+    .toBeGreaterThanOrEqual(n);
   return widgetCalls(page);
 }
 
@@ -97,14 +99,23 @@ test.describe('vendor tags: the script destination', () => {
     ]);
     expect(net.to('/vendor-widget.js')).toHaveLength(1);
     expect(net.to('/acquaint-script.js')).toHaveLength(1);
-    expect((await waitForEvents(app, 5, 'collector')).map((e) => e.event ?? e.type)).toEqual(['page', 'purchase', 'add_to_cart', 'identify', 'misc']);
+    expect((await waitForEvents(app, 5, 'collector')).map((e) => e.event ?? e.type)).toEqual([
+      'page',
+      'purchase',
+      'add_to_cart',
+      'identify',
+      'misc',
+    ]);
   });
 
   test('the vendor tag carries the nonce of acquaint’s own tag, and a matching integrity loads', async ({ page }) => {
     const integrity = sri(WIDGET_JS);
     await open(page, config({ integrity }, 'granted'), 'n0nce-4711');
     const calls = await waitForWidget(page, 2);
-    expect(calls.slice(0, 2)).toEqual([['init', 'W-1', { debug: false }], ['pageview', expect.any(String), 'Vendor fixture']]);
+    expect(calls.slice(0, 2)).toEqual([
+      ['init', 'W-1', { debug: false }],
+      ['pageview', expect.any(String), 'Vendor fixture'],
+    ]);
     const scripts = await addedScripts(page);
     expect(scripts).toEqual([
       // The chunk acquaint loads for the type, and the vendor's file.
@@ -114,7 +125,9 @@ test.describe('vendor tags: the script destination', () => {
     expect(await page.evaluate(() => (window.reports ?? []).filter((r) => r.type === 'error'))).toEqual([]);
   });
 
-  test('a wrong integrity is refused: destination_load_failed for that destination, the vendor never runs, the collector gets every event', async ({ page }) => {
+  test('a wrong integrity is refused: destination_load_failed for that destination, the vendor never runs, the collector gets every event', async ({
+    page,
+  }) => {
     const { app } = collector;
     await open(page, config({ integrity: sri('window.widget = function () {};') }, 'granted'));
     const failure = await waitForReport(page, { type: 'error', code: 'destination_load_failed' });
@@ -130,7 +143,13 @@ test.describe('vendor tags: the script destination', () => {
     // The sends to it fail too, and are to be retried.
     const sendFailed = await waitForReport(page, { type: 'error', code: 'send_failed', destination: 'widget' });
     expect(sendFailed.retry).toBe(true);
-    expect(await page.evaluate(() => [typeof window.widget, window.__widgetCalls, (window as unknown as { __widgetLoaded?: number }).__widgetLoaded])).toEqual(['undefined', undefined, undefined]);
+    expect(
+      await page.evaluate(() => [
+        typeof window.widget,
+        window.__widgetCalls,
+        (window as unknown as { __widgetLoaded?: number }).__widgetLoaded,
+      ]),
+    ).toEqual(['undefined', undefined, undefined]);
     const errors = await page.evaluate(() => (window.reports ?? []).filter((r) => r.type === 'error'));
     expect(errors.every((r: DeliveryReport) => r.destination === 'widget')).toBe(true);
   });

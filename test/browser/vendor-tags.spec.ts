@@ -30,7 +30,12 @@ const CONFIG = {
   destinations: [
     { id: 'collector', type: 'http', purposes: ['analytics'], settings: { url: '/v1/batch' } },
     { id: 'ga4', type: 'ga4', purposes: ['analytics'], settings: { measurementId: GA4, eventNames: { signup_done: 'sign_up' } } },
-    { id: 'meta', type: 'meta-pixel', purposes: ['marketing'], settings: { pixelId: PIXEL, eventNames: { signup_done: 'CompleteRegistration', newsletter: 'Lead' } } },
+    {
+      id: 'meta',
+      type: 'meta-pixel',
+      purposes: ['marketing'],
+      settings: { pixelId: PIXEL, eventNames: { signup_done: 'CompleteRegistration', newsletter: 'Lead' } },
+    },
   ],
 };
 const PURCHASE = {
@@ -61,7 +66,8 @@ async function open(page: Page, config: unknown = CONFIG): Promise<{ url: string
   return { url, net };
 }
 
-const grant = (page: Page, choices: Record<string, string>) => page.evaluate((choices) => window.acquaint!.consent.update(choices), choices);
+const grant = (page: Page, choices: Record<string, string>) =>
+  page.evaluate((choices) => window.acquaint!.consent.update(choices), choices);
 const byName = (events: ReceivedEvent[], name: string) => events.find((e) => (name === 'page' ? e.type === 'page' : e.event === name))!;
 
 /** identify with an email, then a standard event: the pixel's init carries only hashes. */
@@ -80,7 +86,9 @@ async function checkAdvancedMatching(page: Page, config: unknown): Promise<void>
     ['init', PIXEL, { external_id: sha256('u-1'), em: sha256('ada@example.com') }],
   ]);
   // The matching comes before the event it belongs to.
-  expect(fbq.findIndex((args) => args[0] === 'init' && args.length === 3)).toBeLessThan(fbq.findIndex((args) => args[1] === 'CompleteRegistration'));
+  expect(fbq.findIndex((args) => args[0] === 'init' && args.length === 3)).toBeLessThan(
+    fbq.findIndex((args) => args[1] === 'CompleteRegistration'),
+  );
   expect(signUp).toEqual(['track', 'CompleteRegistration', { method: 'email' }, { eventID: expect.any(String) }]);
 
   await waitForCall(page, 'gtag', (args) => args[1] === 'sign_up', 'sign_up');
@@ -155,16 +163,27 @@ test.describe('vendor tags: ga4 and meta-pixel', () => {
     ]);
 
     // Each vendor file once, from its real URL (routed to the stand-in), after the grant.
-    expect(net.chunks().map((u) => new URL(u).pathname).sort()).toEqual(['/acquaint-ga4.js', '/acquaint-meta-pixel.js']);
+    expect(
+      net
+        .chunks()
+        .map((u) => new URL(u).pathname)
+        .sort(),
+    ).toEqual(['/acquaint-ga4.js', '/acquaint-meta-pixel.js']);
     expect(net.vendor().sort()).toEqual([
       'https://connect.facebook.net/en_US/fbevents.js',
       `https://www.googletagmanager.com/gtag/js?id=${GA4}&l=acquaintGtagLayer`,
     ]);
     // gtag.js reads its own layer: window.dataLayer never sees a gtag command of acquaint's.
-    expect(await page.evaluate(() => (window.dataLayer as unknown[]).filter((item) => Object.prototype.toString.call(item) === '[object Arguments]').length)).toBe(0);
+    expect(
+      await page.evaluate(
+        () => (window.dataLayer as unknown[]).filter((item) => Object.prototype.toString.call(item) === '[object Arguments]').length,
+      ),
+    ).toBe(0);
   });
 
-  test('Consent Mode follows the state: ads denied while marketing is pending, updated on grant and on withdrawal, which also revokes and stops the pixel', async ({ page }) => {
+  test('Consent Mode follows the state: ads denied while marketing is pending, updated on grant and on withdrawal, which also revokes and stops the pixel', async ({
+    page,
+  }) => {
     const { app } = collector;
     const { net } = await open(page);
 
@@ -196,7 +215,11 @@ test.describe('vendor tags: ga4 and meta-pixel', () => {
     await expect.poll(() => app.events.some((e) => e.event === 'add_to_cart')).toBe(true);
     await page.evaluate(() => window.acquaint!.flush());
     expect(await vendorCalls(page, 'fbq')).toEqual(fbqBefore);
-    expect(await page.evaluate(() => (window.reports ?? []).filter((r) => r.type === 'dropped' && r.destination === 'meta').map((r) => r.reason))).toEqual(['consent_denied']);
+    expect(
+      await page.evaluate(() =>
+        (window.reports ?? []).filter((r) => r.type === 'dropped' && r.destination === 'meta').map((r) => r.reason),
+      ),
+    ).toEqual(['consent_denied']);
   });
 
   // traits.email is hashed for meta-pixel by the rules before the default redaction sees it.
@@ -204,7 +227,9 @@ test.describe('vendor tags: ga4 and meta-pixel', () => {
     await checkAdvancedMatching(page, CONFIG);
   });
 
-  test('advanced matching with traits.email exempt from redaction: SHA-256 of the normalised email, never the address itself', async ({ page }) => {
+  test('advanced matching with traits.email exempt from redaction: SHA-256 of the normalised email, never the address itself', async ({
+    page,
+  }) => {
     const config = structuredClone(CONFIG);
     Object.assign(config.destinations[2]!, { redact: { allow: ['traits.email'] } });
     await checkAdvancedMatching(page, config);
@@ -214,12 +239,21 @@ test.describe('vendor tags: ga4 and meta-pixel', () => {
     const { app } = collector;
     await open(page);
     await grant(page, { analytics: 'granted', marketing: 'granted' });
-    await trackAndFlush(page, [['signup_done', { plan: 'pro' }], ['newsletter', {}], ['wishlist_share', { item: 'SKU-1' }]]);
+    await trackAndFlush(page, [
+      ['signup_done', { plan: 'pro' }],
+      ['newsletter', {}],
+      ['wishlist_share', { item: 'SKU-1' }],
+    ]);
     const collected = await waitForEvents(app, 4, 'collector');
     const id = (name: string) => byName(collected, name).messageId;
 
     await waitForCall(page, 'gtag', (args) => args[1] === 'wishlist_share', 'wishlist_share');
-    expect(eventCalls(await vendorCalls(page, 'gtag'), 'event').map((args) => args[1])).toEqual(['page_view', 'sign_up', 'newsletter', 'wishlist_share']);
+    expect(eventCalls(await vendorCalls(page, 'gtag'), 'event').map((args) => args[1])).toEqual([
+      'page_view',
+      'sign_up',
+      'newsletter',
+      'wishlist_share',
+    ]);
 
     await waitForCall(page, 'fbq', (args) => args[1] === 'wishlist_share', 'wishlist_share');
     expect(eventCalls(await vendorCalls(page, 'fbq'), ['track', 'trackCustom'])).toEqual([

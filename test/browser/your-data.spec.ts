@@ -13,11 +13,20 @@ test.use({ reducedMotion: 'reduce' });
 /** What acquaint keeps on the device, read around it: its IndexedDB databases and acquaint.* localStorage keys. */
 async function onDevice(page: Page): Promise<{ indexedDB: Record<string, Record<string, unknown>>; localStorage: Record<string, string> }> {
   const indexedDB: Record<string, Record<string, unknown>> = {};
-  for (const [database, store] of [['acquaint-identity', 'profile'], ['acquaint-queue', 'records']] as const) {
+  for (const [database, store] of [
+    ['acquaint-identity', 'profile'],
+    ['acquaint-queue', 'records'],
+  ] as const) {
     const entries = await storeEntries(page, database, store);
     if (entries?.length) indexedDB[database] = Object.fromEntries(entries);
   }
-  const localStorage = await page.evaluate(() => Object.fromEntries(Object.keys(window.localStorage).filter((key) => key.startsWith('acquaint.')).map((key) => [key, window.localStorage.getItem(key)!])));
+  const localStorage = await page.evaluate(() =>
+    Object.fromEntries(
+      Object.keys(window.localStorage)
+        .filter((key) => key.startsWith('acquaint.'))
+        .map((key) => [key, window.localStorage.getItem(key)!]),
+    ),
+  );
   return { indexedDB, localStorage };
 }
 
@@ -63,7 +72,10 @@ test.describe('Your data', () => {
   });
 
   test('"Download my data" is exactly what is stored', async ({ page, browserName }) => {
-    test.skip(browserName === 'firefox', "Playwright's BiDi Firefox does not report downloads; Chromium and the unit tests of storedData cover it");
+    test.skip(
+      browserName === 'firefox',
+      "Playwright's BiDi Firefox does not report downloads; Chromium and the unit tests of storedData cover it",
+    );
     await visitWithHistory(page);
     await page.evaluate(() => window.acquaint!.consent.show('data'));
     await expect(dialog(page)).toContainText('Visitor id');
@@ -79,7 +91,10 @@ test.describe('Your data', () => {
     expect(JSON.parse(await readFile(await file.path(), 'utf8'))).toEqual(stored);
   });
 
-  test('"Forget me" erases everything it showed and everything stored; then there is nothing to show or download', async ({ page, browserName }) => {
+  test('"Forget me" erases everything it showed and everything stored; then there is nothing to show or download', async ({
+    page,
+    browserName,
+  }) => {
     const { anonymousId } = await visitWithHistory(page);
     await page.evaluate(() => window.acquaint!.consent.show('data'));
     await expect(dialog(page)).toContainText('emailada@example.com');

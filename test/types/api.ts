@@ -1,5 +1,15 @@
 // Public-API type tests: checked by `tsc --noEmit` (npm run test:typecheck), never run.
-import { createAcquaint, browserEnv, ga4Destination, type Acquaint, type AcquaintEvent, type Config, type Adapter, type AdapterType, type TracedEvent } from '../../src/index';
+import {
+  createAcquaint,
+  browserEnv,
+  ga4Destination,
+  type Acquaint,
+  type AcquaintEvent,
+  type Config,
+  type Adapter,
+  type AdapterType,
+  type TracedEvent,
+} from '../../src/index';
 
 type IsExact<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const assert = <T extends true>(_: T): void => undefined;
@@ -35,7 +45,10 @@ const adapter: Adapter<{ url: string }> = {
 void adapter;
 
 // A site's own type, registered on an instance or given to createAcquaint; the built-ins fit too.
-const crm: AdapterType<{ key: string }> = { type: 'my-crm', create: (id, purposes) => ({ ...adapter, id, purposes, init: ({ key }) => void key }) };
+const crm: AdapterType<{ key: string }> = {
+  type: 'my-crm',
+  create: (id, purposes) => ({ ...adapter, id, purposes, init: ({ key }) => void key }),
+};
 acquaint.register(crm);
 acquaint.register(ga4Destination);
 createAcquaint({ config: {}, env: browserEnv(), adapters: [crm, ga4Destination] });

@@ -25,7 +25,11 @@ describe('createAcquaint', () => {
     expect(sent().map((e) => e.event ?? e.type)).toEqual(['page', 'before', 'after-load', 'after-ready']);
     expect(new Set(sent().map((e) => e.messageId)).size).toBe(4);
     expect(sent()[3]).toMatchObject({
-      type: 'track', event: 'after-ready', properties: { value: 1 }, userId: null, timestamp: '2026-11-23T10:00:00.000Z',
+      type: 'track',
+      event: 'after-ready',
+      properties: { value: 1 },
+      userId: null,
+      timestamp: '2026-11-23T10:00:00.000Z',
       context: { page: { path: '/cart' }, consent: { analytics: 'granted' }, library: { name: 'acquaint', version: '0.0.0-test' } },
     });
   });
@@ -112,7 +116,9 @@ describe('createAcquaint', () => {
     acquaint.on('dropped', dropped);
     await acquaint.ready();
     expect(env.console.error).toHaveBeenCalledWith(expect.stringContaining('HTTP 404'));
-    expect(dropped).toHaveBeenCalledWith(expect.objectContaining({ reason: 'config_unavailable', messageIds: expect.any(Array) as unknown }));
+    expect(dropped).toHaveBeenCalledWith(
+      expect.objectContaining({ reason: 'config_unavailable', messageIds: expect.any(Array) as unknown }),
+    );
     dataLayer.push({ b: 2 });
     expect(acquaint.get('a')).toBe(1);
     expect(acquaint.get('b')).toBe(2);
@@ -126,7 +132,15 @@ describe('createAcquaint', () => {
     acquaint.on('dropped', (e) => reports.push(e));
     await acquaint.flush();
     expect(reports).toEqual([
-      { code: 'send_failed', message: 'HTTP 503', destination: 'collector', status: 503, retry: true, retryInMs: 500, messageIds: [expect.any(String)] },
+      {
+        code: 'send_failed',
+        message: 'HTTP 503',
+        destination: 'collector',
+        status: 503,
+        retry: true,
+        retryInMs: 500,
+        messageIds: [expect.any(String)],
+      },
     ]);
   });
 

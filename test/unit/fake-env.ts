@@ -34,7 +34,10 @@ export function fakeLocks(): LocksLike & { release(name: string): void } {
     async request<T>(name: string, callback: () => Promise<T>) {
       const previous = tails.get(name) ?? Promise.resolve();
       let free!: () => void;
-      tails.set(name, previous.then(() => new Promise<void>((resolve) => (free = resolve))));
+      tails.set(
+        name,
+        previous.then(() => new Promise<void>((resolve) => (free = resolve))),
+      );
       await previous;
       const release = () => {
         held.delete(name);

@@ -93,12 +93,21 @@ describe('imports', () => {
     const reached = [...importGraph()]
       .filter(([file]) => relative(src, file).startsWith('rules/'))
       .flatMap(([file, targets]) => targets.map((target) => `${relative(src, file)} → ${relative(src, target)}`))
-      .filter((edge) => !below.has(edge.split(' → ')[1]!.split('/')[0]!) || /events\/(?!event$)/.test(edge.split(' → ')[1]!.replace(/\.ts$/, '')));
+      .filter(
+        (edge) => !below.has(edge.split(' → ')[1]!.split('/')[0]!) || /events\/(?!event$)/.test(edge.split(' → ')[1]!.replace(/\.ts$/, '')),
+      );
     expect(reached).toEqual([]);
   });
 
   it('finds a loop when there is one', () => {
-    const graph = new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]].map(([k, v]) => [join(src, k as string), (v as string[]).map((t) => join(src, t))]));
+    const graph = new Map(
+      [
+        ['a', ['b']],
+        ['b', ['c']],
+        ['c', ['a']],
+        ['d', ['a']],
+      ].map(([k, v]) => [join(src, k as string), (v as string[]).map((t) => join(src, t))]),
+    );
     expect(loops(graph)).toEqual([['a', 'b', 'c']]);
   });
 });

@@ -33,13 +33,22 @@ async function control(text: string, css = 'button'): Promise<WebElement> {
 async function click(text: string, css = 'button'): Promise<void> {
   const element = await control(text, css);
   await until(
-    () => run(site.driver, () => document.querySelector('acquaint-consent')?.shadowRoot?.getAnimations().every((a) => a.playState !== 'running') ?? true),
+    () =>
+      run(
+        site.driver,
+        () =>
+          document
+            .querySelector('acquaint-consent')
+            ?.shadowRoot?.getAnimations()
+            .every((a) => a.playState !== 'running') ?? true,
+      ),
     'the banner to stop moving',
   );
   await clickWhenReady(element, `"${text}"`);
 }
 
-const bannerGone = () => until(async () => (await site.driver.findElements(By.css('acquaint-consent'))).length === 0, 'the banner to close');
+const bannerGone = () =>
+  until(async () => (await site.driver.findElements(By.css('acquaint-consent'))).length === 0, 'the banner to close');
 
 const storedChoice = () =>
   run(site.driver, () => {

@@ -33,8 +33,7 @@ async function openAndHold(held: string[]): Promise<void> {
   await arrived(app, ['page', ...held], 'marker');
 }
 
-const reports = (): Promise<Report[]> =>
-  run(site.driver, () => (window as unknown as { reports: Report[] }).reports);
+const reports = (): Promise<Report[]> => run(site.driver, () => (window as unknown as { reports: Report[] }).reports);
 
 describe('consent gating', () => {
   test('holds every event while analytics is pending: nothing reaches the collector, nothing is stored', async () => {
@@ -86,7 +85,9 @@ describe('consent gating', () => {
     );
     expect(dropped.every((r) => r.reason === 'consent_denied')).toBe(true);
     const droppedIds = dropped.flatMap((r) => r.messageIds ?? []);
-    const heldIds = eventsFor(app, 'marker').filter((e) => e.type === 'page' || held.includes(String(e.event))).map((e) => e.messageId);
+    const heldIds = eventsFor(app, 'marker')
+      .filter((e) => e.type === 'page' || held.includes(String(e.event)))
+      .map((e) => e.messageId);
     expect(droppedIds).toEqual(expect.arrayContaining(heldIds));
 
     await run(driver, () => window.acquaint!.consent.update({ analytics: 'granted' }));

@@ -98,7 +98,9 @@ export async function startWebKit(): Promise<WebKit> {
   while (!(await accepts(port))) {
     if (spawnError || child.exitCode !== null || Date.now() > deadline) {
       await stop();
-      throw new Error(`WebKitWebDriver (${WEBKIT_DRIVER_PATH}) did not listen on ${port}: ${spawnError?.message ?? `exit ${child.exitCode}`} ${stderr}`);
+      throw new Error(
+        `WebKitWebDriver (${WEBKIT_DRIVER_PATH}) did not listen on ${port}: ${spawnError?.message ?? `exit ${child.exitCode}`} ${stderr}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

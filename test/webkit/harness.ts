@@ -112,7 +112,12 @@ function serveRecipe(req: IncomingMessage, res: ServerResponse, path: string): v
   const file = path.split('/').pop() ?? '';
   const reading = path.startsWith(BANNER_FROM)
     ? bannerFile(file)?.then((body) => ({ body, type: BANNER_FILES[file as keyof typeof BANNER_FILES] }))
-    : recipeHtml({ bannerFrom: BANNER_FROM, ...(new URL(req.url ?? '/', 'http://x').searchParams.get('consentModeDefault') === 'deny' ? { consentModeDefault: 'deny' as const } : {}) }).then((body) => ({ body, type: 'text/html; charset=utf-8' }));
+    : recipeHtml({
+        bannerFrom: BANNER_FROM,
+        ...(new URL(req.url ?? '/', 'http://x').searchParams.get('consentModeDefault') === 'deny'
+          ? { consentModeDefault: 'deny' as const }
+          : {}),
+      }).then((body) => ({ body, type: 'text/html; charset=utf-8' }));
   (reading ?? Promise.reject(new Error('not a file of the banner'))).then(
     ({ body, type }) => {
       res.writeHead(200, { ...headers, 'Content-Type': type });
@@ -268,7 +273,11 @@ export const databases = (driver: WebDriver): Promise<string[]> =>
 
 /** localStorage keys and cookies of the page's origin. */
 export const webStorage = (driver: WebDriver): Promise<{ localStorage: string[]; sessionStorage: string[]; cookie: string }> =>
-  run(driver, () => ({ localStorage: Object.keys(localStorage).sort(), sessionStorage: Object.keys(sessionStorage).sort(), cookie: document.cookie }));
+  run(driver, () => ({
+    localStorage: Object.keys(localStorage).sort(),
+    sessionStorage: Object.keys(sessionStorage).sort(),
+    cookie: document.cookie,
+  }));
 
 /**
  * Every value of object store `store` in `database`, read with the raw IndexedDB API, keyed by

@@ -46,7 +46,12 @@ describe('identity across reloads', () => {
     expect(stored).toMatchObject({ anonymousId: first.anonymousId, userId: 'user-7', traits: { plan: 'pro' } });
 
     await reload(driver);
-    expect(await user(driver)).toMatchObject({ anonymousId: first.anonymousId, userId: 'user-7', traits: { plan: 'pro' }, sessionId: first.sessionId });
+    expect(await user(driver)).toMatchObject({
+      anonymousId: first.anonymousId,
+      userId: 'user-7',
+      traits: { plan: 'pro' },
+      sessionId: first.sessionId,
+    });
     expect(await sendOne('after_reload')).toMatchObject({ anonymousId: first.anonymousId, userId: 'user-7' });
   });
 

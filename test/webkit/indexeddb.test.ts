@@ -42,13 +42,18 @@ describe('IndexedDB failing', () => {
       expect(first).toMatchObject({ userId: 'user-3' });
       expect(first.anonymousId).toMatch(UUID_V4);
       await until(() => app.events.some((e) => e.type === 'identify'), 'the identify call');
-      expect(app.events.filter((e) => e.type === 'identify')).toEqual([expect.objectContaining({ anonymousId: first.anonymousId, userId: 'user-3', traits: { plan: 'pro' } })]);
+      expect(app.events.filter((e) => e.type === 'identify')).toEqual([
+        expect.objectContaining({ anonymousId: first.anonymousId, userId: 'user-3', traits: { plan: 'pro' } }),
+      ]);
       expect(await user(driver)).toMatchObject({ anonymousId: first.anonymousId, userId: 'user-3', traits: { plan: 'pro' } });
 
       // Later events of the page carry the same visitor; delivery goes on from memory.
       await track(driver, ['no_idb_2']);
       await flush(driver);
-      expect((await arrived(app, ['no_idb_2'])).find((e) => e.event === 'no_idb_2')).toMatchObject({ anonymousId: first.anonymousId, userId: 'user-3' });
+      expect((await arrived(app, ['no_idb_2'])).find((e) => e.event === 'no_idb_2')).toMatchObject({
+        anonymousId: first.anonymousId,
+        userId: 'user-3',
+      });
       expect(app.events.filter((e) => e.duplicate)).toEqual([]);
       expect(await run(driver, () => window.pageErrors)).toEqual([]);
 

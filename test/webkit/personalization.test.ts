@@ -11,7 +11,8 @@ const pageUrl = (n = 1) => `${site.app.url}/personalization.html?view=${n}`;
 const attribute = () => run(site.driver, () => document.documentElement.getAttribute('data-acquaint-audiences'));
 const atHead = () => run(site.driver, () => (window as { __audiencesAtHead?: string | null }).__audiencesAtHead ?? null);
 const snippetCopy = () => run(site.driver, () => localStorage.getItem('acquaint.audiences'));
-const shown = (selector: string) => run(site.driver, (s: string) => getComputedStyle(document.querySelector(s)!).display !== 'none', selector);
+const shown = (selector: string) =>
+  run(site.driver, (s: string) => getComputedStyle(document.querySelector(s)!).display !== 'none', selector);
 const unsavedNotes = () => run(site.driver, () => Object.keys(localStorage).filter((key) => key.startsWith('acquaint.unsaved.')));
 
 /** Whether IndexedDB holds the audiences "vip browsing". */

@@ -28,24 +28,27 @@ async function trackMany(prefix: string, n: number, extra: Record<string, unknow
 
 /** Whether a read-only transaction on one of acquaint's databases completes within 3 s. */
 const readable = (database: 'acquaint-queue' | 'acquaint-identity'): Promise<boolean> =>
-  run(site.driver, (database: string, store: string) =>
-    Promise.race([
-      new Promise<boolean>((resolve) => {
-        const request = indexedDB.open(database);
-        request.onerror = () => resolve(false);
-        request.onsuccess = () => {
-          const db = request.result;
-          const count = db.transaction(store, 'readonly').objectStore(store).count();
-          count.onsuccess = () => {
-            db.close();
-            resolve(true);
+  run(
+    site.driver,
+    (database: string, store: string) =>
+      Promise.race([
+        new Promise<boolean>((resolve) => {
+          const request = indexedDB.open(database);
+          request.onerror = () => resolve(false);
+          request.onsuccess = () => {
+            const db = request.result;
+            const count = db.transaction(store, 'readonly').objectStore(store).count();
+            count.onsuccess = () => {
+              db.close();
+              resolve(true);
+            };
+            count.onerror = () => resolve(false);
           };
-          count.onerror = () => resolve(false);
-        };
-      }),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 3000)),
-    ]),
-    database, database === 'acquaint-queue' ? 'records' : 'profile',
+        }),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 3000)),
+      ]),
+    database,
+    database === 'acquaint-queue' ? 'records' : 'profile',
   );
 const queueReadable = () => readable('acquaint-queue');
 
@@ -97,7 +100,11 @@ describe('the unload path', () => {
     });
     await open(driver, `${durableUrl()}&page=2`);
     const left = ['left_before', 'left_after'];
-    expect(names(await arrived(app, left)).filter((name) => left.includes(name)).sort()).toEqual([...left].sort());
+    expect(
+      names(await arrived(app, left))
+        .filter((name) => left.includes(name))
+        .sort(),
+    ).toEqual([...left].sort());
     expect(await readable('acquaint-queue')).toBe(true);
     expect(await readable('acquaint-identity')).toBe(true);
     const more = await trackMany('more', 3);

@@ -32,7 +32,8 @@ const calls = async (vendor: VendorCall['vendor']): Promise<unknown[][]> =>
 /** gtag('event', name, …) names, in order. */
 const gtagEvents = async () => (await calls('gtag')).filter((args) => args[0] === 'event').map((args) => String(args[1]));
 /** fbq('track' | 'trackCustom', name, …) names, in order. */
-const fbqEvents = async () => (await calls('fbq')).filter((args) => args[0] === 'track' || args[0] === 'trackCustom').map((args) => String(args[1]));
+const fbqEvents = async () =>
+  (await calls('fbq')).filter((args) => args[0] === 'track' || args[0] === 'trackCustom').map((args) => String(args[1]));
 
 /** Paths of the scripts the page fetched (resource timing), among those of the vendor tags. */
 const vendorFiles = () =>
@@ -44,7 +45,8 @@ const vendorFiles = () =>
       .sort(),
   );
 
-const update = (choices: Record<string, string>) => run(site.driver, (choices: Record<string, string>) => window.acquaint!.consent.update(choices), choices);
+const update = (choices: Record<string, string>) =>
+  run(site.driver, (choices: Record<string, string>) => window.acquaint!.consent.update(choices), choices);
 
 async function openPage(): Promise<void> {
   await open(site.driver, `${site.app.url}/vendor-page.html?config=${site.config(CONFIG)}`);
@@ -57,7 +59,9 @@ describe('vendor tags', () => {
     await track(driver, ['view_item']);
     await flush(driver);
     expect(await vendorFiles()).toEqual([]);
-    expect(await run(driver, () => ['__vendorCalls', 'acquaintGtagLayer', 'fbq', '_fbq', 'gtag'].filter((name) => name in window))).toEqual([]);
+    expect(await run(driver, () => ['__vendorCalls', 'acquaintGtagLayer', 'fbq', '_fbq', 'gtag'].filter((name) => name in window))).toEqual(
+      [],
+    );
     expect(app.requests).toBe(0);
   });
 
@@ -86,7 +90,9 @@ describe('vendor tags', () => {
     await update({ analytics: 'granted', marketing: 'denied' });
     await track(driver, ['analytics_only']);
     await update({ marketing: 'granted' });
-    await run(driver, () => window.acquaint!.track('purchase', { ecommerce: { value: 10, currency: 'EUR', items: [{ item_id: 'SKU-1' }] } }));
+    await run(driver, () =>
+      window.acquaint!.track('purchase', { ecommerce: { value: 10, currency: 'EUR', items: [{ item_id: 'SKU-1' }] } }),
+    );
     await track(driver, ['both_allowed']);
     await flush(driver);
 

@@ -27,4 +27,5 @@ ${sdk.head.trim()}
 }
 
 /** Where the unload case navigates to: the same server, no SDK. */
-export const blankPage = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>blank</title><link rel="icon" href="data:,"></head><body><p>blank</p></body></html>\n';
+export const blankPage =
+  '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>blank</title><link rel="icon" href="data:,"></head><body><p>blank</p></body></html>\n';

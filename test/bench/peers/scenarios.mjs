@@ -17,12 +17,21 @@ const isLocal = (url) => /^(data|blob|about):/.test(url) || /^https?:\/\/127\.0\
  */
 export async function open({ browser, server, strays }, sdk, { run = 0, onScript } = {}) {
   const context = await browser.newContext();
-  context.on('request', (request) => { if (!isLocal(request.url())) strays.push(request.url()); });
+  context.on('request', (request) => {
+    if (!isLocal(request.url())) strays.push(request.url());
+  });
   const page = await context.newPage();
-  if (onScript) page.on('response', (response) => { if (response.request().resourceType() === 'script') onScript(response.url()); });
+  if (onScript)
+    page.on('response', (response) => {
+      if (response.request().resourceType() === 'script') onScript(response.url());
+    });
   try {
     await page.goto(`${server.url}/${sdk.id}.html?run=${run}`);
-    await within(page.evaluate(() => window.bench.ready), READY_MS, 'not ready');
+    await within(
+      page.evaluate(() => window.bench.ready),
+      READY_MS,
+      'not ready',
+    );
   } catch (err) {
     await context.close();
     throw err;
@@ -35,22 +44,29 @@ export async function open({ browser, server, strays }, sdk, { run = 0, onScript
 // (gc() from --expose-gc): what the SDK holds for the events, before any of its timers ran. A loop
 // past `limitMs` stops early (checked every 16 calls): RudderStack takes ~10 ms a call, and its
 // renderer crashed two minutes into 10,000.
-const trackLoop = (page, name, count, limitMs = Infinity) => page.evaluate(({ name, count, limitMs }) => new Promise((resolve) => setTimeout(() => {
-  window.gc?.();
-  window.heapBefore = performance.memory?.usedJSHeapSize ?? 0;
-  window.dataLayerBefore = window.dataLayer?.length ?? 0;
-  const start = performance.now();
-  let calls = 0;
-  while (calls < count) {
-    window.bench.track(name, { n: calls, value: calls, currency: 'EUR', item: { id: 'SKU-1', price: 4.5 } });
-    calls++;
-    if ((calls & 15) === 0 && performance.now() - start > limitMs) break;
-  }
-  const end = performance.now();
-  window.gc?.();
-  window.loop = { start, end: performance.now() };
-  resolve({ ms: end - start, calls, heap: performance.memory?.usedJSHeapSize ?? 0 });
-}, 0)), { name, count, limitMs });
+const trackLoop = (page, name, count, limitMs = Infinity) =>
+  page.evaluate(
+    ({ name, count, limitMs }) =>
+      new Promise((resolve) =>
+        setTimeout(() => {
+          window.gc?.();
+          window.heapBefore = performance.memory?.usedJSHeapSize ?? 0;
+          window.dataLayerBefore = window.dataLayer?.length ?? 0;
+          const start = performance.now();
+          let calls = 0;
+          while (calls < count) {
+            window.bench.track(name, { n: calls, value: calls, currency: 'EUR', item: { id: 'SKU-1', price: 4.5 } });
+            calls++;
+            if ((calls & 15) === 0 && performance.now() - start > limitMs) break;
+          }
+          const end = performance.now();
+          window.gc?.();
+          window.loop = { start, end: performance.now() };
+          resolve({ ms: end - start, calls, heap: performance.memory?.usedJSHeapSize ?? 0 });
+        }, 0),
+      ),
+    { name, count, limitMs },
+  );
 
 /** Fresh loads: ms from navigation to ready and to the first event at the collector; the script files loaded. */
 export async function loads(env, sdk, times) {
@@ -65,7 +81,7 @@ export async function loads(env, sdk, times) {
       ready.push(await page.evaluate(() => window.bench.readyAt));
       await settle(env.server, { done: () => seen.count > 0, quietMs: 10_000, timeoutMs: 10_000 });
       if (seen.firstAt === undefined) throw new Error('first event not at the collector within 10 s');
-      first.push(seen.firstAt - await page.evaluate(() => performance.timeOrigin));
+      first.push(seen.firstAt - (await page.evaluate(() => performance.timeOrigin)));
     } finally {
       await context.close();
     }
@@ -150,10 +166,14 @@ export async function unload(env, sdk, { count, times }) {
     try {
       await Promise.all([
         page.waitForURL('**/blank.html'),
-        page.evaluate(({ name, count }) => setTimeout(() => {
-          for (let n = 0; n < count; n++) window.bench.track(name, { n, value: n, currency: 'EUR', item: { id: 'SKU-1', price: 4.5 } });
-          location.href = '/blank.html';
-        }, 0), { name, count }),
+        page.evaluate(
+          ({ name, count }) =>
+            setTimeout(() => {
+              for (let n = 0; n < count; n++) window.bench.track(name, { n, value: n, currency: 'EUR', item: { id: 'SKU-1', price: 4.5 } });
+              location.href = '/blank.html';
+            }, 0),
+          { name, count },
+        ),
       ]);
       await settle(env.server, { done: () => arrived.count >= count, quietMs: 2000, timeoutMs: 5000 });
       delivered.push(arrived.count);

@@ -68,7 +68,8 @@ const acquaintContainer = {
 const acquaintDemo = {
   id: 'acquaint-demo',
   label: 'acquaint, container build of the demo config',
-  setup: 'the container of demo/tags.json, all purposes granted by the page (gtag consent update), GA4 and Meta as the demo\'s local stand-ins',
+  setup:
+    "the container of demo/tags.json, all purposes granted by the page (gtag consent update), GA4 and Meta as the demo's local stand-ins",
   mounts: { '/demo/': `${cache}demo`, '/vendor/': `${repo}demo/vendor` },
   head: `
 <script>
@@ -88,15 +89,29 @@ const acquaintDemo = {
 const segment = {
   id: 'segment',
   label: '@segment/analytics-next',
-  setup: 'dist/umd/standalone.js (+ lazy chunks from dist/umd via analytics._cdn), settings /v1/projects/<key>/settings answered locally, apiHost 127.0.0.1/v1 over http, default (non-batching) delivery',
+  setup:
+    'dist/umd/standalone.js (+ lazy chunks from dist/umd via analytics._cdn), settings /v1/projects/<key>/settings answered locally, apiHost 127.0.0.1/v1 over http, default (non-batching) delivery',
   mounts: {
     '/sdk/segment/': `${repo}node_modules/@segment/analytics-next/dist/umd`,
     '/analytics-next/bundles/': `${repo}node_modules/@segment/analytics-next/dist/umd`,
   },
   stubs: {
     [`/v1/projects/${WRITE_KEY}/settings`]: (host) => ({
-      integrations: { 'Segment.io': { apiKey: WRITE_KEY, apiHost: `${host}/v1`, protocol: 'http', unbundledIntegrations: [], addBundledMetadata: true, maybeBundledConfigIds: {} } },
-      plan: { track: { __default: { enabled: true, integrations: {} } }, identify: { __default: { enabled: true } }, group: { __default: { enabled: true } } },
+      integrations: {
+        'Segment.io': {
+          apiKey: WRITE_KEY,
+          apiHost: `${host}/v1`,
+          protocol: 'http',
+          unbundledIntegrations: [],
+          addBundledMetadata: true,
+          maybeBundledConfigIds: {},
+        },
+      },
+      plan: {
+        track: { __default: { enabled: true, integrations: {} } },
+        identify: { __default: { enabled: true } },
+        group: { __default: { enabled: true } },
+      },
       edgeFunction: {},
       analyticsNextEnabled: true,
       middlewareSettings: {},
@@ -131,13 +146,19 @@ const segment = {
 const rudderstack = {
   id: 'rudderstack',
   label: '@rudderstack/analytics-js',
-  setup: '`@rudderstack/analytics-js/bundled` → esbuild minified IIFE (node_modules/.cache/acquaint-bench/rudderstack.min.js), v3 snippet stub, configUrl = loopback (/sourceConfig answered locally), dataPlaneUrl = loopback, default XHR queue',
+  setup:
+    '`@rudderstack/analytics-js/bundled` → esbuild minified IIFE (node_modules/.cache/acquaint-bench/rudderstack.min.js), v3 snippet stub, configUrl = loopback (/sourceConfig answered locally), dataPlaneUrl = loopback, default XHR queue',
   mounts: { '/sdk/rudderstack.min.js': `${cache}rudderstack.min.js` },
   stubs: {
     '/sourceConfig': () => ({
       isHosted: false,
       source: {
-        id: 'bench', name: 'bench', writeKey: WRITE_KEY, workspaceId: 'bench', enabled: true, destinations: [],
+        id: 'bench',
+        name: 'bench',
+        writeKey: WRITE_KEY,
+        workspaceId: 'bench',
+        enabled: true,
+        destinations: [],
         // Error and metrics reporting would post to RudderStack's servers: off.
         config: { statsCollection: { errors: { enabled: false }, metrics: { enabled: false } } },
       },
@@ -162,7 +183,11 @@ const rudderstack = {
     const { build } = await import('esbuild');
     mkdirSync(cache, { recursive: true });
     await build({
-      stdin: { contents: "import { RudderAnalytics } from '@rudderstack/analytics-js/bundled';\nnew RudderAnalytics();\n", resolveDir: repo, sourcefile: 'rudderstack-entry.js' },
+      stdin: {
+        contents: "import { RudderAnalytics } from '@rudderstack/analytics-js/bundled';\nnew RudderAnalytics();\n",
+        resolveDir: repo,
+        sourcefile: 'rudderstack-entry.js',
+      },
       bundle: true,
       minify: true,
       format: 'iife',
@@ -180,7 +205,10 @@ const analytics = {
   id: 'analytics',
   label: 'analytics (getanalytics.io)',
   setup: 'dist/analytics.min.js + test/bench/peers/analytics-plugin.js (hand-written: one fetch POST per event to /v1/track)',
-  mounts: { '/sdk/analytics.min.js': `${repo}node_modules/analytics/dist/analytics.min.js`, '/analytics-plugin.js': `${here}analytics-plugin.js` },
+  mounts: {
+    '/sdk/analytics.min.js': `${repo}node_modules/analytics/dist/analytics.min.js`,
+    '/analytics-plugin.js': `${here}analytics-plugin.js`,
+  },
   head: `
 <script defer src="/sdk/analytics.min.js"></script>
 <script defer src="/analytics-plugin.js"></script>

@@ -25,9 +25,18 @@ export function tracker(server, name) {
     }
   };
   return {
-    get count() { update(); return keys.size; },
-    get requests() { update(); return requests; },
-    get firstAt() { update(); return firstAt; },
+    get count() {
+      update();
+      return keys.size;
+    },
+    get requests() {
+      update();
+      return requests;
+    },
+    get firstAt() {
+      update();
+      return firstAt;
+    },
   };
 }
 

@@ -13,7 +13,14 @@ const bundles = new Map<string, Promise<string>>();
 export function bundle(name: string): Promise<string> {
   let code = bundles.get(name);
   if (!code) {
-    code = build({ entryPoints: [resolve(here, `${name}.ts`)], bundle: true, format: 'iife', target: 'es2020', write: false, logLevel: 'silent' }).then((result) => result.outputFiles[0]!.text);
+    code = build({
+      entryPoints: [resolve(here, `${name}.ts`)],
+      bundle: true,
+      format: 'iife',
+      target: 'es2020',
+      write: false,
+      logLevel: 'silent',
+    }).then((result) => result.outputFiles[0]!.text);
     bundles.set(name, code);
   }
   return code;

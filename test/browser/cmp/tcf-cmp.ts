@@ -8,7 +8,9 @@ import { GVL, TCModel, TCString } from '@iabtcf/core';
 
 const KEY = 'test-cmp-tc-string';
 // A one-day vendor list: the eleven TCF purposes and no vendors (service-specific consent).
-const purposes = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [String(i + 1), { id: i + 1, name: `Purpose ${i + 1}`, description: '', illustrations: [] }]));
+const purposes = Object.fromEntries(
+  Array.from({ length: 11 }, (_, i) => [String(i + 1), { id: i + 1, name: `Purpose ${i + 1}`, description: '', illustrations: [] }]),
+);
 const gvl = new GVL({
   gvlSpecificationVersion: 3,
   vendorListVersion: 1,

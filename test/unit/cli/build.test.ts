@@ -13,11 +13,17 @@ let work: string;
 
 function acquaint(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, [cli, ...args], { cwd: work }, (error, out, err) => done({ code: error ? (error.code as number) : 0, out, err }));
+    execFile(process.execPath, [cli, ...args], { cwd: work }, (error, out, err) =>
+      done({ code: error ? (error.code as number) : 0, out, err }),
+    );
   });
 }
 
-const minimal = { version: 1, consent: { defaults: { analytics: 'granted' } }, destinations: [{ id: 'c', type: 'http', purposes: ['analytics'], settings: { url: '/v1/batch' } }] };
+const minimal = {
+  version: 1,
+  consent: { defaults: { analytics: 'granted' } },
+  destinations: [{ id: 'c', type: 'http', purposes: ['analytics'], settings: { url: '/v1/batch' } }],
+};
 
 async function build(config: unknown, name = 'tags.json') {
   await writeFile(join(work, name), typeof config === 'string' ? config : JSON.stringify(config));
@@ -36,7 +42,12 @@ afterAll(() => rm(work, { recursive: true, force: true }));
 
 describe('acquaint build', { timeout: 30_000 }, () => {
   it('writes nothing and exits 1 on a config with problems, naming each with its path', async () => {
-    const bad = { version: 1, autopage: true, destinations: [{ id: 'c', type: 'http', purposes: ['ads'], settings: {} }], triggers: [{ type: 'click', selector: 'a', event: 'x', properties: { p: '{{nope}}' } }] };
+    const bad = {
+      version: 1,
+      autopage: true,
+      destinations: [{ id: 'c', type: 'http', purposes: ['ads'], settings: {} }],
+      triggers: [{ type: 'click', selector: 'a', event: 'x', properties: { p: '{{nope}}' } }],
+    };
     const { code, err, files } = await build(bad);
     expect(code).toBe(1);
     expect(files).toEqual([]);
@@ -56,12 +67,25 @@ describe('acquaint build', { timeout: 30_000 }, () => {
   it('compiles a minimal config into one file without the parts it does not name', async () => {
     const { code, out, files, read } = await build(minimal);
     expect(code).toBe(0);
-    expect(out).toMatch(/left out: debugTrace, tcf, gpp, consentMode, banner, audiences, personalize, inlineAudiences, caps, unsavedNotes, hashing, fieldLists, serverId, lateTypes, triggers, clickTriggers, submitTriggers, scrollTriggers, visibleTriggers, timerTriggers, inlineTriggers/);
+    expect(out).toMatch(
+      /left out: debugTrace, tcf, gpp, consentMode, banner, audiences, personalize, inlineAudiences, caps, unsavedNotes, hashing, fieldLists, serverId, lateTypes, triggers, clickTriggers, submitTriggers, scrollTriggers, visibleTriggers, timerTriggers, inlineTriggers/,
+    );
     // Debug mode's trace stays a file of its own, loaded only when debug mode turns on.
     expect(files).toEqual(['acquaint-debug.js', 'acquaint.js']);
     const code_ = await read('acquaint.js');
     expect(code_).toContain('/v1/batch');
-    for (const absent of ['__tcfapi', '__gpp', 'consent-ui.js', 'acquaint-triggers.js', 'acquaint-audiences.js', 'data-acquaint-audiences', 'acquaint-${', 'expected one of', 'acquaint ▸']) expect(code_).not.toContain(absent);
+    for (const absent of [
+      '__tcfapi',
+      '__gpp',
+      'consent-ui.js',
+      'acquaint-triggers.js',
+      'acquaint-audiences.js',
+      'data-acquaint-audiences',
+      'acquaint-${',
+      'expected one of',
+      'acquaint ▸',
+    ])
+      expect(code_).not.toContain(absent);
   });
 
   it('brings in what the config names, and copies the files it may load later', async () => {

@@ -17,7 +17,10 @@ async function run(...args: string[]) {
       ],
     }),
     'broken.json': '{ "version": 1,',
-    'gpp.json': JSON.stringify({ version: 1, consent: { gpp: { sections: ['usnat', 'usca'], purposes: { marketing: ['SaleOptOut', 'SharingOptout'] } } } }),
+    'gpp.json': JSON.stringify({
+      version: 1,
+      consent: { gpp: { sections: ['usnat', 'usca'], purposes: { marketing: ['SaleOptOut', 'SharingOptout'] } } },
+    }),
     'tags.json': JSON.stringify({
       $schema: './node_modules/acquaint/dist/acquaint.schema.json',
       version: 1,
@@ -94,6 +97,10 @@ describe('acquaint validate', () => {
     const { code, err } = await run('validate', 'broken.json', 'missing.json');
     expect(code).toBe(1);
     expect(err).toMatch(/not valid JSON[^]*missing\.json: cannot read it/);
-    expect(await run('validate')).toEqual({ code: 2, out: '', err: 'usage: acquaint validate <config.json>…\n       acquaint build <config.json> --out <dir>' });
+    expect(await run('validate')).toEqual({
+      code: 2,
+      out: '',
+      err: 'usage: acquaint validate <config.json>…\n       acquaint build <config.json> --out <dir>',
+    });
   });
 });

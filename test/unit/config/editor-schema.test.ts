@@ -7,14 +7,19 @@ const generate = (configSchemas as unknown as { generate(): Promise<{ editor: Sc
 
 interface Schema {
   $schema?: string;
-  properties: Record<string, { items?: { oneOf?: { properties: { type: { const: string } } }[]; allOf?: unknown[] }; additionalProperties?: unknown }>;
+  properties: Record<
+    string,
+    { items?: { oneOf?: { properties: { type: { const: string } } }[]; allOf?: unknown[] }; additionalProperties?: unknown }
+  >;
 }
 
 describe('acquaint.schema.json (for editors)', () => {
   it('describes the whole config: $schema, triggers by type, variables, and each built-in destination type’s settings', async () => {
     const { editor } = await generate();
     expect(editor.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
-    expect(Object.keys(editor.properties)).toEqual(expect.arrayContaining(['$schema', 'version', 'destinations', 'triggers', 'variables', 'tagging']));
+    expect(Object.keys(editor.properties)).toEqual(
+      expect.arrayContaining(['$schema', 'version', 'destinations', 'triggers', 'variables', 'tagging']),
+    );
     const triggerTypes = editor.properties.triggers!.items!.oneOf!.map((option) => option.properties.type.const);
     expect(triggerTypes).toEqual(['click', 'submit', 'scroll', 'visible', 'timer']);
     expect(editor.properties.destinations!.items!.allOf).toHaveLength(4);

@@ -23,7 +23,12 @@ describe('parsePersonalize', () => {
     );
     expect(entries.map((e) => e.path)).toEqual(['personalize[0]', 'personalize[4]']);
     expect(entries[1]!.entry).toEqual({ audience: 'browsing', selector: '.teaser', action: 'class', class: 'is-thinking' });
-    expect(issues.map((i) => i.path)).toEqual(['personalize[1].audience', 'personalize[2].class', 'personalize[3].action', 'personalize[5].selector']);
+    expect(issues.map((i) => i.path)).toEqual([
+      'personalize[1].audience',
+      'personalize[2].class',
+      'personalize[3].action',
+      'personalize[5].selector',
+    ]);
     expect(issues[0]!.message).toContain('unknown audience "nobody"');
     expect(issues[3]!.message).toContain('invalid CSS selector "a["');
   });
@@ -41,11 +46,17 @@ describe('parsePersonalize', () => {
   });
 
   it('acquaint validate reports the audience and the missing class by path', () => {
-    const report = checkConfig(JSON.stringify({
-      version: 1,
-      audiences: [{ id: 'vip', all: [{ trait: 'plan', equals: 'vip' }] }],
-      personalize: [{ audience: 'vip', selector: '.a', action: 'show' }, { audience: 'vop', selector: '.a', action: 'show' }, { audience: 'vip', selector: '.a', action: 'class' }],
-    }));
+    const report = checkConfig(
+      JSON.stringify({
+        version: 1,
+        audiences: [{ id: 'vip', all: [{ trait: 'plan', equals: 'vip' }] }],
+        personalize: [
+          { audience: 'vip', selector: '.a', action: 'show' },
+          { audience: 'vop', selector: '.a', action: 'show' },
+          { audience: 'vip', selector: '.a', action: 'class' },
+        ],
+      }),
+    );
     expect(report.errors.map((e) => e.path)).toEqual(['personalize[1].audience', 'personalize[2].class']);
   });
 });

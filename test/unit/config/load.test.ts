@@ -20,7 +20,11 @@ describe('parseConfig', () => {
   it('disables only the bad destination and names its field', () => {
     const loaded = parseConfig({
       version: 1,
-      destinations: [http('bad', 'javascript:alert(1)'), http('good', '/v1/batch'), { id: 'g', type: 'ga4', purposes: ['analytics'], settings: { measurementId: 'UA-1' } }],
+      destinations: [
+        http('bad', 'javascript:alert(1)'),
+        http('good', '/v1/batch'),
+        { id: 'g', type: 'ga4', purposes: ['analytics'], settings: { measurementId: 'UA-1' } },
+      ],
     });
     expect(loaded.destinations.map((d) => d.id)).toEqual(['good']);
     expect(formatIssues(loaded.issues)).toMatchInlineSnapshot(`
@@ -31,7 +35,10 @@ describe('parseConfig', () => {
   });
 
   it('accepts a type that is not built in, with a note that it waits for register', () => {
-    const loaded = parseConfig({ version: 1, destinations: [{ id: 'crm', type: 'my-crm', purposes: ['analytics'], settings: { anything: 1 } }] });
+    const loaded = parseConfig({
+      version: 1,
+      destinations: [{ id: 'crm', type: 'my-crm', purposes: ['analytics'], settings: { anything: 1 } }],
+    });
     expect(loaded.issues).toEqual([]);
     expect(loaded.destinations.map((d) => [d.id, d.settings])).toEqual([['crm', { anything: 1 }]]);
     expect(loaded.notes).toMatchInlineSnapshot(`
@@ -50,8 +57,21 @@ describe('parseConfig', () => {
     const loaded = parseConfig({
       version: 1,
       destinations: [
-        { ...http('a', '/x'), events: { include: ['purchase'], only: [] }, fields: ['user.email'], caps: [{ event: 'x', max: 0, per: 'week' }] },
-        { ...http('b', '/y'), events: ['page', 'add_to_*'], fields: ['properties.value', 'context.page.*'], redact: { allow: ['traits.email'] }, hash: ['traits.phone'], caps: [{ event: 'add_to_cart', max: 3, per: 'day' }], block: ['/health/*'] },
+        {
+          ...http('a', '/x'),
+          events: { include: ['purchase'], only: [] },
+          fields: ['user.email'],
+          caps: [{ event: 'x', max: 0, per: 'week' }],
+        },
+        {
+          ...http('b', '/y'),
+          events: ['page', 'add_to_*'],
+          fields: ['properties.value', 'context.page.*'],
+          redact: { allow: ['traits.email'] },
+          hash: ['traits.phone'],
+          caps: [{ event: 'add_to_cart', max: 3, per: 'day' }],
+          block: ['/health/*'],
+        },
       ],
     });
     expect(loaded.destinations.map((d) => d.id)).toEqual(['b']);
@@ -67,7 +87,13 @@ describe('parseConfig', () => {
   it('names every problem in a destination envelope', () => {
     const loaded = parseConfig({
       version: 1,
-      destinations: [{ id: 'has space', type: 'http', purposes: [], extra: 1 }, http('a', 42), http('a', '/x'), http('a', '/y'), http('b', '/z', ['astrology'])],
+      destinations: [
+        { id: 'has space', type: 'http', purposes: [], extra: 1 },
+        http('a', 42),
+        http('a', '/x'),
+        http('a', '/y'),
+        http('b', '/z', ['astrology']),
+      ],
     });
     expect(formatIssues(loaded.issues)).toMatchInlineSnapshot(`
       "acquaint: invalid config (6 problems)
@@ -82,7 +108,11 @@ describe('parseConfig', () => {
   });
 
   it('accepts a purpose the config declares', () => {
-    const loaded = parseConfig({ version: 1, consent: { defaults: { astrology: 'pending' } }, destinations: [http('b', '/z', ['astrology'])] });
+    const loaded = parseConfig({
+      version: 1,
+      consent: { defaults: { astrology: 'pending' } },
+      destinations: [http('b', '/z', ['astrology'])],
+    });
     expect(loaded.issues).toEqual([]);
     expect(loaded.destinations).toHaveLength(1);
   });
@@ -110,8 +140,9 @@ describe('parseConfig', () => {
     expect(formatIssues(loaded.issues)).toContain(line);
   });
 
-  it('names a bad consent source or Consent Mode reading, and keeps the page source over acquaint\'s banner', () => {
-    expect(formatIssues(parseConfig({ version: 1, consent: { source: 'cmp', consentModeDefault: 'pending' } }).issues)).toMatchInlineSnapshot(`
+  it("names a bad consent source or Consent Mode reading, and keeps the page source over acquaint's banner", () => {
+    expect(formatIssues(parseConfig({ version: 1, consent: { source: 'cmp', consentModeDefault: 'pending' } }).issues))
+      .toMatchInlineSnapshot(`
       "acquaint: invalid config (2 problems)
       ✖ expected "acquaint" or "page", got "cmp" → at consent.source
       ✖ expected "hold" or "deny", got "pending" → at consent.consentModeDefault"

@@ -33,7 +33,16 @@ describe('the generated JSON Schema', () => {
   });
 
   it('agrees with the zod schema on http settings', () => {
-    for (const url of ['/v1/batch', 'https://c.example/v1', 'http://127.0.0.1:8080/x', 'javascript:alert(1)', 'v1/batch', 'ftp://x', '', 42]) {
+    for (const url of [
+      '/v1/batch',
+      'https://c.example/v1',
+      'http://127.0.0.1:8080/x',
+      'javascript:alert(1)',
+      'v1/batch',
+      'ftp://x',
+      '',
+      42,
+    ]) {
       const sample = { url };
       expect(validate(settings.http!, sample).length === 0, String(url)).toBe(schemas.settings.http.safeParse(sample).success);
     }
@@ -43,7 +52,11 @@ describe('the generated JSON Schema', () => {
 describe('validate', () => {
   it('names the path and the problem', () => {
     expect(validate(config, { version: 1, consent: { defaults: { Analytics: 'granted', marketing: 'maybe' } } })).toEqual([
-      { code: 'invalid_key', path: 'consent.defaults.Analytics', message: 'invalid key "Analytics": must be lowercase letters, digits or _ (at most 40)' },
+      {
+        code: 'invalid_key',
+        path: 'consent.defaults.Analytics',
+        message: 'invalid key "Analytics": must be lowercase letters, digits or _ (at most 40)',
+      },
       { code: 'invalid_value', path: 'consent.defaults.marketing', message: 'expected "granted" or "denied" or "pending", got "maybe"' },
     ]);
   });

@@ -25,8 +25,14 @@ describe('banner texts', () => {
   });
 
   it('labels built-in purposes, keeps the config label, and falls back to the id', () => {
-    expect(describePurpose(purposes[1]!)).toEqual({ label: 'Analytics', description: expect.stringContaining('how the site is used') as string });
-    expect(describePurpose({ ...purposes[1]!, label: 'Statistik', description: 'Zählt Besuche.' })).toEqual({ label: 'Statistik', description: 'Zählt Besuche.' });
+    expect(describePurpose(purposes[1]!)).toEqual({
+      label: 'Analytics',
+      description: expect.stringContaining('how the site is used') as string,
+    });
+    expect(describePurpose({ ...purposes[1]!, label: 'Statistik', description: 'Zählt Besuche.' })).toEqual({
+      label: 'Statistik',
+      description: 'Zählt Besuche.',
+    });
     expect(describePurpose(purposes[3]!)).toEqual({ label: 'ab_testing', description: '' });
     expect(describePurpose({ id: 'constructor', state: 'pending', locked: false }).label).toBe('constructor');
   });

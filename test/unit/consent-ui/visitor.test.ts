@@ -36,7 +36,13 @@ describe('yourData', () => {
     ]);
     expect(data.audiences).toEqual([{ id: 'member', label: 'Member', description: 'You signed in with a member account.' }]);
     expect(data.sent).toEqual([
-      { purpose: 'analytics', destinations: [{ id: 'collector', events: 5 }, { id: 'ga4', events: 1 }] },
+      {
+        purpose: 'analytics',
+        destinations: [
+          { id: 'collector', events: 5 },
+          { id: 'ga4', events: 1 },
+        ],
+      },
       { purpose: 'marketing', destinations: [{ id: 'ga4', events: 1 }] },
     ]);
   });

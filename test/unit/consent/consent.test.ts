@@ -14,7 +14,14 @@ const setup = (gpc = false, stored?: unknown, region?: string) => {
   const remove = vi.fn();
   const onChange = vi.fn();
   const record = { read: (version: string | number) => choicesFromRecord(stored, version), write, remove, onChange };
-  const consent = createConsent({ gpc, changed, invalid, now: () => Date.parse('2026-11-23T10:00:00Z'), record, ...(region ? { region } : {}) });
+  const consent = createConsent({
+    gpc,
+    changed,
+    invalid,
+    now: () => Date.parse('2026-11-23T10:00:00Z'),
+    record,
+    ...(region ? { region } : {}),
+  });
   return { consent, changed, invalid, write, remove, onChange };
 };
 
@@ -78,8 +85,15 @@ describe('consent state', () => {
 
 describe('fromConsentMode', () => {
   it('maps Consent Mode v2 keys onto purposes', () => {
-    expect(fromConsentMode({ analytics_storage: 'granted', ad_storage: 'granted', ad_user_data: 'granted', ad_personalization: 'granted', personalization_storage: 'denied' }))
-      .toEqual({ analytics: 'granted', marketing: 'granted', personalization: 'denied' });
+    expect(
+      fromConsentMode({
+        analytics_storage: 'granted',
+        ad_storage: 'granted',
+        ad_user_data: 'granted',
+        ad_personalization: 'granted',
+        personalization_storage: 'denied',
+      }),
+    ).toEqual({ analytics: 'granted', marketing: 'granted', personalization: 'denied' });
   });
 
   it('denies marketing when any of its keys is denied, in any order', () => {
@@ -95,7 +109,8 @@ describe('fromConsentMode', () => {
 const event = (id: string) => ({ messageId: id, context: { consent: {} } }) as unknown as AcquaintEvent;
 
 describe('consent gate', () => {
-  const state = (analytics: string, marketing: string) => ({ necessary: 'granted', analytics, marketing }) as Record<string, 'granted' | 'denied' | 'pending'>;
+  const state = (analytics: string, marketing: string) =>
+    ({ necessary: 'granted', analytics, marketing }) as Record<string, 'granted' | 'denied' | 'pending'>;
   const setupGate = (purposes: string[], initial = state('pending', 'pending'), limit = 3) => {
     const pass = vi.fn<(e: AcquaintEvent) => void>();
     const drop = vi.fn<(events: AcquaintEvent[], reason: string) => void>();
@@ -294,7 +309,12 @@ describe('the stored choice', () => {
   });
 
   it('is ignored when malformed, and unsafe keys are never read', () => {
-    for (const junk of ['x', null, { choices: 'all', timestamp: 'x', version: 1 }, JSON.parse('{"choices":{"__proto__":"granted"},"timestamp":"x","version":1}')]) {
+    for (const junk of [
+      'x',
+      null,
+      { choices: 'all', timestamp: 'x', version: 1 },
+      JSON.parse('{"choices":{"__proto__":"granted"},"timestamp":"x","version":1}'),
+    ]) {
       const { consent } = setup(false, junk);
       consent.configure({});
       expect(consent.get().analytics).toBe('pending');
@@ -328,7 +348,11 @@ describe('storage gating', () => {
 describe('toConsentMode', () => {
   it('mirrors the state as Consent Mode v2 parameters, pending as denied', () => {
     expect(toConsentMode({ necessary: 'granted', analytics: 'granted', marketing: 'pending', personalization: 'denied' })).toEqual({
-      analytics_storage: 'granted', ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied', personalization_storage: 'denied',
+      analytics_storage: 'granted',
+      ad_storage: 'denied',
+      ad_user_data: 'denied',
+      ad_personalization: 'denied',
+      personalization_storage: 'denied',
     });
   });
 
@@ -359,9 +383,14 @@ describe('followTcf', () => {
 
   it('reports a CMP that throws', () => {
     const fail = vi.fn();
-    followTcf(() => {
-      throw new Error('cmp bug');
-    }, table, vi.fn(), fail);
+    followTcf(
+      () => {
+        throw new Error('cmp bug');
+      },
+      table,
+      vi.fn(),
+      fail,
+    );
     expect(fail).toHaveBeenCalledWith(expect.stringContaining('cmp bug'));
   });
 });

@@ -14,8 +14,15 @@ type Sections = Record<string, unknown>;
 function fakeCmp(sections: Sections, { ready = true, parsed = true } = {}) {
   const listeners: ((data: unknown, success: boolean) => void)[] = [];
   let signalStatus = ready ? 'ready' : 'not ready';
-  const pingData = () => ({ gppVersion: '1.1', cmpStatus: 'loaded', signalStatus, applicableSections: [7], ...(parsed ? { parsedSections: { ...sections } } : {}) });
-  const fire = (eventName: string, data: unknown) => listeners.forEach((listener) => listener({ eventName, listenerId: 1, data, pingData: pingData() }, true));
+  const pingData = () => ({
+    gppVersion: '1.1',
+    cmpStatus: 'loaded',
+    signalStatus,
+    applicableSections: [7],
+    ...(parsed ? { parsedSections: { ...sections } } : {}),
+  });
+  const fire = (eventName: string, data: unknown) =>
+    listeners.forEach((listener) => listener({ eventName, listenerId: 1, data, pingData: pingData() }, true));
   const api = vi.fn<GppApi>((command, callback, parameter) => {
     if (command === 'addEventListener') {
       listeners.push(callback);
@@ -47,12 +54,27 @@ function fakeCmp(sections: Sections, { ready = true, parsed = true } = {}) {
   };
 }
 
-const usnat = (fields: Record<string, number>) => ({ Version: 1, SaleOptOutNotice: 1, SharingOptOutNotice: 1, TargetedAdvertisingOptOutNotice: 1, SaleOptOut: 2, SharingOptOut: 2, TargetedAdvertisingOptOut: 2, ...fields });
+const usnat = (fields: Record<string, number>) => ({
+  Version: 1,
+  SaleOptOutNotice: 1,
+  SharingOptOutNotice: 1,
+  TargetedAdvertisingOptOutNotice: 1,
+  SaleOptOut: 2,
+  SharingOptOut: 2,
+  TargetedAdvertisingOptOut: 2,
+  ...fields,
+});
 
 function setup(defaults: Record<string, 'granted' | 'denied' | 'pending'>, options: GppOptions = {}, gpc = false) {
   const changed = vi.fn();
   const fail = vi.fn();
-  const consent = createConsent({ gpc, changed, invalid: vi.fn(), now: () => 0, record: { read: () => undefined, write: vi.fn(), remove: vi.fn(), onChange: vi.fn() } });
+  const consent = createConsent({
+    gpc,
+    changed,
+    invalid: vi.fn(),
+    now: () => 0,
+    record: { read: () => undefined, write: vi.fn(), remove: vi.fn(), onChange: vi.fn() },
+  });
   consent.configure({ defaults }, true);
   changed.mockClear();
   return { consent, changed, fail, follower: createGppFollower(options, consent, fail) };
@@ -107,14 +129,20 @@ describe('IAB GPP (US opt-outs)', () => {
   });
 
   it('maps the purposes the config names to the opt-outs it lists', () => {
-    const { consent, follower } = setup({ marketing: 'granted', personalization: 'granted' }, { purposes: { personalization: ['TargetedAdvertisingOptOut'] } });
+    const { consent, follower } = setup(
+      { marketing: 'granted', personalization: 'granted' },
+      { purposes: { personalization: ['TargetedAdvertisingOptOut'] } },
+    );
     follower.follow(fakeCmp({ usnat: usnat({ SaleOptOut: 1, TargetedAdvertisingOptOut: 1 }) }).api);
     expect(consent.get()).toMatchObject({ marketing: 'granted', personalization: 'denied' });
   });
 
   it('reads sections with getSection when the event has no parsedSections, in the spec’s shape (an array of sub-sections)', () => {
     const { consent, follower } = setup({ marketing: 'granted' });
-    const cmp = fakeCmp({ usnat: [usnat({}), { SubsectionType: 1, Gpc: false }], usco: [{ SaleOptOut: 2, TargetedAdvertisingOptOut: 1 }] }, { parsed: false });
+    const cmp = fakeCmp(
+      { usnat: [usnat({}), { SubsectionType: 1, Gpc: false }], usco: [{ SaleOptOut: 2, TargetedAdvertisingOptOut: 1 }] },
+      { parsed: false },
+    );
     follower.follow(cmp.api);
     expect(cmp.api).toHaveBeenCalledWith('getSection', expect.any(Function), 'usco');
     expect(consent.get().marketing).toBe('denied');

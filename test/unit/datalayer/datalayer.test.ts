@@ -33,26 +33,33 @@ describe('adoptDataLayer', () => {
 
   it('runs a push made from a pushed function after it, in order', () => {
     const { array, seen } = setup();
-    array.push(function (this: ModelInterface) {
-      array.push({ event: 'inner-1' });
-      seen.push('function-end');
-      array.push({ event: 'inner-2' });
-    }, { event: 'outer-next' });
+    array.push(
+      function (this: ModelInterface) {
+        array.push({ event: 'inner-1' });
+        seen.push('function-end');
+        array.push({ event: 'inner-2' });
+      },
+      { event: 'outer-next' },
+    );
     expect(seen).toEqual(['function-end', 'outer-next', 'inner-1', 'inner-2']);
   });
 
   it('runs a push made from an event handler after the current one', () => {
     const array: unknown[] = [];
     const seen: string[] = [];
-    adoptDataLayer(array, createModel(() => undefined), {
-      event(message) {
-        seen.push(String(message.event));
-        if (message.event === 'first') array.push({ event: 'from-handler' });
+    adoptDataLayer(
+      array,
+      createModel(() => undefined),
+      {
+        event(message) {
+          seen.push(String(message.event));
+          if (message.event === 'first') array.push({ event: 'from-handler' });
+        },
+        command: vi.fn(),
+        error: vi.fn(),
+        debug: vi.fn(),
       },
-      command: vi.fn(),
-      error: vi.fn(),
-      debug: vi.fn(),
-    });
+    );
     array.push({ event: 'first' }, { event: 'second' });
     expect(seen).toEqual(['first', 'second', 'from-handler']);
   });
@@ -101,7 +108,10 @@ describe('adoptDataLayer', () => {
       array.push(arguments);
     }
     gtag('consent', 'update', { analytics_storage: 'granted' });
-    expect(handlers.command).toHaveBeenCalledWith(['consent', 'update', { analytics_storage: 'granted' }], expect.objectContaining({ length: 3 }));
+    expect(handlers.command).toHaveBeenCalledWith(
+      ['consent', 'update', { analytics_storage: 'granted' }],
+      expect.objectContaining({ length: 3 }),
+    );
   });
 
   it.each([null, undefined, 5, 'str', true, Symbol('s'), [1, 2], new Date()])('ignores a push of %s with a debug message', (value) => {
@@ -124,7 +134,11 @@ describe('adoptDataLayer', () => {
     array.push = before;
     const { seen } = (() => {
       const seen: string[] = [];
-      adoptDataLayer(array, createModel(() => undefined), { event: (m) => void seen.push(String(m.event)), command: vi.fn(), error: vi.fn(), debug: vi.fn() });
+      adoptDataLayer(
+        array,
+        createModel(() => undefined),
+        { event: (m) => void seen.push(String(m.event)), command: vi.fn(), error: vi.fn(), debug: vi.fn() },
+      );
       return { seen };
     })();
     expect(array.push({ event: 'x' })).toBe(1);
@@ -212,14 +226,23 @@ describe('eventCallback', () => {
     const order: string[] = [];
     const errors: unknown[] = [];
     const array: unknown[] = [];
-    adoptDataLayer(array, createModel(() => undefined), {
-      event: (message) => void order.push(`event ${String(message.event)}`),
-      command: () => undefined,
-      error: (error) => void errors.push(error),
-      debug: () => undefined,
-    });
+    adoptDataLayer(
+      array,
+      createModel(() => undefined),
+      {
+        event: (message) => void order.push(`event ${String(message.event)}`),
+        command: () => undefined,
+        error: (error) => void errors.push(error),
+        debug: () => undefined,
+      },
+    );
     array.push({ event: 'purchase', eventCallback: () => order.push('callback') });
-    array.push({ event: 'boom', eventCallback: () => { throw new Error('x'); } });
+    array.push({
+      event: 'boom',
+      eventCallback: () => {
+        throw new Error('x');
+      },
+    });
     expect(order).toEqual(['event purchase', 'event boom']);
     await Promise.resolve();
     await Promise.resolve();

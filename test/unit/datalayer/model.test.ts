@@ -76,7 +76,9 @@ describe('model safety', () => {
 
   it.each(unsafe)('skips %s nested and in arrays', (key) => {
     const { model, skipped } = setup();
-    model.merge(JSON.parse(`{"a": {"${key}": {"polluted": "yes"}, "b": 2}, "list": [{"${key}": {"polluted": "yes"}}]}`) as Record<string, unknown>);
+    model.merge(
+      JSON.parse(`{"a": {"${key}": {"polluted": "yes"}, "b": 2}, "list": [{"${key}": {"polluted": "yes"}}]}`) as Record<string, unknown>,
+    );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty('polluted');
     expect(model.get('a.b')).toBe(2);

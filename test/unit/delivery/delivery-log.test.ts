@@ -7,7 +7,11 @@ const noon = (iso: string) => new Date(`${iso}T12:00:00`).getTime();
 function log(start: number, allowed = true) {
   let now = start;
   const saved: DeliveryCounts[] = [];
-  const deliveries = createDeliveryLog({ now: () => now, allowed: () => allowed, save: (counts) => void saved.push(JSON.parse(JSON.stringify(counts)) as DeliveryCounts) });
+  const deliveries = createDeliveryLog({
+    now: () => now,
+    allowed: () => allowed,
+    save: (counts) => void saved.push(JSON.parse(JSON.stringify(counts)) as DeliveryCounts),
+  });
   return { deliveries, saved, later: (ms: number) => void (now += ms) };
 }
 

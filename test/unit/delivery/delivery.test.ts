@@ -173,7 +173,12 @@ describe('delivery', () => {
       hidePage();
       throw new Error('page torn down');
     };
-    const { env, requests, hidePage } = fakeEnv({ now: () => Date.now(), localStore: local, openStore: memoryDatabases().open, locks: fakeLocks() });
+    const { env, requests, hidePage } = fakeEnv({
+      now: () => Date.now(),
+      localStore: local,
+      openStore: memoryDatabases().open,
+      locks: fakeLocks(),
+    });
     const acquaint = createAcquaint({ config: config(), env });
     await acquaint.ready();
     await vi.advanceTimersByTimeAsync(10); // the queue store is open: hiding writes a rescue note
@@ -190,7 +195,12 @@ describe('delivery', () => {
       if (key.startsWith('acquaint.rescue.')) throw new Error('page torn down');
       set(key, value);
     };
-    const { env, requests, hidePage } = fakeEnv({ now: () => Date.now(), localStore: local, openStore: memoryDatabases().open, locks: fakeLocks() });
+    const { env, requests, hidePage } = fakeEnv({
+      now: () => Date.now(),
+      localStore: local,
+      openStore: memoryDatabases().open,
+      locks: fakeLocks(),
+    });
     const acquaint = createAcquaint({ config: config(), env });
     await acquaint.ready();
     await vi.advanceTimersByTimeAsync(10);
@@ -203,7 +213,12 @@ describe('delivery', () => {
     // WebKit freezes a transaction begun in pagehide with the page in its back/forward cache,
     // and it blocks the queue database for every later page of the site.
     const { open, begun } = writesBegun(memoryDatabases());
-    const { env, requests, leavePage } = fakeEnv({ now: () => Date.now(), openStore: open, localStore: memoryLocalStore(), locks: fakeLocks() });
+    const { env, requests, leavePage } = fakeEnv({
+      now: () => Date.now(),
+      openStore: open,
+      localStore: memoryLocalStore(),
+      locks: fakeLocks(),
+    });
     const acquaint = createAcquaint({ config: config(), env });
     await acquaint.ready();
     acquaint.track('a');
@@ -215,14 +230,22 @@ describe('delivery', () => {
     acquaint.track('left'); // a site's own pagehide listener, after acquaint's
     await Promise.resolve(); // what the pagehide task's microtasks do
     await Promise.resolve();
-    expect(requests.map((r) => [r.via, (r.body as { batch: { event: string }[] }).batch.map((e) => e.event)])).toEqual([['beacon', ['a']], ['beacon', ['left']]]);
+    expect(requests.map((r) => [r.via, (r.body as { batch: { event: string }[] }).batch.map((e) => e.event)])).toEqual([
+      ['beacon', ['a']],
+      ['beacon', ['left']],
+    ]);
     expect(begun).toEqual([]);
   });
 
   it('offline, an event tracked in pagehide waits in the rescue note, its IndexedDB write left for a later task', async () => {
     const local = memoryLocalStore();
     const { open, begun } = writesBegun(memoryDatabases());
-    const { env, requests, leavePage, setOnline } = fakeEnv({ now: () => Date.now(), openStore: open, localStore: local, locks: fakeLocks() });
+    const { env, requests, leavePage, setOnline } = fakeEnv({
+      now: () => Date.now(),
+      openStore: open,
+      localStore: local,
+      locks: fakeLocks(),
+    });
     const acquaint = createAcquaint({ config: config(), env });
     await acquaint.ready();
     await vi.advanceTimersByTimeAsync(10);
@@ -302,7 +325,11 @@ describe('delivery', () => {
     // Web Locks and IndexedDB are separate channels: tab A's lock may be seen after its writes.
     let grant!: () => void;
     const granted = new Promise<void>((resolve) => (grant = resolve));
-    const slowTabLock: typeof locks = { ...locks, request: (name, callback) => (name.startsWith('acquaint-tab:') ? granted.then(() => locks.request(name, callback)) : locks.request(name, callback)) };
+    const slowTabLock: typeof locks = {
+      ...locks,
+      request: (name, callback) =>
+        name.startsWith('acquaint-tab:') ? granted.then(() => locks.request(name, callback)) : locks.request(name, callback),
+    };
     const a = fakeEnv({ fetch: scripted('network', 'network').fetch, now: () => Date.now(), openStore: () => store, locks: slowTabLock });
     const tabA = createAcquaint({ config: config(), env: a.env });
     tabA.track('mine');
@@ -329,12 +356,22 @@ describe('delivery', () => {
     const answered = new Promise<void>((resolve) => (answer = resolve));
     const lateQueue = { ...queueStore, entries: () => answered.then(() => queueStore.entries()) };
     const second = scripted();
-    const b = fakeEnv({ fetch: second.fetch, now: () => Date.now(), openStore: (database: string) => (database === 'acquaint-queue' ? lateQueue : identityStore), locks });
+    const b = fakeEnv({
+      fetch: second.fetch,
+      now: () => Date.now(),
+      openStore: (database: string) => (database === 'acquaint-queue' ? lateQueue : identityStore),
+      locks,
+    });
     const tabB = createAcquaint({ config: config(), env: b.env });
     await tabB.ready();
     await vi.advanceTimersByTimeAsync(10);
     // Tab A opens meanwhile and keeps its event (its collector is down) in the queue database.
-    const a = fakeEnv({ fetch: scripted('network', 'network').fetch, now: () => Date.now(), openStore: (database: string) => (database === 'acquaint-queue' ? queueStore : identityStore), locks });
+    const a = fakeEnv({
+      fetch: scripted('network', 'network').fetch,
+      now: () => Date.now(),
+      openStore: (database: string) => (database === 'acquaint-queue' ? queueStore : identityStore),
+      locks,
+    });
     const tabA = createAcquaint({ config: config(), env: a.env });
     tabA.track('mine');
     await tabA.flush();
@@ -347,7 +384,11 @@ describe('delivery', () => {
   });
 
   it('keeps working in memory when IndexedDB throws', async () => {
-    const broken = { entries: () => Promise.reject(new DOMException('quota', 'QuotaExceededError')), setMany: () => Promise.reject(new Error('no')), delMany: () => Promise.resolve() };
+    const broken = {
+      entries: () => Promise.reject(new DOMException('quota', 'QuotaExceededError')),
+      setMany: () => Promise.reject(new Error('no')),
+      delMany: () => Promise.resolve(),
+    };
     const { fetch, calls } = scripted();
     const { env } = fakeEnv({ fetch, now: () => Date.now(), openStore: () => broken });
     const acquaint = createAcquaint({ config: config(), env });
@@ -363,7 +404,14 @@ describe('delivery', () => {
     const locks = fakeLocks();
     const refused = vi.fn(() => false);
     // The keepalive fallback never answers before the page is gone.
-    const a = fakeEnv({ now: () => Date.now(), openStore: () => store, localStore: local, locks, sendBeacon: refused, fetch: () => new Promise(() => undefined) });
+    const a = fakeEnv({
+      now: () => Date.now(),
+      openStore: () => store,
+      localStore: local,
+      locks,
+      sendBeacon: refused,
+      fetch: () => new Promise(() => undefined),
+    });
     const tabA = createAcquaint({ config: config(), env: a.env });
     await tabA.ready();
     await vi.advanceTimersByTimeAsync(10);
@@ -386,7 +434,14 @@ describe('delivery', () => {
     const store = memoryStore();
     const local = memoryLocalStore();
     const locks = fakeLocks();
-    const a = fakeEnv({ now: () => Date.now(), openStore: () => store, localStore: local, locks, sendBeacon: () => false, fetch: () => new Promise(() => undefined) });
+    const a = fakeEnv({
+      now: () => Date.now(),
+      openStore: () => store,
+      localStore: local,
+      locks,
+      sendBeacon: () => false,
+      fetch: () => new Promise(() => undefined),
+    });
     const tabA = createAcquaint({ config: config(), env: a.env });
     await tabA.ready();
     await vi.advanceTimersByTimeAsync(10);
@@ -412,7 +467,14 @@ describe('delivery', () => {
     const store = memoryStore();
     const local = memoryLocalStore();
     const locks = fakeLocks();
-    const a = fakeEnv({ now: () => Date.now(), openStore: () => store, localStore: local, locks, sendBeacon: vi.fn(() => false), fetch: () => new Promise(() => undefined) });
+    const a = fakeEnv({
+      now: () => Date.now(),
+      openStore: () => store,
+      localStore: local,
+      locks,
+      sendBeacon: vi.fn(() => false),
+      fetch: () => new Promise(() => undefined),
+    });
     const tabA = createAcquaint({ config: config(), env: a.env });
     await tabA.ready();
     await vi.advanceTimersByTimeAsync(10);

@@ -10,7 +10,8 @@ import { testEvent } from '../event';
 beforeEach(() => void vi.useFakeTimers({ now: Date.parse('2026-12-07T10:00:00Z') }));
 afterEach(() => void vi.useRealTimers());
 
-const event = (messageId: string, bytes = 0): AcquaintEvent => testEvent({ messageId, timestamp: new Date().toISOString(), properties: { pad: 'x'.repeat(bytes) } });
+const event = (messageId: string, bytes = 0): AcquaintEvent =>
+  testEvent({ messageId, timestamp: new Date().toISOString(), properties: { pad: 'x'.repeat(bytes) } });
 
 function setup(answers: SendResult[] = [], { maxEvents = 100, beacon = false } = {}) {
   const sent: string[][] = [];
@@ -25,9 +26,26 @@ function setup(answers: SendResult[] = [], { maxEvents = 100, beacon = false } =
     ...(beacon ? { beacon: (batch: readonly AcquaintEvent[]) => void beaconed.push(batch.map((e) => e.messageId)) === undefined } : {}),
   };
   const persistence = { enabled: false, write: vi.fn(), remove: vi.fn(), handedOver: vi.fn() } as unknown as Persistence;
-  const reports = { delivered: vi.fn<OutboxReports['delivered']>(), dropped: vi.fn<OutboxReports['dropped']>(), failed: vi.fn<OutboxReports['failed']>() };
-  const env = { now: Date.now, random: () => 0.5, isOnline: () => true, setTimeout, clearTimeout: (handle: unknown) => clearTimeout(handle as number) };
-  const options = { flushIntervalMs: 1000, retryBaseMs: 1000, maxRetryDelayMs: 60_000, maxEvents: 10, maxBytes: 5_000_000, maxAgeMs: 72 * 3_600_000 };
+  const reports = {
+    delivered: vi.fn<OutboxReports['delivered']>(),
+    dropped: vi.fn<OutboxReports['dropped']>(),
+    failed: vi.fn<OutboxReports['failed']>(),
+  };
+  const env = {
+    now: Date.now,
+    random: () => 0.5,
+    isOnline: () => true,
+    setTimeout,
+    clearTimeout: (handle: unknown) => clearTimeout(handle as number),
+  };
+  const options = {
+    flushIntervalMs: 1000,
+    retryBaseMs: 1000,
+    maxRetryDelayMs: 60_000,
+    maxEvents: 10,
+    maxBytes: 5_000_000,
+    maxAgeMs: 72 * 3_600_000,
+  };
   return { outbox: createOutbox(sender, options, env, persistence, 'tab', reports), sent, beaconed, reports };
 }
 
@@ -65,7 +83,10 @@ describe('the outbox', () => {
   it('keeps at most its bound: the oldest beyond it are dropped as queue_full', () => {
     const { outbox, reports } = setup();
     for (let i = 0; i < 12; i++) outbox.add(event(`e${i}`));
-    expect(reports.dropped.mock.calls.flatMap(([, ids, reason]) => ids.map((id) => `${id}:${reason}`))).toEqual(['e0:queue_full', 'e1:queue_full']);
+    expect(reports.dropped.mock.calls.flatMap(([, ids, reason]) => ids.map((id) => `${id}:${reason}`))).toEqual([
+      'e0:queue_full',
+      'e1:queue_full',
+    ]);
   });
 
   it('on unload hands everything to the beacon in pieces that fit one (60 KB), at once', () => {

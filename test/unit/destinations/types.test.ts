@@ -15,7 +15,8 @@ describe('the built-in destination types', () => {
   it('each that is a file of its own has an entry in src/chunks/ that registers its adapter', () => {
     const entries = readdirSync(chunks).filter((name) => CHUNKED_TYPES.includes(name.replace(/\.ts$/, '')));
     expect(entries.sort()).toEqual(CHUNKED_TYPES.map((type) => `${type}.ts`).sort());
-    for (const type of CHUNKED_TYPES) expect(readFileSync(new URL(`${type}.ts`, chunks), 'utf8')).toContain(`from '../destinations/${type}'`);
+    for (const type of CHUNKED_TYPES)
+      expect(readFileSync(new URL(`${type}.ts`, chunks), 'utf8')).toContain(`from '../destinations/${type}'`);
   });
 
   it('is what the build scripts read', async () => {

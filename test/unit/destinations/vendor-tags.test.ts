@@ -14,7 +14,16 @@ const granted = { analytics: 'granted', marketing: 'granted' } as const;
 // On a product page, with no consent stamped.
 const PRODUCT = { url: 'https://shop.example/p/1', path: '/p/1', referrer: 'https://shop.example/', title: 'Fan' };
 function track(name: string, properties: Record<string, unknown> = {}, extra: Partial<AcquaintEvent> = {}): AcquaintEvent {
-  return testEvent({ event: name, properties, messageId: `m-${name}`, context: { sessionId: 's', consent: {}, library: { name: 'acquaint', version: '0' } }, ...extra }, PRODUCT);
+  return testEvent(
+    {
+      event: name,
+      properties,
+      messageId: `m-${name}`,
+      context: { sessionId: 's', consent: {}, library: { name: 'acquaint', version: '0' } },
+      ...extra,
+    },
+    PRODUCT,
+  );
 }
 const page = (): AcquaintEvent => ({ ...track(''), type: 'page', event: undefined, messageId: 'm-page' });
 
@@ -59,7 +68,11 @@ const ga4Examples: { name: string; settings: Ga4Settings; events: AcquaintEvent[
     settings: { measurementId: 'G-TEST123' },
     events: [page(), track('purchase', { ecommerce: { value: 10, currency: 'EUR', items: [{ item_id: 'A' }] }, coupon: 'X' })],
     calls: [
-      ['event', 'page_view', { send_to: 'G-TEST123', page_location: 'https://shop.example/p/1', page_referrer: 'https://shop.example/', page_title: 'Fan' }],
+      [
+        'event',
+        'page_view',
+        { send_to: 'G-TEST123', page_location: 'https://shop.example/p/1', page_referrer: 'https://shop.example/', page_title: 'Fan' },
+      ],
       ['event', 'purchase', { coupon: 'X', value: 10, currency: 'EUR', items: [{ item_id: 'A' }], send_to: 'G-TEST123' }],
     ],
   },
@@ -89,7 +102,17 @@ describe('ga4', () => {
     await run(ga4Destination, { measurementId: 'G-TEST123', config: { debug_mode: true } }, [], env);
     expect(loads).toEqual([{ src: 'https://www.googletagmanager.com/gtag/js?id=G-TEST123&l=acquaintGtagLayer', options: {} }]);
     expect(gtagCalls(globals)).toEqual([
-      ['consent', 'default', { analytics_storage: 'granted', ad_storage: 'granted', ad_user_data: 'granted', ad_personalization: 'granted', personalization_storage: 'denied' }],
+      [
+        'consent',
+        'default',
+        {
+          analytics_storage: 'granted',
+          ad_storage: 'granted',
+          ad_user_data: 'granted',
+          ad_personalization: 'granted',
+          personalization_storage: 'denied',
+        },
+      ],
       ['js', new Date('2026-11-23T10:00:00.000Z')],
       ['config', 'G-TEST123', { debug_mode: true, send_page_view: false }],
     ]);
@@ -101,7 +124,11 @@ describe('ga4', () => {
     adapter.init({ measurementId: 'G-TEST123' });
     await adapter.permit!(true, granted);
     await adapter.permit!(false, { analytics: 'denied', marketing: 'granted' });
-    expect(gtagCalls(globals).at(-1)).toEqual(['consent', 'update', expect.objectContaining({ analytics_storage: 'denied', ad_storage: 'granted' })]);
+    expect(gtagCalls(globals).at(-1)).toEqual([
+      'consent',
+      'update',
+      expect.objectContaining({ analytics_storage: 'denied', ad_storage: 'granted' }),
+    ]);
   });
 
   it.each(ga4Examples)('sends $name', async ({ settings, events, calls }) => {
@@ -111,11 +138,18 @@ describe('ga4', () => {
   });
 });
 
-const clicked = (event: AcquaintEvent, timestamp: string): AcquaintEvent => ({ ...event, timestamp, context: { ...event.context, clickIds: { gclid: 'g', fbclid: 'FbClid_AbC' } } });
+const clicked = (event: AcquaintEvent, timestamp: string): AcquaintEvent => ({
+  ...event,
+  timestamp,
+  context: { ...event.context, clickIds: { gclid: 'g', fbclid: 'FbClid_AbC' } },
+});
 const metaExamples: { name: string; events: AcquaintEvent[]; calls: unknown[][] }[] = [
   {
     name: 'the session fbclid as fbc (kept as it is, not hashed), timed by the first event that carried it',
-    events: [clicked(page(), '2026-11-23T10:00:00.000Z'), clicked(track('add_to_cart', { value: 5 }, { userId: 'u-1' }), '2026-11-23T10:05:00.000Z')],
+    events: [
+      clicked(page(), '2026-11-23T10:00:00.000Z'),
+      clicked(track('add_to_cart', { value: 5 }, { userId: 'u-1' }), '2026-11-23T10:05:00.000Z'),
+    ],
     calls: [
       ['init', '123456', { fbc: 'fb.1.1795428000000.FbClid_AbC' }],
       ['track', 'PageView', {}, { eventID: 'm-page' }],
@@ -134,7 +168,16 @@ describe('meta-pixel', () => {
 
   it('sets up with automatic collection off, then maps standard and custom events with eventID', async () => {
     const { env, globals, loads } = vendorEnv();
-    await run(metaPixelDestination, { pixelId: '123456' }, [page(), track('add_to_cart', { ecommerce: { value: 5, currency: 'EUR', items: [{ item_id: 'A', quantity: 2 }] } }), track('wishlist_shared', { list: 'x', nested: { no: 1 } })], env);
+    await run(
+      metaPixelDestination,
+      { pixelId: '123456' },
+      [
+        page(),
+        track('add_to_cart', { ecommerce: { value: 5, currency: 'EUR', items: [{ item_id: 'A', quantity: 2 }] } }),
+        track('wishlist_shared', { list: 'x', nested: { no: 1 } }),
+      ],
+      env,
+    );
     expect(loads[0]!.src).toBe('https://connect.facebook.net/en_US/fbevents.js');
     expect(globals._fbq).toBe(globals.fbq);
     expect(fbqCalls(globals)).toEqual([
@@ -142,17 +185,31 @@ describe('meta-pixel', () => {
       ['consent', 'grant'],
       ['init', '123456'],
       ['track', 'PageView', {}, { eventID: 'm-page' }],
-      ['track', 'AddToCart', { value: 5, currency: 'EUR', content_ids: ['A'], contents: [{ id: 'A', quantity: 2 }], content_type: 'product', num_items: 1 }, { eventID: 'm-add_to_cart' }],
+      [
+        'track',
+        'AddToCart',
+        { value: 5, currency: 'EUR', content_ids: ['A'], contents: [{ id: 'A', quantity: 2 }], content_type: 'product', num_items: 1 },
+        { eventID: 'm-add_to_cart' },
+      ],
       ['trackCustom', 'wishlist_shared', { list: 'x' }, { eventID: 'm-wishlist_shared' }],
     ]);
   });
 
   it('matches the user only by SHA-256 of external_id and em, once per change', async () => {
     const { env, globals } = vendorEnv();
-    const identify: AcquaintEvent = { ...track(''), type: 'identify', event: undefined, userId: 'u-1', traits: { email: ' Ada@Example.com ' } };
+    const identify: AcquaintEvent = {
+      ...track(''),
+      type: 'identify',
+      event: undefined,
+      userId: 'u-1',
+      traits: { email: ' Ada@Example.com ' },
+    };
     await run(metaPixelDestination, { pixelId: '123456' }, [identify, track('purchase', {}, { userId: 'u-1' })], env);
     const calls = fbqCalls(globals);
-    expect(calls.filter((c) => c[0] === 'init')).toEqual([['init', '123456'], ['init', '123456', { external_id: sha256('u-1'), em: sha256('ada@example.com') }]]);
+    expect(calls.filter((c) => c[0] === 'init')).toEqual([
+      ['init', '123456'],
+      ['init', '123456', { external_id: sha256('u-1'), em: sha256('ada@example.com') }],
+    ]);
     expect(JSON.stringify(calls)).not.toMatch(/ada@example|u-1"/i);
   });
 
@@ -172,7 +229,10 @@ describe('script', () => {
     integrity: 'sha384-abc',
     global: 'widget',
     init: [['init', 'ACME-1']],
-    calls: { page: [['view', '{{context.page.path}}']], 'add_*': [['cart', '{{event}}', '{{properties}}', 'value: {{properties.value}} {{properties.none}}']] },
+    calls: {
+      page: [['view', '{{context.page.path}}']],
+      'add_*': [['cart', '{{event}}', '{{properties}}', 'value: {{properties.value}} {{properties.none}}']],
+    },
   };
 
   it('loads with integrity, makes the init calls after load, then each event calls of the first matching key', async () => {
@@ -181,18 +241,31 @@ describe('script', () => {
     const result = await run(scriptDestination, settings, [page(), track('add_to_cart', { value: 4, sku: 'A' }), track('purchase')], env);
     expect(result).toEqual({ ok: true });
     expect(loads).toEqual([{ src: '/vendor/widget.js', options: { integrity: 'sha384-abc' } }]);
-    expect(calls).toEqual([['init', 'ACME-1'], ['view', '/p/1'], ['cart', 'add_to_cart', { value: 4, sku: 'A' }, 'value: 4 ']]);
+    expect(calls).toEqual([
+      ['init', 'ACME-1'],
+      ['view', '/p/1'],
+      ['cart', 'add_to_cart', { value: 4, sku: 'A' }, 'value: 4 '],
+    ]);
   });
 
   it('pushes onto a queue array it defined before the load', async () => {
     const { env, globals } = vendorEnv();
-    await run(scriptDestination, { src: 'https://cdn.example/t.js', global: '_paq', define: 'array', calls: { '*': [['trackEvent', '{{event}}']] } }, [track('x')], env);
+    await run(
+      scriptDestination,
+      { src: 'https://cdn.example/t.js', global: '_paq', define: 'array', calls: { '*': [['trackEvent', '{{event}}']] } },
+      [track('x')],
+      env,
+    );
     expect(globals._paq).toEqual([['trackEvent', 'x']]);
   });
 
   it('reports a vendor global that never appeared as a failed send that is not retried', async () => {
     const { env } = vendorEnv();
-    expect(await run(scriptDestination, settings, [track('add_to_cart')], env)).toEqual({ ok: false, reason: 'script: widget is not defined on the page', retry: false });
+    expect(await run(scriptDestination, settings, [track('add_to_cart')], env)).toEqual({
+      ok: false,
+      reason: 'script: widget is not defined on the page',
+      retry: false,
+    });
   });
 
   it('reports a failed load as retryable, and tries again on the next send', async () => {

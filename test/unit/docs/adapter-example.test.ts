@@ -25,8 +25,14 @@ describe('the adapter in docs/writing-an-adapter.md', () => {
     acquaint.track('signup', { plan: 'pro' });
     await acquaint.flush();
     expect(requests.map((r) => [r.url, r.body])).toEqual([
-      ['https://plausible.io/api/event', { name: 'pageview', url: 'https://shop.example/cart', domain: 'shop.example', referrer: null, props: {} }],
-      ['https://plausible.io/api/event', { name: 'signup', url: 'https://shop.example/cart', domain: 'shop.example', referrer: null, props: { plan: 'pro' } }],
+      [
+        'https://plausible.io/api/event',
+        { name: 'pageview', url: 'https://shop.example/cart', domain: 'shop.example', referrer: null, props: {} },
+      ],
+      [
+        'https://plausible.io/api/event',
+        { name: 'signup', url: 'https://shop.example/cart', domain: 'shop.example', referrer: null, props: { plan: 'pro' } },
+      ],
     ]);
   });
 

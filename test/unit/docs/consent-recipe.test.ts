@@ -15,7 +15,12 @@ function scripts(html: string): string[] {
   return [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(([, body]) =>
     body!
       .split('\n')
-      .map((line) => line.replace(/\s\/\/.*$/, '').replace(/^\s*\/\/.*$/, '').trim())
+      .map((line) =>
+        line
+          .replace(/\s\/\/.*$/, '')
+          .replace(/^\s*\/\/.*$/, '')
+          .trim(),
+      )
       .filter((line) => line && !TEST_ONLY.test(line))
       .join('\n'),
   );
@@ -38,7 +43,8 @@ describe('the vanilla-cookieconsent recipe in docs/consent-banners.md', () => {
   });
 
   it('loads the banner from the same URLs with the same integrity values', () => {
-    const tags = (html: string) => [...html.matchAll(/(?:src|href)="(https:[^"]+)"\s+integrity="([^"]+)"/g)].map(([, url, integrity]) => `${url} ${integrity}`);
+    const tags = (html: string) =>
+      [...html.matchAll(/(?:src|href)="(https:[^"]+)"\s+integrity="([^"]+)"/g)].map(([, url, integrity]) => `${url} ${integrity}`);
     expect(tags(fixture)).toHaveLength(2);
     expect(tags(fixture)).toEqual(tags(recipe));
   });

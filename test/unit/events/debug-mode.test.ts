@@ -3,12 +3,17 @@ import { createDebugMode, type TraceFactory } from '../../../src/events/debug-mo
 import { createTrace } from '../../../src/events/trace';
 import type { AcquaintEvent } from '../../../src/events/event';
 
-const event = (messageId: string, name: string) => ({ type: 'track', event: name, messageId, timestamp: '2026-12-02T00:00:00.000Z' }) as AcquaintEvent;
+const event = (messageId: string, name: string) =>
+  ({ type: 'track', event: name, messageId, timestamp: '2026-12-02T00:00:00.000Z' }) as AcquaintEvent;
 const target = () => ({ debug: vi.fn(), groupCollapsed: vi.fn(), groupEnd: vi.fn() });
 
 describe('debug mode', () => {
   it('is off until enabled: no trace, nothing recorded', () => {
-    const mode = createDebugMode(target(), () => undefined, () => createTrace);
+    const mode = createDebugMode(
+      target(),
+      () => undefined,
+      () => createTrace,
+    );
     expect(mode.trace()).toBeUndefined();
     expect(mode.report()).toEqual({ enabled: false, events: [] });
   });
@@ -26,7 +31,11 @@ describe('debug mode', () => {
   it('with the trace loaded from its file, plays what happened meanwhile to it on arrival', async () => {
     let arrive!: (create: TraceFactory) => void;
     const console_ = target();
-    const mode = createDebugMode(console_, () => undefined, () => new Promise<TraceFactory>((resolve) => (arrive = resolve)));
+    const mode = createDebugMode(
+      console_,
+      () => undefined,
+      () => new Promise<TraceFactory>((resolve) => (arrive = resolve)),
+    );
     const enabled = mode.enable();
     const trace = mode.trace()!;
     trace.from('triggers[0] (click)');
@@ -36,7 +45,9 @@ describe('debug mode', () => {
     expect(mode.report()).toEqual({ enabled: true, events: [] });
     arrive(createTrace);
     await enabled;
-    expect(mode.report().events).toEqual([expect.objectContaining({ name: 'early', origin: 'triggers[0] (click)', steps: [{ destination: 'collector', status: 'queued' }] })]);
+    expect(mode.report().events).toEqual([
+      expect.objectContaining({ name: 'early', origin: 'triggers[0] (click)', steps: [{ destination: 'collector', status: 'queued' }] }),
+    ]);
     expect(console_.groupCollapsed).toHaveBeenCalledWith(expect.stringContaining('early'));
   });
 

@@ -10,7 +10,14 @@ const config = (debug: boolean) => ({
   debug,
   consent: { defaults: { analytics: 'granted', marketing: 'pending', personalization: 'denied' } },
   destinations: [
-    { id: 'collector', type: 'http', purposes: ['analytics'], settings: { url: '/v1/batch' }, events: { exclude: ['internal_*'] }, caps: [{ event: 'promo', max: 1, per: 'session' }] },
+    {
+      id: 'collector',
+      type: 'http',
+      purposes: ['analytics'],
+      settings: { url: '/v1/batch' },
+      events: { exclude: ['internal_*'] },
+      caps: [{ event: 'promo', max: 1, per: 'session' }],
+    },
     { id: 'ads', type: 'http', purposes: ['analytics', 'marketing'], settings: { url: '/ads' } },
     { id: 'personal', type: 'http', purposes: ['personalization'], settings: { url: '/p' } },
   ],
@@ -36,9 +43,23 @@ describe('debug mode', () => {
     await acquaint.flush();
     acquaint.consent.update({ marketing: 'granted' });
     await acquaint.flush();
-    const steps = Object.fromEntries(acquaint.debug().events.map((e) => [`${e.name}#${e.messageId.slice(-2)}`, e.steps.map((s) => `${s.destination}: ${s.status}${s.detail ? ` (${s.detail})` : ''}`)]));
+    const steps = Object.fromEntries(
+      acquaint
+        .debug()
+        .events.map((e) => [
+          `${e.name}#${e.messageId.slice(-2)}`,
+          e.steps.map((s) => `${s.destination}: ${s.status}${s.detail ? ` (${s.detail})` : ''}`),
+        ]),
+    );
     expect(Object.values(steps).slice(1)).toEqual([
-      ['collector: redacted (1 value(s) redacted)', 'ads: held (marketing pending)', 'personal: dropped (consent_denied)', 'collector: delivered', 'ads: redacted (1 value(s) redacted)', 'ads: delivered'],
+      [
+        'collector: redacted (1 value(s) redacted)',
+        'ads: held (marketing pending)',
+        'personal: dropped (consent_denied)',
+        'collector: delivered',
+        'ads: redacted (1 value(s) redacted)',
+        'ads: delivered',
+      ],
       ['collector: capped', 'ads: held (marketing pending)', 'personal: dropped (consent_denied)', 'ads: queued', 'ads: delivered'],
       ['collector: filtered', 'ads: held (marketing pending)', 'personal: dropped (consent_denied)', 'ads: queued', 'ads: delivered'],
     ]);
@@ -48,14 +69,26 @@ describe('debug mode', () => {
   it('says an event waits for the banner under a Consent Mode default of denied, then releases it on the update', async () => {
     const { env } = fakeEnv();
     const dataLayer: unknown[] = [gtag('consent', 'default', { analytics_storage: 'denied', ad_storage: 'denied' })];
-    const acquaint = createAcquaint({ config: { version: 1, debug: true, destinations: [{ id: 'collector', type: 'http', purposes: ['analytics', 'marketing'], settings: { url: '/v1/batch' } }] }, dataLayer, env });
+    const acquaint = createAcquaint({
+      config: {
+        version: 1,
+        debug: true,
+        destinations: [{ id: 'collector', type: 'http', purposes: ['analytics', 'marketing'], settings: { url: '/v1/batch' } }],
+      },
+      dataLayer,
+      env,
+    });
     await acquaint.ready();
     acquaint.track('before_choice');
-    const waiting = 'held (analytics: Consent Mode default denied, waiting for the banner; marketing: Consent Mode default denied, waiting for the banner)';
+    const waiting =
+      'held (analytics: Consent Mode default denied, waiting for the banner; marketing: Consent Mode default denied, waiting for the banner)';
     expect(lines(acquaint)).toEqual([['collector: ' + waiting], ['collector: ' + waiting]]);
     dataLayer.push(gtag('consent', 'update', { analytics_storage: 'granted', ad_storage: 'granted' }));
     await acquaint.flush();
-    expect(lines(acquaint).map((steps) => steps.slice(1))).toEqual([['collector: queued', 'collector: delivered'], ['collector: queued', 'collector: delivered']]);
+    expect(lines(acquaint).map((steps) => steps.slice(1))).toEqual([
+      ['collector: queued', 'collector: delivered'],
+      ['collector: queued', 'collector: delivered'],
+    ]);
   });
 
   it('keeps nothing while off, and starts on debug(true)', async () => {

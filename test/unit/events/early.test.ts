@@ -17,7 +17,10 @@ describe('the early buffer', () => {
     const dropped = vi.fn();
     const buffer = createEarlyBuffer(dropped);
     for (let i = 0; i < 1002; i++) buffer.add(event(String(i)));
-    expect(dropped.mock.calls).toEqual([[[event('0')], 'buffer_overflow'], [[event('1')], 'buffer_overflow']]);
+    expect(dropped.mock.calls).toEqual([
+      [[event('0')], 'buffer_overflow'],
+      [[event('1')], 'buffer_overflow'],
+    ]);
     const kept = buffer.take();
     expect([kept.length, kept[0]!.messageId]).toEqual([1000, '2']);
   });

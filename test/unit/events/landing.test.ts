@@ -16,7 +16,8 @@ afterEach(() => void vi.useRealTimers());
 
 describe('landingFrom', () => {
   it('reads every utm_* parameter and click id, under the contract names', () => {
-    const query = 'utm_source=s&utm_medium=m&utm_campaign=c&utm_term=t&utm_content=x&utm_id=7&gclid=g&gbraid=gb&wbraid=wb&fbclid=f&msclkid=ms&ttclid=tt&q=other';
+    const query =
+      'utm_source=s&utm_medium=m&utm_campaign=c&utm_term=t&utm_content=x&utm_id=7&gclid=g&gbraid=gb&wbraid=wb&fbclid=f&msclkid=ms&ttclid=tt&q=other';
     expect(landingFrom(`https://shop.example/?${query}`, NOW)).toEqual({
       campaign: { source: 's', medium: 'm', name: 'c', term: 't', content: 'x', id: '7' },
       clickIds: { gclid: 'g', gbraid: 'gb', wbraid: 'wb', fbclid: 'f', msclkid: 'ms', ttclid: 'tt' },
@@ -36,7 +37,10 @@ describe('landingFrom', () => {
   });
 
   it('keeps values as URLSearchParams decodes them, the first of repeated ones', () => {
-    const landing = landingFrom('https://shop.example/?utm_campaign=spring+sale%20%C3%A9&utm_term=ada%40example.com&utm_source=a&utm_source=b', NOW);
+    const landing = landingFrom(
+      'https://shop.example/?utm_campaign=spring+sale%20%C3%A9&utm_term=ada%40example.com&utm_source=a&utm_source=b',
+      NOW,
+    );
     expect(landing.campaign).toEqual({ source: 'a', name: 'spring sale é', term: 'ada@example.com' });
   });
 
@@ -82,7 +86,11 @@ describe('createIdentity and the landing', () => {
 
   it('gives a new session the landing of the URL it starts on', () => {
     const { identity } = setup();
-    expect(identity.touch().landing).toEqual({ campaign: { source: 'news', medium: 'email', name: 'spring' }, clickIds: { gclid: 'abc', fbclid: 'FbClid_AbC' }, at: NOW });
+    expect(identity.touch().landing).toEqual({
+      campaign: { source: 'news', medium: 'email', name: 'spring' },
+      clickIds: { gclid: 'abc', fbclid: 'FbClid_AbC' },
+      at: NOW,
+    });
   });
 
   it('keeps the first landing for the whole session, whatever the URL later', () => {
@@ -117,7 +125,8 @@ describe('createIdentity and the landing', () => {
 describe('the event builder and the landing', () => {
   const page = { url: 'https://shop.example/cart', path: '/cart', referrer: '', title: 'Cart' };
   const ids = { anonymousId: 'a', userId: null, sessionId: 's' };
-  const builder = (landing?: Profile['landing']) => createEventBuilder({ uuid: () => 'm', now: () => NOW, page: () => page }, () => ({ ...ids, landing }));
+  const builder = (landing?: Profile['landing']) =>
+    createEventBuilder({ uuid: () => 'm', now: () => NOW, page: () => page }, () => ({ ...ids, landing }));
 
   it('stamps copies of the campaign and click ids on every event', () => {
     const landing = { campaign: { source: 'news' }, clickIds: { gclid: 'g' }, at: NOW };
@@ -136,9 +145,21 @@ describe('the event builder and the landing', () => {
   });
 
   it('restamps early events with the restored session and its landing', () => {
-    const provisional: Profile = { ...ids, anonymousId: 'p', traits: {}, lastActivity: NOW, updatedAt: NOW, landing: { campaign: { source: 'here' }, at: NOW } };
+    const provisional: Profile = {
+      ...ids,
+      anonymousId: 'p',
+      traits: {},
+      lastActivity: NOW,
+      updatedAt: NOW,
+      landing: { campaign: { source: 'here' }, at: NOW },
+    };
     const early = createEventBuilder({ uuid: () => 'm', now: () => NOW, page: () => page }, () => provisional).track('x', {});
-    restamp([early], provisional, { ...provisional, anonymousId: 'r', sessionId: 'r-session', landing: { clickIds: { gclid: 'g' }, at: 0 } });
+    restamp([early], provisional, {
+      ...provisional,
+      anonymousId: 'r',
+      sessionId: 'r-session',
+      landing: { clickIds: { gclid: 'g' }, at: 0 },
+    });
     expect(early.context).toMatchObject({ sessionId: 'r-session', clickIds: { gclid: 'g' } });
     expect(early.context.campaign).toBeUndefined();
   });

@@ -8,7 +8,11 @@ describe('followHistory', () => {
     let navigate = () => undefined as void;
     const views: string[] = [];
     followHistory(
-      { page: () => ({ url, path: new URL(url).pathname, referrer: '', title: '' }), setTimeout: (f, ms) => setTimeout(f, ms), onNavigate: (listener) => void (navigate = listener) },
+      {
+        page: () => ({ url, path: new URL(url).pathname, referrer: '', title: '' }),
+        setTimeout: (f, ms) => setTimeout(f, ms),
+        onNavigate: (listener) => void (navigate = listener),
+      },
       (previous) => void views.push(`${previous} → ${url}`),
     );
     url = 'https://app.example/b';

@@ -4,7 +4,10 @@ import { createAudiences } from '../../../src/identity/audiences';
 import { fakeEnv, memoryDatabases } from '../fake-env';
 
 const DAY = 86_400_000;
-const ecoFan = { id: 'eco-fan', all: [{ event: 'view_item', where: { 'ecommerce.items.0.item_category': 'eco' }, minCount: 3, withinDays: 30 }] };
+const ecoFan = {
+  id: 'eco-fan',
+  all: [{ event: 'view_item', where: { 'ecommerce.items.0.item_category': 'eco' }, minCount: 3, withinDays: 30 }],
+};
 const recentBuyer = { id: 'recent-buyer', all: [{ event: 'purchase', withinDays: 7 }] };
 const pro = { id: 'pro', all: [{ trait: 'plan', equals: 'pro' }] };
 const view = (category: string) => ({ ecommerce: { items: [{ item_category: category, price: 1 }] } });
@@ -47,7 +50,19 @@ describe('createAudiences', () => {
   });
 
   it('reads traits, and negates and combines conditions', () => {
-    const audiences = createAudiences([pro, { id: 'free-no-purchase', all: [{ trait: 'plan', exists: true }, { event: 'purchase', negate: true }] }], limits);
+    const audiences = createAudiences(
+      [
+        pro,
+        {
+          id: 'free-no-purchase',
+          all: [
+            { trait: 'plan', exists: true },
+            { event: 'purchase', negate: true },
+          ],
+        },
+      ],
+      limits,
+    );
     expect(audiences.evaluate({ plan: 'pro' }, 0)?.members).toEqual(['pro', 'free-no-purchase']);
     audiences.record('purchase', {}, 0);
     expect(audiences.evaluate({ plan: 'pro' }, 0)?.left).toEqual(['free-no-purchase']);
@@ -157,7 +172,10 @@ describe('audiences in an instance', () => {
     for (let i = 0; i < 3; i++) dataLayer.push({ event: 'view_item', ...view('eco') });
     acquaint.track('after');
     await acquaint.flush();
-    const batch = (path: string) => requests.filter((r) => r.url.endsWith(path)).flatMap((r) => (r.body as { batch: { event?: string; context: { audiences?: string[] } }[] }).batch);
+    const batch = (path: string) =>
+      requests
+        .filter((r) => r.url.endsWith(path))
+        .flatMap((r) => (r.body as { batch: { event?: string; context: { audiences?: string[] } }[] }).batch);
     expect(batch('/plain').map((e) => e.event)).toEqual(['view_item', 'view_item', 'view_item', 'after']);
     expect(batch('/plain').every((e) => e.context.audiences === undefined)).toBe(true);
     expect(batch('/personal').map((e) => e.event)).toEqual(['view_item', 'view_item', 'view_item', 'acquaint.audiences', 'after']);
@@ -183,7 +201,11 @@ describe('audiences in an instance', () => {
   it('shows members to the page and keeps them for the head snippet only while allowed', async () => {
     const dataLayer: unknown[] = [];
     const shown: string[][] = [];
-    const { env } = fakeEnv({ now: () => Date.now(), openStore: memoryDatabases().open, showAudiences: (members) => void shown.push([...members]) });
+    const { env } = fakeEnv({
+      now: () => Date.now(),
+      openStore: memoryDatabases().open,
+      showAudiences: (members) => void shown.push([...members]),
+    });
     const acquaint = createAcquaint({ config: config('granted', false), dataLayer, env });
     await acquaint.ready();
     for (let i = 0; i < 3; i++) dataLayer.push({ event: 'view_item', ...view('eco') });
@@ -198,8 +220,15 @@ describe('audiences in an instance', () => {
   it('keeps no snippet copy without a storage purpose granted', async () => {
     const dataLayer: unknown[] = [];
     const shown: string[][] = [];
-    const { env } = fakeEnv({ now: () => Date.now(), openStore: memoryDatabases().open, showAudiences: (members) => void shown.push([...members]) });
-    const noStorage = { ...config('granted', false), consent: { defaults: { analytics: 'granted', personalization: 'granted' }, storagePurposes: ['analytics'] } };
+    const { env } = fakeEnv({
+      now: () => Date.now(),
+      openStore: memoryDatabases().open,
+      showAudiences: (members) => void shown.push([...members]),
+    });
+    const noStorage = {
+      ...config('granted', false),
+      consent: { defaults: { analytics: 'granted', personalization: 'granted' }, storagePurposes: ['analytics'] },
+    };
     const acquaint = createAcquaint({ config: noStorage, dataLayer, env });
     await acquaint.ready();
     acquaint.consent.update({ analytics: 'denied' });
@@ -211,7 +240,11 @@ describe('audiences in an instance', () => {
   it('moves members out by time alone while the page stays open', async () => {
     const dataLayer: unknown[] = [];
     const shown: string[][] = [];
-    const { env } = fakeEnv({ now: () => Date.now(), openStore: memoryDatabases().open, showAudiences: (members) => void shown.push([...members]) });
+    const { env } = fakeEnv({
+      now: () => Date.now(),
+      openStore: memoryDatabases().open,
+      showAudiences: (members) => void shown.push([...members]),
+    });
     const recent = { id: 'considering', all: [{ event: 'view_item', minCount: 2, withinMinutes: 5 }] };
     const acquaint = createAcquaint({ config: { ...config('granted', false), audiences: [recent] }, dataLayer, env });
     await acquaint.ready();
@@ -232,7 +265,11 @@ describe('audiences in an instance', () => {
     await vi.advanceTimersByTimeAsync(100);
     const second = fakeEnv({ now: () => Date.now(), openStore: databases.open, localStore: first.env.localStore! });
     const dataLayer: unknown[] = [];
-    const two = createAcquaint({ config: { ...config('pending', false), consent: { defaults: { analytics: 'pending', personalization: 'pending' } } }, dataLayer, env: second.env });
+    const two = createAcquaint({
+      config: { ...config('pending', false), consent: { defaults: { analytics: 'pending', personalization: 'pending' } } },
+      dataLayer,
+      env: second.env,
+    });
     await two.ready();
     two.consent.update({ analytics: 'granted', personalization: 'granted' });
     await vi.advanceTimersByTimeAsync(100);
@@ -250,7 +287,12 @@ describe('audiences in an instance', () => {
     expect(first.env.localStore!.get('acquaint.audiences')).toBe('pro');
 
     const shown: string[][] = [];
-    const second = fakeEnv({ now: () => Date.now(), openStore: databases.open, localStore: first.env.localStore!, showAudiences: (members) => void shown.push([...members]) });
+    const second = fakeEnv({
+      now: () => Date.now(),
+      openStore: databases.open,
+      localStore: first.env.localStore!,
+      showAudiences: (members) => void shown.push([...members]),
+    });
     const two = createAcquaint({ config: config('pending', false), dataLayer: [], env: second.env });
     await two.ready();
     // The stored choice restored on start changes consent before the audiences are read: no flash of "none".
@@ -258,4 +300,3 @@ describe('audiences in an instance', () => {
     expect(second.env.localStore!.get('acquaint.audiences')).toBe('pro');
   });
 });
-

@@ -19,7 +19,11 @@ describe('createIdentity', () => {
   const setup = () => {
     let n = 0;
     const changed = vi.fn();
-    const identity = createIdentity({ uuid: () => `id-${++n}`, now: () => Date.now(), page: () => ({ url: 'https://shop.example/' }) }, { sessionTimeoutMs: 30 * MINUTE, idTtlMs: 10 * 86_400_000 }, changed);
+    const identity = createIdentity(
+      { uuid: () => `id-${++n}`, now: () => Date.now(), page: () => ({ url: 'https://shop.example/' }) },
+      { sessionTimeoutMs: 30 * MINUTE, idTtlMs: 10 * 86_400_000 },
+      changed,
+    );
     return { identity, changed };
   };
 
@@ -54,7 +58,14 @@ describe('createIdentity', () => {
   it('adopts a stored identity unless it expired, keeping what this page identified', () => {
     const { identity } = setup();
     identity.identify('u9', { seen: 'here' });
-    const stored = { anonymousId: 'stored', userId: null, traits: { old: 1 }, sessionId: 's', lastActivity: Date.now() - 5 * MINUTE, updatedAt: 0 };
+    const stored = {
+      anonymousId: 'stored',
+      userId: null,
+      traits: { old: 1 },
+      sessionId: 's',
+      lastActivity: Date.now() - 5 * MINUTE,
+      updatedAt: 0,
+    };
     identity.adopt(stored, 'storage');
     expect(identity.get()).toMatchObject({ anonymousId: 'stored', userId: 'u9', traits: { old: 1, seen: 'here' }, sessionId: 's' });
     const { identity: other } = setup();
@@ -122,7 +133,11 @@ describe('identity in an instance', () => {
     const dbs = memoryDatabases();
     const frozen = { ...dbs.open('acquaint-identity'), entries: () => new Promise<never>(() => undefined) };
     const debug = vi.fn();
-    const { env, sent } = fakeEnv({ now: () => Date.now(), openStore: (name: string) => (name === 'acquaint-identity' ? frozen : dbs.open(name)), console: { error: vi.fn(), warn: vi.fn(), debug } });
+    const { env, sent } = fakeEnv({
+      now: () => Date.now(),
+      openStore: (name: string) => (name === 'acquaint-identity' ? frozen : dbs.open(name)),
+      console: { error: vi.fn(), warn: vi.fn(), debug },
+    });
     const acquaint = createAcquaint({ config: { ...config(), debug: true }, dataLayer: [{ event: 'early' }], env });
     let ready = false;
     void acquaint.ready().then(() => (ready = true));
@@ -153,10 +168,24 @@ describe('identity in an instance', () => {
     const reads: string[] = [];
     const slowWrites = { ...shared, setMany: (items: [IDBValidKey, unknown][]) => landed.then(() => shared.setMany(items)) };
     const readsOf = (tab: string) => ({ ...shared, entries: () => (reads.push(tab), shared.entries()) });
-    const a = createAcquaint({ config: config(), env: fakeEnv({ now: () => Date.now(), locks, openStore: (name: string) => (name === 'acquaint-identity' ? { ...readsOf('a'), setMany: slowWrites.setMany } : dbs.open(name)) }).env });
+    const a = createAcquaint({
+      config: config(),
+      env: fakeEnv({
+        now: () => Date.now(),
+        locks,
+        openStore: (name: string) => (name === 'acquaint-identity' ? { ...readsOf('a'), setMany: slowWrites.setMany } : dbs.open(name)),
+      }).env,
+    });
     await a.ready(); // the write has not landed
     expect(shared.data.size).toBe(0);
-    const b = createAcquaint({ config: config(), env: fakeEnv({ now: () => Date.now(), locks, openStore: (name: string) => (name === 'acquaint-identity' ? readsOf('b') : dbs.open(name)) }).env });
+    const b = createAcquaint({
+      config: config(),
+      env: fakeEnv({
+        now: () => Date.now(),
+        locks,
+        openStore: (name: string) => (name === 'acquaint-identity' ? readsOf('b') : dbs.open(name)),
+      }).env,
+    });
     await vi.advanceTimersByTimeAsync(0);
     expect(reads).toEqual(['a']); // b waits for the lock
     land();
@@ -213,7 +242,9 @@ describe('trait hashing', () => {
     const acquaint = createAcquaint({ config: { ...config('granted', { hashTraits: ['email'] }), delivery: { flushIntervalMs: 0 } }, env });
     await acquaint.ready();
     let delivered = 0;
-    const both = new Promise<void>((resolve) => acquaint.on('delivered', ({ messageIds }) => (delivered += messageIds.length) >= 2 && resolve()));
+    const both = new Promise<void>((resolve) =>
+      acquaint.on('delivered', ({ messageIds }) => (delivered += messageIds.length) >= 2 && resolve()),
+    );
     acquaint.identify('u1', { email: '  Ada@Example.COM ', plan: 'pro' });
     acquaint.track('after');
     await both;
@@ -239,7 +270,11 @@ describe('the server-kept id (Safari)', () => {
   const serverConfig = { ...config('granted', { serverIdUrl: '/acquaint/id' }) };
   const server = (answer: unknown) =>
     vi.fn((url: string, init: RequestInit) =>
-      Promise.resolve(url.endsWith('/acquaint/id') ? { ok: true, status: 200, headers: { get: () => null }, json: () => Promise.resolve(answer), init } : { ok: true, status: 200, headers: { get: () => null } }),
+      Promise.resolve(
+        url.endsWith('/acquaint/id')
+          ? { ok: true, status: 200, headers: { get: () => null }, json: () => Promise.resolve(answer), init }
+          : { ok: true, status: 200, headers: { get: () => null } },
+      ),
     );
 
   it('adopts the id the server echoes when nothing is stored (storage was wiped)', async () => {
@@ -256,10 +291,16 @@ describe('the server-kept id (Safari)', () => {
     const first = createAcquaint({ config: config(), env: fakeEnv({ now: () => Date.now(), openStore: dbs.open }).env });
     await first.ready();
     const stored = first.user().anonymousId;
-    const again = createAcquaint({ config: serverConfig, env: fakeEnv({ now: () => Date.now(), openStore: dbs.open, fetch: server({ anonymousId: SERVER_ID }) }).env });
+    const again = createAcquaint({
+      config: serverConfig,
+      env: fakeEnv({ now: () => Date.now(), openStore: dbs.open, fetch: server({ anonymousId: SERVER_ID }) }).env,
+    });
     await again.ready();
     expect(again.user().anonymousId).toBe(stored);
-    const junk = createAcquaint({ config: serverConfig, env: fakeEnv({ now: () => Date.now(), openStore: memoryDatabases().open, fetch: server({ anonymousId: '<script>' }) }).env });
+    const junk = createAcquaint({
+      config: serverConfig,
+      env: fakeEnv({ now: () => Date.now(), openStore: memoryDatabases().open, fetch: server({ anonymousId: '<script>' }) }).env,
+    });
     await junk.ready();
     expect(junk.user().anonymousId).not.toBe('<script>');
   });
@@ -278,7 +319,11 @@ describe('sessions at midnight', () => {
     vi.setSystemTime(new Date(2026, 10, 23, 23, 50)); // local time
     let n = 0;
     const make = (sessionEndsAtMidnight: boolean) =>
-      createIdentity({ uuid: () => `id-${++n}`, now: () => Date.now(), page: () => ({ url: 'https://shop.example/' }) }, { sessionTimeoutMs: 30 * MINUTE, idTtlMs: DAY_MS, sessionEndsAtMidnight }, vi.fn());
+      createIdentity(
+        { uuid: () => `id-${++n}`, now: () => Date.now(), page: () => ({ url: 'https://shop.example/' }) },
+        { sessionTimeoutMs: 30 * MINUTE, idTtlMs: DAY_MS, sessionEndsAtMidnight },
+        vi.fn(),
+      );
     const midnight = make(true);
     const plain = make(false);
     const [a, b] = [midnight.touch().sessionId, plain.touch().sessionId];
@@ -294,7 +339,12 @@ describe('consent across tabs and withdrawal', () => {
     const dbs = memoryDatabases();
     const local = memoryLocalStore();
     const listeners: ((key: string | null, value: string | null) => void)[] = [];
-    const { env } = fakeEnv({ now: () => Date.now(), openStore: dbs.open, localStore: local, onStorageChange: (l) => void listeners.push(l) });
+    const { env } = fakeEnv({
+      now: () => Date.now(),
+      openStore: dbs.open,
+      localStore: local,
+      onStorageChange: (l) => void listeners.push(l),
+    });
     const acquaint = createAcquaint({ config: config('pending'), env });
     await acquaint.ready();
     // Another tab stores the visitor's grant.

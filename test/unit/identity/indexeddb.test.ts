@@ -28,11 +28,18 @@ describe('identity in IndexedDB (fake-indexeddb)', () => {
     first.track('purchase');
     await first.flush();
     await vi.waitFor(async () => expect(await databases()).toEqual(['acquaint-identity', 'acquaint-queue']));
-    await vi.waitFor(async () => expect(new Map(await idbStore('acquaint-identity', 'profile').entries()).get('profile')).toMatchObject({ userId: 'u1' }));
+    await vi.waitFor(async () =>
+      expect(new Map(await idbStore('acquaint-identity', 'profile').entries()).get('profile')).toMatchObject({ userId: 'u1' }),
+    );
 
     const second = createAcquaint({ config: config('pending'), env: env() });
     await second.ready();
-    expect(second.user()).toMatchObject({ anonymousId: first.user().anonymousId, userId: 'u1', traits: { plan: 'pro' }, audiences: ['buyer'] });
+    expect(second.user()).toMatchObject({
+      anonymousId: first.user().anonymousId,
+      userId: 'u1',
+      traits: { plan: 'pro' },
+      audiences: ['buyer'],
+    });
   });
 
   it('forgets: the next load is a first visit', async () => {
@@ -41,7 +48,9 @@ describe('identity in IndexedDB (fake-indexeddb)', () => {
     const one = createAcquaint({ config: config('granted'), env: env() });
     await one.ready();
     one.identify('u2');
-    await vi.waitFor(async () => expect(new Map(await idbStore('acquaint-identity', 'profile').entries()).get('profile')).toMatchObject({ userId: 'u2' }));
+    await vi.waitFor(async () =>
+      expect(new Map(await idbStore('acquaint-identity', 'profile').entries()).get('profile')).toMatchObject({ userId: 'u2' }),
+    );
     await one.forget();
     expect(await idbStore('acquaint-identity', 'profile').entries()).toEqual([]);
     const two = createAcquaint({ config: config('pending'), env: env() });

@@ -72,7 +72,10 @@ describe('what a page going away had not written', () => {
     let holding = false;
     const open = (database: string) => {
       const store = dbs.open(database);
-      return { ...store, setMany: (items: [IDBValidKey, unknown][]) => (holding ? held.then(() => store.setMany(items)) : store.setMany(items)) };
+      return {
+        ...store,
+        setMany: (items: [IDBValidKey, unknown][]) => (holding ? held.then(() => store.setMany(items)) : store.setMany(items)),
+      };
     };
     const first = fakeEnv({ now: () => Date.now(), openStore: open, localStore: local });
     const one = createAcquaint({ config, env: first.env });

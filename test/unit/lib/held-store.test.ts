@@ -9,7 +9,11 @@ describe('heldWhileLeaving', () => {
       const store = memoryStore();
       const setMany = vi.spyOn(store, 'setMany');
       let leaving = true;
-      const held = heldWhileLeaving(store, () => leaving, (callback, ms) => setTimeout(callback, ms));
+      const held = heldWhileLeaving(
+        store,
+        () => leaving,
+        (callback, ms) => setTimeout(callback, ms),
+      );
       const first = held.setMany([['k', 'old']]);
       await Promise.resolve();
       expect(setMany).not.toHaveBeenCalled();

@@ -5,8 +5,18 @@ import { idbStore } from '../../../src/lib/idb-store';
 describe('idbStore', () => {
   it('keeps values under their keys, in a database of its own, and deletes them', async () => {
     const store = idbStore(indexedDB, 'idb-store-test', 'records');
-    await store.setMany([['b', { n: 2 }], ['a', { n: 1 }], [3, 'three']]);
-    expect(new Map(await store.entries())).toEqual(new Map<IDBValidKey, unknown>([['a', { n: 1 }], ['b', { n: 2 }], [3, 'three']]));
+    await store.setMany([
+      ['b', { n: 2 }],
+      ['a', { n: 1 }],
+      [3, 'three'],
+    ]);
+    expect(new Map(await store.entries())).toEqual(
+      new Map<IDBValidKey, unknown>([
+        ['a', { n: 1 }],
+        ['b', { n: 2 }],
+        [3, 'three'],
+      ]),
+    );
     await store.delMany(['a', 3, 'missing']);
     expect(await store.entries()).toEqual([['b', { n: 2 }]]);
     // Another store object on the same database sees the same data.
@@ -15,7 +25,11 @@ describe('idbStore', () => {
   });
 
   it('answers every call with a rejected promise where IndexedDB throws (storage blocked)', async () => {
-    const blocked = { open: () => { throw new DOMException('blocked', 'SecurityError'); } } as unknown as IDBFactory;
+    const blocked = {
+      open: () => {
+        throw new DOMException('blocked', 'SecurityError');
+      },
+    } as unknown as IDBFactory;
     const store = idbStore(blocked, 'blocked', 'records');
     await expect(store.entries()).rejects.toThrow('blocked');
     await expect(store.setMany([['k', 1]])).rejects.toThrow('blocked');

@@ -8,8 +8,21 @@ describe('toJsonSafe', () => {
   it('drops what JSON cannot carry and converts what it can', () => {
     const cyclic: Record<string, unknown> = { a: 1 };
     cyclic.self = cyclic;
-    expect(toJsonSafe({ n: NaN, i: Infinity, b: 10n, d: new Date(0), bad: new Date('x'), f: () => 1, s: Symbol('s'), u: undefined, m: new Map(), cyclic, list: [1, () => 1, cyclic] }))
-      .toEqual({ n: null, i: null, b: '10', d: '1970-01-01T00:00:00.000Z', bad: null, cyclic: { a: 1 }, list: [1, null, { a: 1 }] });
+    expect(
+      toJsonSafe({
+        n: NaN,
+        i: Infinity,
+        b: 10n,
+        d: new Date(0),
+        bad: new Date('x'),
+        f: () => 1,
+        s: Symbol('s'),
+        u: undefined,
+        m: new Map(),
+        cyclic,
+        list: [1, () => 1, cyclic],
+      }),
+    ).toEqual({ n: null, i: null, b: '10', d: '1970-01-01T00:00:00.000Z', bad: null, cyclic: { a: 1 }, list: [1, null, { a: 1 }] });
   });
 
   it('keeps a shared (non-cyclic) object everywhere it appears', () => {
@@ -33,7 +46,13 @@ describe('fitBatch', () => {
   const event = (id: number, pad = 0) => ({ messageId: String(id), pad: 'x'.repeat(pad) }) as unknown as AcquaintEvent;
 
   it('fits by count', () => {
-    expect(fitBatch([1, 2, 3, 4, 5].map((i) => event(i)), 2, 60_000)).toBe(2);
+    expect(
+      fitBatch(
+        [1, 2, 3, 4, 5].map((i) => event(i)),
+        2,
+        60_000,
+      ),
+    ).toBe(2);
   });
 
   it('fits by bytes and still takes one event bigger than the limit', () => {

@@ -34,10 +34,19 @@ describe('wildcard', () => {
 
 describe('pickFields', () => {
   it('keeps only the allowed paths, whole subtrees for a parent, and the envelope', () => {
-    const out = pickFields(event({ traits: { email: 'a@b.c', plan: 'pro' } }), ['properties.value', 'properties.items.id', 'traits.plan', 'context.page.url']);
+    const out = pickFields(event({ traits: { email: 'a@b.c', plan: 'pro' } }), [
+      'properties.value',
+      'properties.items.id',
+      'traits.plan',
+      'context.page.url',
+    ]);
     expect(out.properties).toEqual({ value: 10, items: [{ id: 'A' }] });
     expect(out.traits).toEqual({ plan: 'pro' });
-    expect(out.context).toEqual({ page: { url: 'https://shop.example/cart' }, consent: { analytics: 'granted' }, library: { name: 'acquaint', version: '0.1.0' } });
+    expect(out.context).toEqual({
+      page: { url: 'https://shop.example/cart' },
+      consent: { analytics: 'granted' },
+      library: { name: 'acquaint', version: '0.1.0' },
+    });
     expect([out.type, out.event, out.messageId, out.anonymousId]).toEqual(['track', 'purchase', 'm-1', 'anon-1']);
   });
 
@@ -49,7 +58,10 @@ describe('pickFields', () => {
   it('keeps the campaign and click ids only for a destination that lists them', () => {
     const landed = event();
     Object.assign(landed.context, { campaign: { source: 'news', term: 'x' }, clickIds: { fbclid: 'F', gclid: 'G' } });
-    expect(pickFields(landed, ['properties.value']).context).toEqual({ consent: { analytics: 'granted' }, library: { name: 'acquaint', version: '0.1.0' } });
+    expect(pickFields(landed, ['properties.value']).context).toEqual({
+      consent: { analytics: 'granted' },
+      library: { name: 'acquaint', version: '0.1.0' },
+    });
     const listed = pickFields(landed, ['context.campaign', 'context.clickIds.fbclid']).context;
     expect([listed.campaign, listed.clickIds]).toEqual([{ source: 'news', term: 'x' }, { fbclid: 'F' }]);
   });
@@ -73,14 +85,22 @@ describe('redaction', () => {
     expect(redactText(decodeURIComponent(input))).toBe(decodeURIComponent(expected));
   });
 
-  it.each(['order 2026-11-23', 'id 446655440000', 'sku 4111 1111 1111 1112', 'v1.2.3', 'at 19:34:46', 'uuid 550e8400-e29b-41d4-a716-446655440000', 'price 1,234.56'])(
-    'leaves %j alone',
-    (input) => expect(redactText(input)).toBe(input),
-  );
+  it.each([
+    'order 2026-11-23',
+    'id 446655440000',
+    'sku 4111 1111 1111 1112',
+    'v1.2.3',
+    'at 19:34:46',
+    'uuid 550e8400-e29b-41d4-a716-446655440000',
+    'price 1,234.56',
+  ])('leaves %j alone', (input) => expect(redactText(input)).toBe(input));
 
   it('redacts properties, traits and the page URL, keeps allowed paths, copies only what changed', () => {
     const original = event(
-      { properties: { contact: 'ada@example.com', kept: 'ada@example.com', nested: { phone: '+1 555 010 0999' }, clean: { a: 'b' } }, traits: { email: 'ada@example.com' } },
+      {
+        properties: { contact: 'ada@example.com', kept: 'ada@example.com', nested: { phone: '+1 555 010 0999' }, clean: { a: 'b' } },
+        traits: { email: 'ada@example.com' },
+      },
       { url: 'https://shop.example/thanks?email=ada%40example.com' },
     );
     const { event: out, count } = redactEvent(original, new Set(['properties.kept']));
@@ -110,7 +130,11 @@ describe('redaction', () => {
 
 describe('hashFields', () => {
   it('hashes the normalised value at each path and leaves the rest', async () => {
-    const { event: out, count } = await hashFields(event({ traits: { email: '  Ada@Example.COM ' }, properties: { phone: '+44 (20) 7946-0958', value: 3 } }), ['traits.email', 'properties.phone', 'properties.missing'], sha256);
+    const { event: out, count } = await hashFields(
+      event({ traits: { email: '  Ada@Example.COM ' }, properties: { phone: '+44 (20) 7946-0958', value: 3 } }),
+      ['traits.email', 'properties.phone', 'properties.missing'],
+      sha256,
+    );
     expect(count).toBe(2);
     expect(out.traits!.email).toBe(await sha256('ada@example.com'));
     expect(out.properties).toEqual({ phone: await sha256('442079460958'), value: 3 });
@@ -120,7 +144,9 @@ describe('hashFields', () => {
   it('never hashes twice, and leaves a field out rather than send it in the clear without SubtleCrypto', async () => {
     const hashed = await sha256('x');
     expect((await hashFields(event({ traits: { email: hashed } }), ['traits.email'], sha256)).event.traits!.email).toBe(hashed);
-    expect((await hashFields(event({ traits: { email: 'a@b.c', plan: 'pro' } }), ['traits.email'], undefined)).event.traits).toEqual({ plan: 'pro' });
+    expect((await hashFields(event({ traits: { email: 'a@b.c', plan: 'pro' } }), ['traits.email'], undefined)).event.traits).toEqual({
+      plan: 'pro',
+    });
   });
 });
 
@@ -128,7 +154,12 @@ describe('caps', () => {
   it('lets max events through per session, then refuses, and starts again in a new session', () => {
     const { caps } = memoryCaps();
     const check = caps.forDestination('meta', [{ event: 'add_to_*', max: 2, per: 'session' }]);
-    expect([check('add_to_cart', 's-1'), check('add_to_wishlist', 's-1'), check('add_to_cart', 's-1'), check('page', 's-1')]).toEqual([true, true, false, true]);
+    expect([check('add_to_cart', 's-1'), check('add_to_wishlist', 's-1'), check('add_to_cart', 's-1'), check('page', 's-1')]).toEqual([
+      true,
+      true,
+      false,
+      true,
+    ]);
     expect(check('add_to_cart', 's-2')).toBe(true);
   });
 
@@ -142,7 +173,10 @@ describe('caps', () => {
   });
 
   it('adds what earlier pages counted (from storage) and writes the counts back', () => {
-    const { caps, writes } = memoryCaps({ 'meta|add_to_cart|session': { window: 's-1', count: 1 }, junk: { window: 3 } } as unknown as CapCounts);
+    const { caps, writes } = memoryCaps({
+      'meta|add_to_cart|session': { window: 's-1', count: 1 },
+      junk: { window: 3 },
+    } as unknown as CapCounts);
     const check = caps.forDestination('meta', [{ event: 'add_to_cart', max: 2, per: 'session' }]);
     expect([check('add_to_cart', 's-1'), check('add_to_cart', 's-1')]).toEqual([true, false]);
     expect(writes.at(-1)).toEqual({ 'meta|add_to_cart|session': { window: 's-1', count: 2 } });
@@ -178,7 +212,11 @@ describe('createRules', () => {
   });
 
   it('caps, then minimises, hashes and redacts in that order', async () => {
-    const r = rules({ fields: ['properties.email', 'properties.note', 'traits'], hash: ['properties.email'], caps: [{ event: 'purchase', max: 1, per: 'session' }] });
+    const r = rules({
+      fields: ['properties.email', 'properties.note', 'traits'],
+      hash: ['properties.email'],
+      caps: [{ event: 'purchase', max: 1, per: 'session' }],
+    });
     const result = await r.apply(event({ properties: { email: 'Ada@example.com', note: 'mail ada@example.com', value: 1 } }));
     expect(sent(result).event.properties).toEqual({ email: await sha256('ada@example.com'), note: 'mail ada@example.com' });
     expect([sent(result).hashed, sent(result).redacted]).toEqual([1, 0]); // properties.note is named outright
@@ -213,8 +251,15 @@ describe('the rules outside the browser', () => {
     expect(typeof window).toBe('undefined');
     const digest = async (text: string): Promise<string> =>
       Buffer.from(await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))).toString('hex');
-    const rules = createRules('warehouse', { fields: ['properties.*', 'traits.email'], hash: ['traits.email'] }, createCaps({ read: () => undefined, write: () => undefined }, () => 0), digest);
-    const result = await rules.apply(event({ traits: { email: ' Ada@Example.com ', plan: 'pro' }, properties: { value: 10, note: 'call +44 20 7946 0958', coupon: 'X' } }));
+    const rules = createRules(
+      'warehouse',
+      { fields: ['properties.*', 'traits.email'], hash: ['traits.email'] },
+      createCaps({ read: () => undefined, write: () => undefined }, () => 0),
+      digest,
+    );
+    const result = await rules.apply(
+      event({ traits: { email: ' Ada@Example.com ', plan: 'pro' }, properties: { value: 10, note: 'call +44 20 7946 0958', coupon: 'X' } }),
+    );
     expect(result).toMatchObject({ redacted: 1, hashed: 1 });
     const sent = (result as Extract<RuleResult, { event: unknown }>).event;
     expect(sent.properties).toEqual({ value: 10, note: 'call [phone]', coupon: 'X' });

@@ -59,10 +59,29 @@ describe('checkTags', () => {
     const { issues, tags } = check({
       variables: { plan: { type: 'cookie', name: 'plan' }, market: { type: 'lookup', input: '{{page.host}}', map: { 'shop.de': 'EU' } } },
       triggers: [
-        { type: 'click', selector: 'a', event: 'c', properties: { t: '{{click.text}} {{ click.attr.data-sku }}', u: '{{click.url}}', m: '{{market}}', p: '{{plan}}', q: '{{page.query.q}}', d: '{{dl.cart.value}}', k: '{{cookie.x}}' } },
+        {
+          type: 'click',
+          selector: 'a',
+          event: 'c',
+          properties: {
+            t: '{{click.text}} {{ click.attr.data-sku }}',
+            u: '{{click.url}}',
+            m: '{{market}}',
+            p: '{{plan}}',
+            q: '{{page.query.q}}',
+            d: '{{dl.cart.value}}',
+            k: '{{cookie.x}}',
+          },
+        },
         { type: 'submit', selector: 'form', event: 's', properties: { f: '{{form.field.email}}', a: '{{form.action}}' } },
         { type: 'scroll', percent: [50], event: 'sc', properties: { p: '{{scroll.percent}}' } },
-        { type: 'visible', selector: '.promo', event: 'v', properties: { id: '{{element.id}}' }, when: [{ var: 'page.path', op: 'prefix', value: '/' }] },
+        {
+          type: 'visible',
+          selector: '.promo',
+          event: 'v',
+          properties: { id: '{{element.id}}' },
+          when: [{ var: 'page.path', op: 'prefix', value: '/' }],
+        },
         { type: 'timer', intervalMs: 1000, event: 't', properties: { n: '{{timer.count}}' } },
       ],
     });
@@ -114,7 +133,15 @@ describe('checkTags', () => {
         variables: { price: { type: 'dom', selector: '##', attribute: 'content' } },
         triggers: [
           { type: 'click', selector: 'button[', event: 'c' },
-          { type: 'timer', intervalMs: 1000, event: 't', when: [{ var: 'page.path', op: 'regex', value: '(' }, { var: 'dl.cart.value', op: 'gt', value: 'ten' }] },
+          {
+            type: 'timer',
+            intervalMs: 1000,
+            event: 't',
+            when: [
+              { var: 'page.path', op: 'regex', value: '(' },
+              { var: 'dl.cart.value', op: 'gt', value: 'ten' },
+            ],
+          },
         ],
       },
       (selector) => !/\[$|##/.test(selector),
