@@ -2,6 +2,7 @@
 // against the built dist/acquaint.js and a loopback collector that can go down on demand.
 // Delivery settings are the defaults. Prints figures; asserts nothing.
 import { chromium } from '@playwright/test';
+import { chromiumLaunch } from '../chromium.mjs';
 import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
 import { createCollectorServer } from '../../demo/collector.mjs';
@@ -15,18 +16,7 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 const mb = (bytes) => (bytes / 1024 / 1024).toFixed(1);
 
 const app = await createCollectorServer({ root });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await chromium.launch(chromiumLaunch());
 
 /** Polls `check` every 50 ms until it is true or `ms` have passed; returns the time it took. */
 async function until(check, ms) {

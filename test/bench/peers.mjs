@@ -3,6 +3,7 @@
 // a loopback collector. Prints a markdown table (ratios to the floor) and writes it to
 // test/bench/results.md. Asserts nothing; a scenario that fails shows in its cell.
 import { chromium } from '@playwright/test';
+import { chromiumLaunch } from '../chromium.mjs';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -33,23 +34,15 @@ const server = await createPeerCollector({
   stubs: Object.assign({}, ...sdks.map((sdk) => sdk.stubs ?? {})),
   page: (path) => pages.get(path),
 });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
+const browser = await chromium.launch(
+  chromiumLaunch(
     // Exact heap figures, and gc() so the bench reads the heap after a full collection.
     '--enable-precise-memory-info',
     '--js-flags=--expose-gc',
     // Nothing may leave loopback: every other host fails to resolve (scenarios.mjs counts the attempts).
     '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-  ],
-});
+  ),
+);
 
 /** Bytes of the script files a page loaded from the server, each measured as served. */
 function bytesOf(urls) {

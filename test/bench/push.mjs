@@ -1,6 +1,7 @@
 // `npm run bench`: what one dataLayer.push costs in headless Chromium, against the built
 // dist/acquaint.js and a loopback collector. Prints figures; asserts nothing.
 import { chromium } from '@playwright/test';
+import { chromiumLaunch } from '../chromium.mjs';
 import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
 import { createCollectorServer } from '../../demo/collector.mjs';
@@ -12,18 +13,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const app = await createCollectorServer({ root });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await chromium.launch(chromiumLaunch());
 
 // One fresh page per run; each scenario pushes PUSHES small events and times the loop.
 async function run(scenario) {

@@ -2,6 +2,7 @@
 // 10,000 scroll events, in headless Chromium against dist/acquaint.js + acquaint-triggers.js.
 // Prints the longest main-thread task and what arrived; asserts nothing.
 import { chromium } from '@playwright/test';
+import { chromiumLaunch } from '../chromium.mjs';
 import { fileURLToPath } from 'node:url';
 import { createCollectorServer } from '../../demo/collector.mjs';
 import { measure } from '../../scripts/size.mjs';
@@ -11,18 +12,7 @@ const TARGETS = 500;
 const root = fileURLToPath(new URL('.', import.meta.url));
 
 const app = await createCollectorServer({ root });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await chromium.launch(chromiumLaunch());
 
 async function run(floor) {
   const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });

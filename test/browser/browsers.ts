@@ -1,21 +1,8 @@
 /// <reference types="node" />
 // The system browsers and the flags every browser test launches them with (no browser download,
 // no background traffic on this closed network). playwright.config.ts and specs that need one
-// more flag share them from here.
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-
-export const CHROMIUM_ARGS: readonly string[] = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/** Launch options for the system Chromium, with `extra` flags after the shared ones. */
-export const chromiumLaunch = (...extra: string[]) => ({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...extra] });
+// more flag share them from here; Chromium's are shared with the bench (test/chromium.mjs).
+export { chromiumLaunch } from '../chromium.mjs';
 
 // Debian's firefox-esr, driven over WebDriver BiDi (Playwright's `moz-firefox` channel): Playwright's
 // own patched Firefox is a download, which this network does not allow.

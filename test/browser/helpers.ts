@@ -71,6 +71,15 @@ export async function waitForEvents(app: CollectorServer, n: number, receivedBy?
 /** `'page'` for page views, the event name for tracks: a compact view of the order. */
 export const names = (events: readonly ReceivedEvent[]): string[] => events.map((e) => (e.type === 'page' ? 'page' : String(e.event)));
 
+/** An `http` destination for analytics that posts to the collector as `dest=<id>`, with `rules` added. */
+export const http = (id: string, rules: Record<string, unknown> = {}) => ({
+  id,
+  type: 'http',
+  purposes: ['analytics'],
+  settings: { url: `/v1/batch?dest=${id}` },
+  ...rules,
+});
+
 /** Opens a fixture and waits for `acquaint.ready()`. */
 export async function openReady(page: Page, app: CollectorServer, path: string): Promise<void> {
   await page.goto(app.url + path);

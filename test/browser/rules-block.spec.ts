@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { useCollector, waitForEvents, type ReceivedEvent } from './helpers';
+import { http, useCollector, waitForEvents, type ReceivedEvent } from './helpers';
 import {
   eventCalls,
   eventsFor,
@@ -16,14 +16,6 @@ import {
 // dropped, reason `blocked`) and a vendor tag does not even load. Pages at /health/… are the
 // vendor-page.html fixture served under that path.
 const collector = useCollector();
-
-const http = (id: string, rules: Record<string, unknown> = {}) => ({
-  id,
-  type: 'http',
-  purposes: ['analytics'],
-  settings: { url: `/v1/batch?dest=${id}` },
-  ...rules,
-});
 
 function config(extra: Record<string, unknown> = {}) {
   const { app } = collector;

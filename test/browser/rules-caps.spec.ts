@@ -1,20 +1,12 @@
 import { expect, test, type Page } from '@playwright/test';
 import { reloadReady, storeEntries } from './identity-helpers';
-import { useCollector, waitForEvents, type ReceivedEvent } from './helpers';
+import { http, useCollector, waitForEvents, type ReceivedEvent } from './helpers';
 import { eventCalls, eventsFor, openVendorPage, routeVendors, serveConfig, vendorCalls, vendorPage, waitForCall } from './vendor-helpers';
 
 // Frequency caps, counted on the device per destination: over the cap an event is not sent to
 // that destination and on('dropped') says `capped`. Once storage is allowed the counts live
 // with the profile (IndexedDB acquaint-identity / profile / "caps"), so they hold across reloads.
 const collector = useCollector();
-
-const http = (id: string, rules: Record<string, unknown> = {}) => ({
-  id,
-  type: 'http',
-  purposes: ['analytics'],
-  settings: { url: `/v1/batch?dest=${id}` },
-  ...rules,
-});
 
 async function open(page: Page, destinations: unknown[], analytics = 'granted'): Promise<void> {
   const { app } = collector;

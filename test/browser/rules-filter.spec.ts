@@ -1,19 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
-import { useCollector, waitForEvents, type ReceivedEvent } from './helpers';
+import { http, useCollector, waitForEvents, type ReceivedEvent } from './helpers';
 import { eventCalls, eventsFor, openVendorPage, routeVendors, serveConfig, vendorCalls, vendorPage, waitForCall } from './vendor-helpers';
 
 // Destination rules that choose what leaves: `events` (include list or {include, exclude},
 // `*` wildcards) and `fields` (an allow-list of paths). Checked on the wire (the collector)
 // and on a vendor tag (gtag calls).
 const collector = useCollector();
-
-const http = (id: string, rules: Record<string, unknown> = {}) => ({
-  id,
-  type: 'http',
-  purposes: ['analytics'],
-  settings: { url: `/v1/batch?dest=${id}` },
-  ...rules,
-});
 
 async function open(page: Page, destinations: unknown[]): Promise<string> {
   const { app } = collector;

@@ -1,19 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
-import { useCollector, waitForEvents, type ReceivedEvent } from './helpers';
+import { http, useCollector, waitForEvents, type ReceivedEvent } from './helpers';
 import { openVendorPage, routeVendors, serveConfig, sha256, strings, vendorPage, waitForCall } from './vendor-helpers';
 
 // Destination rules that protect what leaves: `redact` (on by default: emails, also %40-encoded,
 // phone and card numbers in properties, traits and the page context) with its exemptions, and
 // `hash` (SHA-256 of the normalised value). Checked on the wire and on a vendor tag.
 const collector = useCollector();
-
-const http = (id: string, rules: Record<string, unknown> = {}) => ({
-  id,
-  type: 'http',
-  purposes: ['analytics'],
-  settings: { url: `/v1/batch?dest=${id}` },
-  ...rules,
-});
 
 async function open(page: Page, destinations: unknown[], query: Record<string, string> = {}): Promise<string> {
   const { app } = collector;
