@@ -140,11 +140,12 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, deps
     const { state } = route.gate;
     if (route.purposes.some((p) => state[p] === 'denied')) return;
     const pending = route.purposes.filter((p) => state[p] !== 'granted');
+    if (!pending.length) return;
     const why = pending.map((purpose) => {
       const reason = deps.waitingFor(purpose);
       return reason ? `${purpose}: ${reason}` : `${purpose} pending`;
     });
-    if (pending.length) reports.held(route.id, event, why.join('; '));
+    reports.held(route.id, event, why.join('; '));
   }
 
   // A vendor tag loads once its destination is allowed on this page, and hears of consent changes.
