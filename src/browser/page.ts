@@ -22,7 +22,7 @@ export function pageReader(): () => PageContext {
 }
 
 /**
- * True in the pagehide task (see lib/held-store.ts): set before any other pagehide listener runs
+ * True in the pagehide task (see storage/held-store.ts): set before any other pagehide listener runs
  * (capture listeners on the target run first), cleared by the next task, which a page frozen in
  * the back/forward cache runs only if restored.
  */

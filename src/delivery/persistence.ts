@@ -1,7 +1,7 @@
 import type { KeyValueStore, Platform } from '../lib/platform';
-import { within } from '../lib/timeout';
+import { createDurableStore } from '../storage/durable-store';
+import { createQueueNotes } from './queue-notes';
 import { isQueueRecord, recordKey, type QueueRecord } from './record';
-import { createUnloadNotes } from './unload-notes';
 
 // Its own database, apart from identity's and from any the site keeps (STYLE §3.4).
 export const QUEUE_DATABASE = 'acquaint-queue';
@@ -40,13 +40,14 @@ export interface Persistence {
 }
 
 /**
- * The IndexedDB copy of every destination's queue. Any failure (no IndexedDB, private mode,
- * quota) turns it off with one debug line: the queues go on in memory and the page never sees it.
+ * The IndexedDB copy of every destination's queue (the protocol: storage/durable-store.ts). Any
+ * failure (no IndexedDB, private mode, quota) turns it off with one debug line: the queues go on
+ * in memory and the page never sees it.
  */
 export function createPersistence(env: Platform, tabId: string, debug: (message: string) => void): Persistence {
-  let store: KeyValueStore | undefined;
-  const notes = createUnloadNotes(env.localStore, tabId);
-  let enabling: Promise<{ adopted: QueueRecord[]; dropped: QueueRecord[] }> | undefined;
+  const durable = createDurableStore(env, [QUEUE_DATABASE, 'records', 'queues stay'], debug);
+  const notes = createQueueNotes(env.localStore, tabId);
+  let enabling: ReturnType<Persistence['enable']> | undefined;
 
   // Changes made in one task go to IndexedDB together (a push loop is one transaction, or a
   // few: at most COMMIT_SIZE records per task; each put or delete costs the main thread about
@@ -79,8 +80,8 @@ export function createPersistence(env: Platform, tabId: string, debug: (message:
       putting.push([recordKey(record), record]);
     }
     puts = puts.slice(next);
-    if (deleting.length) store?.delMany(deleting).catch(fail);
-    if (putting.length) store?.setMany(putting).catch(fail);
+    if (deleting.length) durable.current?.delMany(deleting).catch(fail);
+    if (putting.length) durable.current?.setMany(putting).catch(fail);
     if (puts.length || deletes.length) env.setTimeout(commit, 0);
     else committing = false;
   }
@@ -90,10 +91,8 @@ export function createPersistence(env: Platform, tabId: string, debug: (message:
   };
 
   const fail = (error: unknown): void => {
-    if (!store) return;
-    store = undefined;
+    durable.fail(error);
     forgetChanges();
-    debug(`IndexedDB unavailable, queues stay in memory: ${String(error)}`);
   };
 
   // The records of tabs that are gone (not this one's, not a live tab's), as `decide` says:
@@ -112,10 +111,9 @@ export function createPersistence(env: Platform, tabId: string, debug: (message:
     return { adopted, dropped, left };
   }
 
-  let abandoned = false;
-  async function claimOrphans(decide: (record: QueueRecord) => Orphan) {
-    const entries = new Map<IDBValidKey, unknown>(await store!.entries());
-    if (abandoned) return { adopted: [], dropped: [] }; // the notes went on without this read
+  async function claimOrphans(store: KeyValueStore, live: () => boolean, decide: (record: QueueRecord) => Orphan) {
+    const entries = new Map<IDBValidKey, unknown>(await store.entries());
+    if (!live()) return { adopted: [], dropped: [] }; // the notes went on without this read
     // Asked after the read: a tab that opened during it may have written records, and its lock
     // was granted before it wrote them (enable), so it is in this answer.
     const alive = await liveTabs();
@@ -128,8 +126,8 @@ export function createPersistence(env: Platform, tabId: string, debug: (message:
       else records.push(value);
     }
     const { adopted, dropped } = sortOut(records, alive, decide);
-    await store!.delMany([...junk, ...dropped.map(recordKey)]);
-    await store!.setMany(adopted.map((r) => [recordKey(r), r]));
+    await store.delMany([...junk, ...dropped.map(recordKey)]);
+    await store.setMany(adopted.map((r) => [recordKey(r), r]));
     for (const record of adopted as Marked[]) record[STORED] = true;
     done();
     return { adopted, dropped };
@@ -166,82 +164,67 @@ export function createPersistence(env: Platform, tabId: string, debug: (message:
     );
   }
 
+  // Held for the tab's life: its records are its own while it lives. Granted before this tab
+  // writes any: Web Locks and IndexedDB are separate channels, and a tab that reads these
+  // records must then see this one alive, or it sends them too. Asked once: a second request
+  // (storage allowed again after an erasure) would wait behind the first for ever.
+  let tabLocked: Promise<void> | undefined;
+  const tabLock = (): Promise<void> =>
+    (tabLocked ??= new Promise<void>((granted) => {
+      void env.locks?.request(TAB_LOCK + tabId, () => {
+        granted();
+        return new Promise<never>(() => undefined);
+      });
+      if (!env.locks) granted();
+    }));
+
   return {
     get enabled() {
-      return store !== undefined;
+      return durable.current !== undefined;
     },
     enable(mine, decide) {
-      enabling ??= (async () => {
-        try {
-          const opened = env.openStore?.(QUEUE_DATABASE, 'records');
-          if (!opened) throw new Error('IndexedDB is not available');
-          const claim = () => claimOrphans(decide);
-          const claiming = (async () => {
-            // Held for the tab's life: its records are its own while it lives. Granted before
-            // this tab writes any: Web Locks and IndexedDB are separate channels, and a tab that
-            // reads these records must then see this one alive, or it sends them too.
-            if (env.locks) {
-              const { locks } = env;
-              await new Promise<void>((granted) => {
-                void locks.request(TAB_LOCK + tabId, () => {
-                  granted();
-                  return new Promise<never>(() => undefined);
-                });
-              });
-            }
-            if (abandoned) return { adopted: [], dropped: [] };
-            store = opened;
-            const records = mine() as Marked[];
-            for (const record of records) record[STORED] = true;
-            if (records.length) await opened.setMany(records.map((r) => [recordKey(r), r]));
-            return env.locks ? env.locks.request(ADOPT_LOCK, claim) : claim();
-          })();
-          return await within(env, claiming);
-        } catch (error) {
-          abandoned = true;
-          store = undefined;
-          debug(`IndexedDB unavailable, queues stay in memory: ${String(error)}`);
-          return fromNotes(decide);
-        }
-      })();
-      return enabling;
+      return (enabling ??= durable
+        .open(async (store, live) => {
+          const records = mine() as Marked[];
+          for (const record of records) record[STORED] = true;
+          if (records.length) await store.setMany(records.map((r) => [recordKey(r), r]));
+          const claim = () => claimOrphans(store, live, decide);
+          return env.locks ? env.locks.request(ADOPT_LOCK, claim) : claim();
+        }, tabLock)
+        .then((claimed) => claimed ?? fromNotes(decide)));
     },
     write(records) {
-      if (!store) return;
+      if (!durable.current) return;
       for (const record of records) puts.push(record);
       schedule();
     },
     remove(records) {
-      if (!store) return;
+      if (!durable.current) return;
       for (const record of records as Marked[]) {
         record[GONE] = true;
         deletes.push(record);
       }
       schedule();
     },
-    async clear() {
+    clear() {
       forgetChanges();
-      const cleared = store;
-      // Nothing more is written until storage is allowed again.
-      store = undefined;
       enabling = undefined;
-      if (!cleared) return;
-      const keys = (await cleared.entries().catch(() => [])).map(([key]) => key);
-      await cleared.delMany(keys).catch(() => undefined);
+      // Nothing more is written until storage is allowed again.
+      return durable.clear();
     },
     rescue(records) {
-      if (store) notes.rescue(records);
+      if (durable.current) notes.rescue(records);
     },
-    entries: () => (store ? store.entries() : Promise.resolve([])),
+    entries: durable.entries,
     handedOver(records) {
-      if (!store || !records.length) return;
+      if (!durable.current || !records.length) return;
       notes.handedOver(records);
       for (const record of records as Marked[]) record[GONE] = true;
       // On a later task, always: a hide may also be a visibilitychange that WebKit fires after
-      // pagehide's task, and a transaction begun there is frozen with the page (lib/held-store.ts).
+      // pagehide's task, and a transaction begun there is frozen with the page (storage/held-store.ts).
       // The note above tells the next page; a page that lives on deletes them.
       const keys = records.map(recordKey);
-      env.setTimeout(() => void store?.delMany(keys).catch(fail), 0);
+      env.setTimeout(() => void durable.current?.delMany(keys).catch(fail), 0);
     },
   };
 }

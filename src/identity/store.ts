@@ -1,6 +1,6 @@
 import * as features from '../config/build-features';
-import type { KeyValueStore, Platform } from '../lib/platform';
-import { within } from '../lib/timeout';
+import type { Platform } from '../lib/platform';
+import { createDurableStore } from '../storage/durable-store';
 import type { Identity } from './identity';
 import { readProfile, type Profile } from './profile';
 import { syncServerId } from './server-id';
@@ -17,13 +17,13 @@ const LOCK = 'acquaint-identity';
 const ACTIVITY_SAVE_MS = 10_000;
 
 /**
- * Keeps the profile in IndexedDB once storage is allowed, and in step across tabs. Reading
- * and first writing happen under one Web Lock, so two tabs opened at once on a new visitor
- * end up with one anonymousId; identify and reset reach the other tabs by BroadcastChannel.
- * Any storage failure leaves identity in memory with one debug line.
+ * Keeps the profile in IndexedDB once storage is allowed, and in step across tabs (the protocol:
+ * storage/durable-store.ts). Reading and first writing happen under one Web Lock, so two tabs
+ * opened at once on a new visitor end up with one anonymousId; identify and reset reach the other
+ * tabs by BroadcastChannel. Any storage failure leaves identity in memory with one debug line.
  */
 export function createIdentityStore(env: Platform, identity: Identity, debug: (message: string) => void) {
-  let store: KeyValueStore | undefined;
+  const durable = createDurableStore(env, [IDENTITY_DATABASE, 'profile', 'identity stays', LOCK], debug);
   let enabling: Promise<void> | undefined;
   let savedAt = 0;
   let stored = new Map<IDBValidKey, unknown>();
@@ -33,19 +33,14 @@ export function createIdentityStore(env: Platform, identity: Identity, debug: (m
   const notes = features.unsavedNotes && env.localStore ? createUnsavedNotes(env.localStore, env.uuid()) : undefined;
 
   function write(key: string, value: unknown): void {
+    const store = durable.current;
     if (!store) return;
     const committed = notes?.writing(key, value);
     // Asked for in pagehide, after the note was left: the store holds the write for a task the
-    // page may never run (lib/held-store.ts), so the note must say it.
+    // page may never run (storage/held-store.ts), so the note must say it.
     if (env.leaving?.()) notes?.leave(true);
-    store.setMany([[key, value]]).then(committed, fail);
+    store.setMany([[key, value]]).then(committed, durable.fail);
   }
-
-  const fail = (error: unknown): void => {
-    if (!store) return;
-    store = undefined;
-    debug(`IndexedDB unavailable, identity stays in memory: ${String(error)}`);
-  };
 
   // Nothing is written until the stored profile has been read under the lock: a write before
   // that could replace another tab's newer identity with this tab's provisional one.
@@ -63,52 +58,41 @@ export function createIdentityStore(env: Platform, identity: Identity, debug: (m
 
   return {
     get enabled(): boolean {
-      return store !== undefined;
+      return durable.current !== undefined;
     },
     /** Storage is allowed: adopt what is stored (unless expired), then store ours. */
     enable(serverIdUrl?: string): Promise<void> {
       if (enabling) return enabling;
       let decided!: () => void;
       enabling = new Promise<void>((resolve) => (decided = resolve));
-      void (async () => {
-        let abandoned = false;
-        try {
-          const opened = (store = env.openStore?.(IDENTITY_DATABASE, 'profile'));
-          if (!opened) throw new Error('IndexedDB is not available');
-          const claim = async () => {
-            const entries = await opened.entries();
-            if (abandoned) return;
-            stored = new Map(entries);
-            // What pages that went had not seen written: before the profile is read.
-            const rescued = notes?.take(stored, KEYS) ?? [];
-            const profile = readProfile(stored.get(KEY));
-            if (profile) identity.adopt(profile, 'storage');
-            if (features.serverId && serverIdUrl) {
-              // Nothing stored (a first visit, or Safari wiped it): the server's cookie may know the
-              // visitor, so wait for it. Otherwise just keep the cookie fresh, in the background.
-              const sync = syncServerId(env, serverIdUrl, identity.get().anonymousId);
-              const echoed = profile ? undefined : await sync;
-              if (abandoned) return;
-              if (echoed) identity.adopt({ ...identity.get(), anonymousId: echoed }, 'storage');
-            }
-            claimed = true;
-            // This tab's identity is settled, so ready() need not wait for the write; the lock is
-            // held until the write lands, so the next tab's read sees it (IndexedDB does not order
-            // one tab's read after another tab's write on its own).
-            decided();
-            savedAt = env.now();
-            // Taken from notes, then this page's own over them: the profile is the adopted one by now.
-            await opened.setMany([...rescued, [KEY, { ...identity.get() }], ...pending]);
-            pending.clear();
-          };
-          await within(env, env.locks ? env.locks.request(LOCK, claim) : claim());
-        } catch (error) {
-          abandoned = true;
-          store = undefined;
-          debug(`IndexedDB unavailable, identity stays in memory: ${String(error)}`);
-        }
-        decided();
-      })();
+      void durable
+        .open(async (store, live) => {
+          const entries = await store.entries();
+          if (!live()) return;
+          stored = new Map(entries);
+          // What pages that went had not seen written: before the profile is read.
+          const rescued = notes?.take(stored, KEYS) ?? [];
+          const profile = readProfile(stored.get(KEY));
+          if (profile) identity.adopt(profile, 'storage');
+          if (features.serverId && serverIdUrl) {
+            // Nothing stored (a first visit, or Safari wiped it): the server's cookie may know the
+            // visitor, so wait for it. Otherwise just keep the cookie fresh, in the background.
+            const sync = syncServerId(env, serverIdUrl, identity.get().anonymousId);
+            const echoed = profile ? undefined : await sync;
+            if (!live()) return;
+            if (echoed) identity.adopt({ ...identity.get(), anonymousId: echoed }, 'storage');
+          }
+          claimed = true;
+          // This tab's identity is settled, so ready() need not wait for the write; the lock is
+          // held until the write lands, so the next tab's read sees it (IndexedDB does not order
+          // one tab's read after another tab's write on its own).
+          decided();
+          savedAt = env.now();
+          // Taken from notes, then this page's own over them: the profile is the adopted one by now.
+          await store.setMany([...rescued, [KEY, { ...identity.get() }], ...pending]);
+          pending.clear();
+        })
+        .then(decided);
       return enabling;
     },
     /** An identity change: saved now and told to the other tabs. */
@@ -118,23 +102,21 @@ export function createIdentityStore(env: Platform, identity: Identity, debug: (m
     },
     /** Activity: saved now and then, so the next page continues the session; returns the profile. */
     active(profile: Profile): Profile {
-      if (store && env.now() - savedAt > ACTIVITY_SAVE_MS) save(profile);
+      if (durable.current && env.now() - savedAt > ACTIVITY_SAVE_MS) save(profile);
       return profile;
     },
     /** Erasure: the stored profile goes, and nothing is written until storage is allowed again. */
     clear(): Promise<void> {
-      const cleared = store;
-      store = undefined;
       enabling = undefined;
       claimed = false;
       stored = new Map();
       pending.clear();
       // Notes too, this page's and those of pages gone: nothing stays once storage is not allowed.
       notes?.clear();
-      return cleared ? cleared.delMany(KEYS).catch(() => undefined) : Promise.resolve();
+      return durable.clear(KEYS);
     },
     /** What the identity database holds now (none while storage is not allowed). */
-    entries: (): Promise<[IDBValidKey, unknown][]> => (store ? store.entries() : Promise.resolve([])),
+    entries: durable.entries,
     /** What was stored under `key` when storage was enabled (untrusted); undefined before. */
     stored: (key: ProfileExtra): unknown => stored.get(key),
     save(key: ProfileExtra, value: unknown): void {
@@ -146,11 +128,11 @@ export function createIdentityStore(env: Platform, identity: Identity, debug: (m
       stored.delete(key);
       pending.delete(key);
       notes?.removed(key);
-      store?.delMany([key]).catch(fail);
+      durable.current?.delMany([key]).catch(durable.fail);
     },
     /** The page is going (or hidden): what is not known to be written goes to a note for the next page. */
     rescue(): void {
-      notes?.leave(store !== undefined);
+      notes?.leave(durable.current !== undefined);
     },
   };
 }

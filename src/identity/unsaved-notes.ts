@@ -1,23 +1,21 @@
 import { isPlainObject } from '../lib/is';
-import { readLocal } from '../lib/json';
 import type { SyncStore } from '../lib/platform';
+import { nextPageNotes } from '../storage/notes';
 
-// localStorage, one note per page: an IndexedDB write begun as a page goes may never commit
-// (Chromium lost a purchase's audience history about one navigation in four); a localStorage
-// write does. The next page to read the store takes what the notes say.
-const NOTE = 'acquaint.unsaved.';
-
-/** What a page has written to its IndexedDB store and not yet seen committed, noted as it goes. */
+/**
+ * What a page has written to its IndexedDB store and not yet seen committed, noted as it goes
+ * (a next-page note: storage/durable-store.ts). Chromium lost a purchase's audience history about
+ * one navigation in four before. The next page to read the store takes what the notes say.
+ */
 export function createUnsavedNotes(local: SyncStore, page: string) {
-  const mine = NOTE + page;
-  const others = (): string[] => local.keys().filter((name) => name.startsWith(NOTE) && name !== mine);
+  const notes = nextPageNotes(local, 'unsaved', page);
   // key → [value]: the array tells one write from the next of the same (mutated) object.
   let unsaved: Record<string, [unknown]> = {};
   let noted = false;
   const forget = (): void => {
     // A page that lives on (hidden, then shown again): its note must not outlive its writes.
     if (noted && !Object.keys(unsaved).length) {
-      local.remove(mine);
+      notes.remove();
       noted = false;
     }
   };
@@ -44,11 +42,11 @@ export function createUnsavedNotes(local: SyncStore, page: string) {
      */
     take(stored: Map<IDBValidKey, unknown>, keys: readonly string[]): [string, unknown][] {
       const taken: [string, unknown][] = [];
-      for (const name of others()) {
-        const left = readLocal(local, name);
-        local.remove(name);
+      const [left, remove] = notes.others();
+      remove();
+      for (const note of left) {
         for (const key of keys) {
-          const entry = isPlainObject(left) ? left[key] : undefined;
+          const entry = isPlainObject(note) ? note[key] : undefined;
           if (!Array.isArray(entry)) continue;
           stored.set(key, entry[0]);
           taken.push([key, entry[0]]);
@@ -59,14 +57,15 @@ export function createUnsavedNotes(local: SyncStore, page: string) {
     /** The page is going (or hidden): note what is not known to be written, or nothing. */
     leave(storing: boolean): void {
       noted = storing && Object.keys(unsaved).length > 0;
-      if (noted) local.set(mine, JSON.stringify(unsaved));
-      else local.remove(mine);
+      if (noted) notes.write(unsaved);
+      else notes.remove();
     },
     /** Storage withdrawn or erased: every page's note goes, and what this one tracked. */
     clear(): void {
       unsaved = {};
       noted = false;
-      for (const name of [...others(), mine]) local.remove(name);
+      notes.others()[1]();
+      notes.remove();
     },
   };
 }

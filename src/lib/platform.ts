@@ -36,11 +36,11 @@ export interface Platform extends AdapterEnv {
   random(): number;
   /** Called when the page is hidden or unloads: the last moment to hand events over. */
   onPageHide(listener: () => void): void;
-  /** True from the page's pagehide until its next task; `openStore`'s stores begin no transaction then (lib/held-store.ts). */
+  /** True from the page's pagehide until its next task; `openStore`'s stores begin no transaction then (storage/held-store.ts). */
   leaving?(): boolean;
   isOnline(): boolean;
   onOnline(listener: () => void): void;
-  /** A key-value store in IndexedDB (lib/idb-store.ts), or undefined where there is none. Opening it creates the database. */
+  /** A key-value store in IndexedDB (storage/idb-store.ts), or undefined where there is none. Opening it creates the database. */
   openStore?(database: string, store: string): KeyValueStore | undefined;
   /** The Web Locks API, where the browser has it. */
   locks?: LocksLike;

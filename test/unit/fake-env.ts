@@ -1,6 +1,6 @@
 import { vi } from 'vitest';
 import type { Env } from '../../src/env';
-import { heldWhileLeaving } from '../../src/lib/held-store';
+import { heldWhileLeaving } from '../../src/storage/held-store';
 import { audienceParts } from '../../src/personalize/parts';
 import type { KeyValueStore, LocksLike, SyncStore } from '../../src/lib/platform';
 
@@ -11,7 +11,7 @@ export const answer = (status: number, headers: Record<string, string> = {}) => 
   headers: { get: (name: string) => headers[name] ?? null },
 });
 
-/** An in-memory stand-in for lib/idb-store.ts, shared by every env that gets it (tabs). */
+/** An in-memory stand-in for storage/idb-store.ts, shared by every env that gets it (tabs). */
 export function memoryStore(): KeyValueStore & { data: Map<IDBValidKey, unknown> } {
   const data = new Map<IDBValidKey, unknown>();
   return {
@@ -22,7 +22,6 @@ export function memoryStore(): KeyValueStore & { data: Map<IDBValidKey, unknown>
   };
 }
 
-/** An Env whose network, clock and ids are scripted by the test. */
 /**
  * Web Locks for "tabs" in one test: requests for a name wait their turn, a lock is held while
  * its callback's promise is pending, and `release` ends a holder as a closing tab would.
@@ -98,6 +97,7 @@ export function memoryLocalStore(): SyncStore & { data: Map<string, string> } {
 // Shared by every fake env, so two "tabs" never make the same id.
 let counter = 0;
 
+/** An Env whose network, clock and ids are scripted by the test; its clock stays at 2026-11-23T10:00:00Z. */
 export function fakeEnv(overrides: Partial<Env> = {}) {
   const requests: { url: string; body: unknown; via: 'fetch' | 'beacon' }[] = [];
   const pageHide: (() => void)[] = [];
@@ -156,4 +156,44 @@ export function fakeEnv(overrides: Partial<Env> = {}) {
   /** Every event that reached the network, in order. */
   const sent = () => requests.flatMap((r) => (r.body as { batch: Record<string, unknown>[] }).batch);
   return { env, requests, sent, hidePage, leavePage, setOnline };
+}
+
+/** fakeEnv with `now: () => Date.now()`: its clock follows vi.useFakeTimers (and the real one without). */
+export const timedEnv = (overrides: Partial<Env> = {}) => fakeEnv({ now: () => Date.now(), ...overrides });
+
+/** Tabs of one site, sharing IndexedDB (`dbs`), Web Locks (`locks`) and localStorage (`local`); `shared` goes to every tab. */
+export function fakeSite(shared: Partial<Env> = {}) {
+  const dbs = memoryDatabases();
+  const locks = fakeLocks();
+  const local = memoryLocalStore();
+  /** A tab: timedEnv on the site's stores and locks (`overrides` win; a `locks` of its own must grant through the site's). */
+  const openTab = (overrides: Partial<Env> = {}) => {
+    const via = overrides.locks ?? shared.locks ?? locks;
+    const holding = new Set<string>();
+    const tabLocks: LocksLike = {
+      request: (name, callback) =>
+        via.request(name, async () => {
+          holding.add(name);
+          try {
+            return await callback();
+          } finally {
+            holding.delete(name);
+          }
+        }),
+      query: () => via.query(),
+    };
+    const tab = timedEnv({ openStore: dbs.open, localStore: local, ...shared, ...overrides, locks: tabLocks });
+    /** The tab's Web Locks end (its `acquaint-tab:` lock, and any it holds now), as when the browser drops the tab. */
+    const releaseLocks = () => {
+      for (const name of holding) locks.release(name);
+      holding.clear();
+    };
+    /** The tab is closed: its pagehide fires, then its Web Locks end. */
+    const close = () => {
+      tab.leavePage();
+      releaseLocks();
+    };
+    return { ...tab, releaseLocks, close };
+  };
+  return { dbs, locks, local, openTab };
 }

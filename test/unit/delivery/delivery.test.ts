@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAcquaint } from '../../../src/acquaint';
-import { answer, fakeEnv, fakeLocks, memoryDatabases, memoryLocalStore, memoryStore, writesBegun } from '../fake-env';
+import { answer, fakeLocks, fakeSite, memoryDatabases, memoryLocalStore, memoryStore, timedEnv, writesBegun } from '../fake-env';
 
 const config = (delivery: Record<string, unknown> = {}, analytics = 'granted') => ({
   version: 1,
@@ -29,7 +29,7 @@ afterEach(() => void vi.useRealTimers());
 describe('delivery', () => {
   it('retries 5xx with growing backoff and keeps the messageId', async () => {
     const { fetch, calls } = scripted(503, 503, 502);
-    const { env } = fakeEnv({ fetch, now: () => Date.now() });
+    const { env } = timedEnv({ fetch });
     const acquaint = createAcquaint({ config: config(), env });
     const delivered = vi.fn();
     acquaint.on('delivered', delivered);
@@ -45,7 +45,7 @@ describe('delivery', () => {
 
   it('waits as long as Retry-After asks', async () => {
     const { fetch, calls } = scripted([429, { 'Retry-After': '7' }]);
-    const { env } = fakeEnv({ fetch, now: () => Date.now() });
+    const { env } = timedEnv({ fetch });
     const acquaint = createAcquaint({ config: config(), env });
     acquaint.track('buy');
     await acquaint.flush();
@@ -57,7 +57,7 @@ describe('delivery', () => {
 
   it('retries network errors, and an explicit flush ignores the backoff', async () => {
     const { fetch, calls } = scripted('network');
-    const { env } = fakeEnv({ fetch, now: () => Date.now() });
+    const { env } = timedEnv({ fetch });
     const acquaint = createAcquaint({ config: config(), env });
     const errors = vi.fn();
     acquaint.on('error', errors);
@@ -70,7 +70,7 @@ describe('delivery', () => {
 
   it('sends nothing while offline and resumes on online', async () => {
     const { fetch, calls } = scripted();
-    const { env, setOnline } = fakeEnv({ fetch, now: () => Date.now() });
+    const { env, setOnline } = timedEnv({ fetch });
     const acquaint = createAcquaint({ config: config(), env });
     await acquaint.ready();
     setOnline(false);
@@ -85,7 +85,7 @@ describe('delivery', () => {
 
   it('drops the oldest events beyond the queue bound, with a report', async () => {
     const { fetch } = scripted();
-    const { env } = fakeEnv({ fetch, now: () => Date.now() });
+    const { env } = timedEnv({ fetch });
     const acquaint = createAcquaint({ config: config({ maxQueueEvents: 3 }), env });
     await acquaint.ready();
     const dropped = vi.fn();
@@ -97,7 +97,7 @@ describe('delivery', () => {
 
   it('drops events older than maxAgeHours instead of sending them', async () => {
     const { fetch, calls } = scripted([503, { 'Retry-After': '7200' }]);
-    const { env } = fakeEnv({ fetch, now: () => Date.now() });
+    const { env } = timedEnv({ fetch });
     const acquaint = createAcquaint({ config: config({ maxAgeHours: 1 }), env });
     const dropped = vi.fn();
     acquaint.on('dropped', dropped);
@@ -112,7 +112,7 @@ describe('delivery', () => {
   it('sends a backlog in bodies of at most about 200 KB, one per task (fetch copies its body on the main thread)', async () => {
     const bodies: string[] = [];
     const fetch = vi.fn((_url: string, init: RequestInit) => (bodies.push(init.body as string), Promise.resolve(answer(200))));
-    const { env } = fakeEnv({ fetch, now: () => Date.now() });
+    const { env } = timedEnv({ fetch });
     const acquaint = createAcquaint({ config: config(), env });
     await acquaint.ready();
     for (let i = 0; i < 450; i++) acquaint.track('e', { i, pad: 'x'.repeat(1000) }); // about 450 KB
@@ -125,7 +125,7 @@ describe('delivery', () => {
   });
 
   it('hands everything to sendBeacon on page hide', async () => {
-    const { env, requests, hidePage } = fakeEnv({ now: () => Date.now() });
+    const { env, requests, hidePage } = timedEnv();
     const acquaint = createAcquaint({ config: config(), env });
     await acquaint.ready();
     for (let i = 0; i < 20; i++) acquaint.track('e', { i, pad: 'x'.repeat(5000) });
@@ -148,7 +148,7 @@ describe('delivery', () => {
       }
       return true;
     });
-    const { env, hidePage } = fakeEnv({ now: () => Date.now(), sendBeacon });
+    const { env, hidePage } = timedEnv({ sendBeacon });
     const acquaint = createAcquaint({ config: config(), env });
     await acquaint.ready();
     acquaint.track('a');
@@ -173,8 +173,7 @@ describe('delivery', () => {
       hidePage();
       throw new Error('page torn down');
     };
-    const { env, requests, hidePage } = fakeEnv({
-      now: () => Date.now(),
+    const { env, requests, hidePage } = timedEnv({
       localStore: local,
       openStore: memoryDatabases().open,
       locks: fakeLocks(),
@@ -195,8 +194,7 @@ describe('delivery', () => {
       if (key.startsWith('acquaint.rescue.')) throw new Error('page torn down');
       set(key, value);
     };
-    const { env, requests, hidePage } = fakeEnv({
-      now: () => Date.now(),
+    const { env, requests, hidePage } = timedEnv({
       localStore: local,
       openStore: memoryDatabases().open,
       locks: fakeLocks(),
@@ -213,8 +211,7 @@ describe('delivery', () => {
     // WebKit freezes a transaction begun in pagehide with the page in its back/forward cache,
     // and it blocks the queue database for every later page of the site.
     const { open, begun } = writesBegun(memoryDatabases());
-    const { env, requests, leavePage } = fakeEnv({
-      now: () => Date.now(),
+    const { env, requests, leavePage } = timedEnv({
       openStore: open,
       localStore: memoryLocalStore(),
       locks: fakeLocks(),
@@ -240,8 +237,7 @@ describe('delivery', () => {
   it('offline, an event tracked in pagehide waits in the rescue note, its IndexedDB write left for a later task', async () => {
     const local = memoryLocalStore();
     const { open, begun } = writesBegun(memoryDatabases());
-    const { env, requests, leavePage, setOnline } = fakeEnv({
-      now: () => Date.now(),
+    const { env, requests, leavePage, setOnline } = timedEnv({
       openStore: open,
       localStore: local,
       locks: fakeLocks(),
@@ -269,7 +265,7 @@ describe('delivery', () => {
     const store = memoryStore();
     const identityStore = memoryStore();
     const openStore = vi.fn((database: string) => (database === 'acquaint-queue' ? store : identityStore));
-    const { env } = fakeEnv({ fetch: scripted(503, 503, 503).fetch, now: () => Date.now(), openStore });
+    const { env } = timedEnv({ fetch: scripted(503, 503, 503).fetch, openStore });
     const acquaint = createAcquaint({ config: config({}, 'pending'), env });
     acquaint.track('buy');
     await acquaint.flush();
@@ -282,18 +278,17 @@ describe('delivery', () => {
 
   it('lets the next tab send what a gone tab left, once', async () => {
     const store = memoryStore();
-    const locks = fakeLocks();
+    const site = fakeSite({ openStore: () => store });
     const first = scripted('network');
-    const a = fakeEnv({ fetch: first.fetch, now: () => Date.now(), openStore: () => store, locks });
+    const a = site.openTab({ fetch: first.fetch });
     const tabA = createAcquaint({ config: config(), env: a.env });
     tabA.track('left-behind');
     await tabA.flush();
     expect(store.data.size).toBe(1);
-    const [tabLock] = (await locks.query()).held!.map((l) => l.name!).filter((n) => n.startsWith('acquaint-tab:'));
-    locks.release(tabLock!); // tab A is closed
+    a.releaseLocks(); // tab A is closed
 
     const second = scripted();
-    const b = fakeEnv({ fetch: second.fetch, now: () => Date.now(), openStore: () => store, locks });
+    const b = site.openTab({ fetch: second.fetch });
     const tabB = createAcquaint({ config: config(), env: b.env });
     await tabB.ready();
     await vi.advanceTimersByTimeAsync(10);
@@ -305,13 +300,13 @@ describe('delivery', () => {
 
   it('does not take records from a tab that still lives', async () => {
     const store = memoryStore();
-    const locks = fakeLocks();
-    const a = fakeEnv({ fetch: scripted('network', 'network').fetch, now: () => Date.now(), openStore: () => store, locks });
+    const site = fakeSite({ openStore: () => store });
+    const a = site.openTab({ fetch: scripted('network', 'network').fetch });
     const tabA = createAcquaint({ config: config(), env: a.env });
     tabA.track('mine');
     await tabA.flush();
     const second = scripted();
-    const b = fakeEnv({ fetch: second.fetch, now: () => Date.now(), openStore: () => store, locks });
+    const b = site.openTab({ fetch: second.fetch });
     const tabB = createAcquaint({ config: config(), env: b.env });
     await tabB.ready();
     await vi.advanceTimersByTimeAsync(10);
@@ -321,7 +316,8 @@ describe('delivery', () => {
 
   it('writes no record before its tab lock is granted, so a tab that reads the record sees the tab alive', async () => {
     const store = memoryStore();
-    const locks = fakeLocks();
+    const site = fakeSite({ openStore: () => store });
+    const { locks } = site;
     // Web Locks and IndexedDB are separate channels: tab A's lock may be seen after its writes.
     let grant!: () => void;
     const granted = new Promise<void>((resolve) => (grant = resolve));
@@ -330,13 +326,13 @@ describe('delivery', () => {
       request: (name, callback) =>
         name.startsWith('acquaint-tab:') ? granted.then(() => locks.request(name, callback)) : locks.request(name, callback),
     };
-    const a = fakeEnv({ fetch: scripted('network', 'network').fetch, now: () => Date.now(), openStore: () => store, locks: slowTabLock });
+    const a = site.openTab({ fetch: scripted('network', 'network').fetch, locks: slowTabLock });
     const tabA = createAcquaint({ config: config(), env: a.env });
     tabA.track('mine');
     await tabA.flush();
     await vi.advanceTimersByTimeAsync(10);
     const second = scripted();
-    const b = fakeEnv({ fetch: second.fetch, now: () => Date.now(), openStore: () => store, locks });
+    const b = site.openTab({ fetch: second.fetch });
     const tabB = createAcquaint({ config: config(), env: b.env });
     await tabB.ready();
     await vi.advanceTimersByTimeAsync(10);
@@ -350,27 +346,23 @@ describe('delivery', () => {
   it('does not take the records of a tab that opened while this one was reading the queue', async () => {
     const identityStore = memoryStore();
     const queueStore = memoryStore();
-    const locks = fakeLocks();
+    const site = fakeSite();
     // Tab B's read of the queue database answers late (slow disk), with what is there by then.
     let answer!: () => void;
     const answered = new Promise<void>((resolve) => (answer = resolve));
     const lateQueue = { ...queueStore, entries: () => answered.then(() => queueStore.entries()) };
     const second = scripted();
-    const b = fakeEnv({
+    const b = site.openTab({
       fetch: second.fetch,
-      now: () => Date.now(),
       openStore: (database: string) => (database === 'acquaint-queue' ? lateQueue : identityStore),
-      locks,
     });
     const tabB = createAcquaint({ config: config(), env: b.env });
     await tabB.ready();
     await vi.advanceTimersByTimeAsync(10);
     // Tab A opens meanwhile and keeps its event (its collector is down) in the queue database.
-    const a = fakeEnv({
+    const a = site.openTab({
       fetch: scripted('network', 'network').fetch,
-      now: () => Date.now(),
       openStore: (database: string) => (database === 'acquaint-queue' ? queueStore : identityStore),
-      locks,
     });
     const tabA = createAcquaint({ config: config(), env: a.env });
     tabA.track('mine');
@@ -390,7 +382,7 @@ describe('delivery', () => {
       delMany: () => Promise.resolve(),
     };
     const { fetch, calls } = scripted();
-    const { env } = fakeEnv({ fetch, now: () => Date.now(), openStore: () => broken });
+    const { env } = timedEnv({ fetch, openStore: () => broken });
     const acquaint = createAcquaint({ config: config(), env });
     acquaint.track('still-sent');
     await vi.advanceTimersByTimeAsync(10);
@@ -400,15 +392,10 @@ describe('delivery', () => {
 
   it('rescues what was tracked right before the page went, and the next tab sends it once', async () => {
     const store = memoryStore();
-    const local = memoryLocalStore();
-    const locks = fakeLocks();
+    const { local, openTab } = fakeSite({ openStore: () => store });
     const refused = vi.fn(() => false);
     // The keepalive fallback never answers before the page is gone.
-    const a = fakeEnv({
-      now: () => Date.now(),
-      openStore: () => store,
-      localStore: local,
-      locks,
+    const a = openTab({
       sendBeacon: refused,
       fetch: () => new Promise(() => undefined),
     });
@@ -418,10 +405,10 @@ describe('delivery', () => {
     tabA.track('last-second');
     a.hidePage(); // before the IndexedDB write of the event could commit; the beacon is refused
     store.data.clear(); // as if nothing committed
-    for (const lock of (await locks.query()).held!) locks.release(lock.name!);
+    a.releaseLocks();
 
     const second = scripted();
-    const b = fakeEnv({ fetch: second.fetch, now: () => Date.now(), openStore: () => store, localStore: local, locks });
+    const b = openTab({ fetch: second.fetch });
     const tabB = createAcquaint({ config: config(), env: b.env });
     await tabB.ready();
     await vi.advanceTimersByTimeAsync(10);
@@ -432,13 +419,8 @@ describe('delivery', () => {
 
   it('sends what a gone tab rescued even when IndexedDB does not answer (WebKit froze it in a cached page): in memory, once the claim gives up', async () => {
     const store = memoryStore();
-    const local = memoryLocalStore();
-    const locks = fakeLocks();
-    const a = fakeEnv({
-      now: () => Date.now(),
-      openStore: () => store,
-      localStore: local,
-      locks,
+    const { local, openTab } = fakeSite({ openStore: () => store });
+    const a = openTab({
       sendBeacon: () => false,
       fetch: () => new Promise(() => undefined),
     });
@@ -447,11 +429,11 @@ describe('delivery', () => {
     await vi.advanceTimersByTimeAsync(10);
     tabA.track('rescued');
     a.hidePage();
-    for (const lock of (await locks.query()).held!) locks.release(lock.name!);
+    a.releaseLocks();
 
     const frozen = { ...store, entries: () => new Promise<never>(() => undefined) };
     const second = scripted();
-    const b = fakeEnv({ fetch: second.fetch, now: () => Date.now(), openStore: () => frozen, localStore: local, locks });
+    const b = openTab({ fetch: second.fetch, openStore: () => frozen });
     const tabB = createAcquaint({ config: config(), env: b.env });
     // 5 s for the identity database, then 5 s for the queue's.
     await vi.advanceTimersByTimeAsync(9_900);
@@ -465,13 +447,8 @@ describe('delivery', () => {
 
   it('keeps the rescue note of a gone tab until what it rescued is written, so a stuck write loses nothing', async () => {
     const store = memoryStore();
-    const local = memoryLocalStore();
-    const locks = fakeLocks();
-    const a = fakeEnv({
-      now: () => Date.now(),
-      openStore: () => store,
-      localStore: local,
-      locks,
+    const { local, openTab } = fakeSite({ openStore: () => store });
+    const a = openTab({
       sendBeacon: vi.fn(() => false),
       fetch: () => new Promise(() => undefined),
     });
@@ -481,20 +458,20 @@ describe('delivery', () => {
     tabA.track('last-second');
     a.hidePage();
     store.data.clear();
-    for (const lock of (await locks.query()).held!) locks.release(lock.name!);
+    a.releaseLocks();
     const rescueNotes = () => [...local.data.keys()].filter((k) => k.startsWith('acquaint.rescue.'));
     expect(rescueNotes()).toHaveLength(1);
 
     // Tab B's adoption write never commits (frozen, then the tab closes): the note stays for the next.
     const stuck = { ...store, setMany: () => new Promise<void>(() => undefined) };
-    const b = fakeEnv({ now: () => Date.now(), openStore: () => stuck, localStore: local, locks });
+    const b = openTab({ openStore: () => stuck });
     void createAcquaint({ config: config(), env: b.env }).ready();
     await vi.advanceTimersByTimeAsync(10);
     expect(rescueNotes()).toHaveLength(1);
-    for (const lock of (await locks.query()).held!) locks.release(lock.name!);
+    b.releaseLocks();
 
     const third = scripted();
-    const c = fakeEnv({ fetch: third.fetch, now: () => Date.now(), openStore: () => store, localStore: local, locks });
+    const c = openTab({ fetch: third.fetch });
     const tabC = createAcquaint({ config: config(), env: c.env });
     await tabC.ready();
     await vi.advanceTimersByTimeAsync(10);
@@ -505,9 +482,8 @@ describe('delivery', () => {
 
   it('does not send again what a gone tab handed to sendBeacon', async () => {
     const store = memoryStore();
-    const local = memoryLocalStore();
-    const locks = fakeLocks();
-    const a = fakeEnv({ now: () => Date.now(), openStore: () => store, localStore: local, locks });
+    const { openTab } = fakeSite({ openStore: () => store });
+    const a = openTab();
     const tabA = createAcquaint({ config: config(), env: a.env });
     await tabA.ready();
     await vi.advanceTimersByTimeAsync(10);
@@ -517,10 +493,10 @@ describe('delivery', () => {
     a.hidePage();
     await Promise.resolve(); // the beacon's answer: handed over
     store.data.set('leftover', 'not a record');
-    for (const lock of (await locks.query()).held!) locks.release(lock.name!);
+    a.releaseLocks();
 
     const second = scripted();
-    const b = fakeEnv({ fetch: second.fetch, now: () => Date.now(), openStore: () => store, localStore: local, locks });
+    const b = openTab({ fetch: second.fetch });
     const tabB = createAcquaint({ config: config(), env: b.env });
     await tabB.ready();
     await vi.advanceTimersByTimeAsync(10);

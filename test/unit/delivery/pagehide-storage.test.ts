@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAcquaint } from '../../../src/acquaint';
-import { fakeEnv, fakeLocks, memoryDatabases, memoryLocalStore } from '../fake-env';
+import { fakeLocks, memoryDatabases, memoryLocalStore, timedEnv } from '../fake-env';
 
 // WebKit freezes an IndexedDB transaction begun in pagehide with the page in the back/forward
 // cache, and it blocks every later transaction on that database, the next page's too
@@ -20,7 +20,7 @@ describe('delivery on pagehide', () => {
     const { open } = memoryDatabases();
     const store = open('acquaint-queue');
     const local = memoryLocalStore();
-    const a = fakeEnv({ now: () => Date.now(), openStore: open, localStore: local, locks: fakeLocks() });
+    const a = timedEnv({ openStore: open, localStore: local, locks: fakeLocks() });
     const acquaint = createAcquaint({ config, env: a.env });
     await acquaint.ready();
     await vi.advanceTimersByTimeAsync(10);
@@ -48,7 +48,7 @@ describe('delivery on pagehide', () => {
 async function storingTab() {
   const { open } = memoryDatabases();
   const store = open('acquaint-queue');
-  const a = fakeEnv({ now: () => Date.now(), openStore: open, localStore: memoryLocalStore(), locks: fakeLocks() });
+  const a = timedEnv({ openStore: open, localStore: memoryLocalStore(), locks: fakeLocks() });
   const acquaint = createAcquaint({ config, env: a.env });
   await acquaint.ready();
   await vi.advanceTimersByTimeAsync(10);

@@ -4,7 +4,7 @@ import { createEventBuilder } from '../../../src/events/build';
 import { createIdentity, restamp } from '../../../src/identity/identity';
 import { landingFrom } from '../../../src/events/landing';
 import { readProfile, type Profile } from '../../../src/identity/profile';
-import { fakeEnv, memoryDatabases, memoryLocalStore } from '../fake-env';
+import { memoryDatabases, memoryLocalStore, timedEnv } from '../fake-env';
 
 // Contract §7: every event carries the campaign and click ids of its session's landing URL.
 const MINUTE = 60_000;
@@ -177,11 +177,11 @@ describe('campaign across pages', () => {
   async function twoPages(storagePurposes?: string[]) {
     const dbs = memoryDatabases();
     const local = memoryLocalStore();
-    const first = fakeEnv({ now: () => Date.now(), openStore: dbs.open, localStore: local, page: pageAt(LANDING_URL) });
+    const first = timedEnv({ openStore: dbs.open, localStore: local, page: pageAt(LANDING_URL) });
     const one = createAcquaint({ config: config(storagePurposes), dataLayer: [{ event: 'landed' }], env: first.env });
     await one.flush();
     vi.advanceTimersByTime(MINUTE);
-    const second = fakeEnv({ now: () => Date.now(), openStore: dbs.open, localStore: local, page: pageAt('https://shop.example/cart') });
+    const second = timedEnv({ openStore: dbs.open, localStore: local, page: pageAt('https://shop.example/cart') });
     const two = createAcquaint({ config: config(storagePurposes), dataLayer: [{ event: 'early' }], env: second.env });
     await two.ready();
     two.track('later');

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAcquaint } from '../../../src/acquaint';
 import { createAudiences } from '../../../src/identity/audiences';
-import { fakeEnv, memoryDatabases } from '../fake-env';
+import { memoryDatabases, timedEnv } from '../fake-env';
 
 const DAY = 86_400_000;
 const ecoFan = {
@@ -154,7 +154,7 @@ describe('audiences in an instance', () => {
 
   it('pushes membership changes to the data layer and exposes them in user()', async () => {
     const dataLayer: unknown[] = [];
-    const { env } = fakeEnv({ now: () => Date.now(), openStore: memoryDatabases().open });
+    const { env } = timedEnv({ openStore: memoryDatabases().open });
     const acquaint = createAcquaint({ config: config('granted', true), dataLayer, env });
     await acquaint.ready();
     for (let i = 0; i < 3; i++) dataLayer.push({ event: 'view_item', ...view('eco') });
@@ -166,7 +166,7 @@ describe('audiences in an instance', () => {
 
   it('sends audiences only to a destination that opted in', async () => {
     const dataLayer: unknown[] = [];
-    const { env, requests } = fakeEnv({ now: () => Date.now() });
+    const { env, requests } = timedEnv();
     const acquaint = createAcquaint({ config: config('granted', true), dataLayer, env });
     await acquaint.ready();
     for (let i = 0; i < 3; i++) dataLayer.push({ event: 'view_item', ...view('eco') });
@@ -184,7 +184,7 @@ describe('audiences in an instance', () => {
 
   it('keeps nothing while personalization is not granted, and forgets on withdrawal', async () => {
     const dataLayer: unknown[] = [];
-    const { env } = fakeEnv({ now: () => Date.now() });
+    const { env } = timedEnv();
     const acquaint = createAcquaint({ config: config('pending', true), dataLayer, env });
     await acquaint.ready();
     for (let i = 0; i < 3; i++) dataLayer.push({ event: 'view_item', ...view('eco') });
@@ -201,8 +201,7 @@ describe('audiences in an instance', () => {
   it('shows members to the page and keeps them for the head snippet only while allowed', async () => {
     const dataLayer: unknown[] = [];
     const shown: string[][] = [];
-    const { env } = fakeEnv({
-      now: () => Date.now(),
+    const { env } = timedEnv({
       openStore: memoryDatabases().open,
       showAudiences: (members) => void shown.push([...members]),
     });
@@ -220,8 +219,7 @@ describe('audiences in an instance', () => {
   it('keeps no snippet copy without a storage purpose granted', async () => {
     const dataLayer: unknown[] = [];
     const shown: string[][] = [];
-    const { env } = fakeEnv({
-      now: () => Date.now(),
+    const { env } = timedEnv({
       openStore: memoryDatabases().open,
       showAudiences: (members) => void shown.push([...members]),
     });
@@ -240,8 +238,7 @@ describe('audiences in an instance', () => {
   it('moves members out by time alone while the page stays open', async () => {
     const dataLayer: unknown[] = [];
     const shown: string[][] = [];
-    const { env } = fakeEnv({
-      now: () => Date.now(),
+    const { env } = timedEnv({
       openStore: memoryDatabases().open,
       showAudiences: (members) => void shown.push([...members]),
     });
@@ -258,12 +255,12 @@ describe('audiences in an instance', () => {
 
   it('restores stored audiences when storage is allowed after the page started', async () => {
     const databases = memoryDatabases();
-    const first = fakeEnv({ now: () => Date.now(), openStore: databases.open });
+    const first = timedEnv({ openStore: databases.open });
     const one = createAcquaint({ config: config('granted', false), dataLayer: [], env: first.env });
     await one.ready();
     for (let i = 0; i < 3; i++) one.track('view_item', view('eco'));
     await vi.advanceTimersByTimeAsync(100);
-    const second = fakeEnv({ now: () => Date.now(), openStore: databases.open, localStore: first.env.localStore! });
+    const second = timedEnv({ openStore: databases.open, localStore: first.env.localStore! });
     const dataLayer: unknown[] = [];
     const two = createAcquaint({
       config: { ...config('pending', false), consent: { defaults: { analytics: 'pending', personalization: 'pending' } } },
@@ -278,7 +275,7 @@ describe('audiences in an instance', () => {
 
   it('leaves what the head snippet set alone until the config is in, then shows the stored members', async () => {
     const databases = memoryDatabases();
-    const first = fakeEnv({ now: () => Date.now(), openStore: databases.open });
+    const first = timedEnv({ openStore: databases.open });
     const one = createAcquaint({ config: config('pending', false), dataLayer: [], env: first.env });
     await one.ready();
     one.consent.update({ analytics: 'granted', personalization: 'granted' });
@@ -287,8 +284,7 @@ describe('audiences in an instance', () => {
     expect(first.env.localStore!.get('acquaint.audiences')).toBe('pro');
 
     const shown: string[][] = [];
-    const second = fakeEnv({
-      now: () => Date.now(),
+    const second = timedEnv({
       openStore: databases.open,
       localStore: first.env.localStore!,
       showAudiences: (members) => void shown.push([...members]),

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAcquaint } from '../../../src/acquaint';
 import { createIdentity } from '../../../src/identity/identity';
-import { fakeEnv, fakeLocks, memoryDatabases, memoryLocalStore } from '../fake-env';
+import { fakeSite, memoryDatabases, memoryLocalStore, timedEnv } from '../fake-env';
 
 const MINUTE = 60_000;
 const config = (analytics = 'granted', identity: Record<string, unknown> = {}) => ({
@@ -85,7 +85,7 @@ describe('createIdentity', () => {
 
 describe('identity in an instance', () => {
   it('sends an identify event joining the anonymousId and the userId', async () => {
-    const { env, sent } = fakeEnv({ now: () => Date.now() });
+    const { env, sent } = timedEnv();
     const acquaint = createAcquaint({ config: config(), env });
     acquaint.track('before');
     acquaint.identify('user-7', { plan: 'pro' });
@@ -102,7 +102,7 @@ describe('identity in an instance', () => {
   it('keeps the id in memory until storage is allowed, then stores it', async () => {
     const dbs = memoryDatabases();
     const openStore = vi.fn(dbs.open);
-    const { env } = fakeEnv({ now: () => Date.now(), openStore });
+    const { env } = timedEnv({ openStore });
     const acquaint = createAcquaint({ config: config('pending'), env });
     await acquaint.ready();
     const id = acquaint.user().anonymousId;
@@ -116,13 +116,13 @@ describe('identity in an instance', () => {
   it('restores the stored id on the next load, and the first events carry it', async () => {
     const dbs = memoryDatabases();
     const local = memoryLocalStore();
-    const first = fakeEnv({ now: () => Date.now(), openStore: dbs.open, localStore: local });
+    const first = timedEnv({ openStore: dbs.open, localStore: local });
     const one = createAcquaint({ config: config(), env: first.env });
     await one.ready();
     await vi.advanceTimersByTimeAsync(0);
     const id = one.user().anonymousId;
 
-    const second = fakeEnv({ now: () => Date.now(), openStore: dbs.open, localStore: local });
+    const second = timedEnv({ openStore: dbs.open, localStore: local });
     const two = createAcquaint({ config: config(), dataLayer: [{ event: 'early' }], env: second.env });
     await two.flush();
     expect(two.user().anonymousId).toBe(id);
@@ -133,8 +133,7 @@ describe('identity in an instance', () => {
     const dbs = memoryDatabases();
     const frozen = { ...dbs.open('acquaint-identity'), entries: () => new Promise<never>(() => undefined) };
     const debug = vi.fn();
-    const { env, sent } = fakeEnv({
-      now: () => Date.now(),
+    const { env, sent } = timedEnv({
       openStore: (name: string) => (name === 'acquaint-identity' ? frozen : dbs.open(name)),
       console: { error: vi.fn(), warn: vi.fn(), debug },
     });
@@ -151,17 +150,15 @@ describe('identity in an instance', () => {
   });
 
   it('gives two tabs opened at once on a new visitor one anonymousId', async () => {
-    const dbs = memoryDatabases();
-    const locks = fakeLocks();
-    const a = createAcquaint({ config: config(), env: fakeEnv({ now: () => Date.now(), openStore: dbs.open, locks }).env });
-    const b = createAcquaint({ config: config(), env: fakeEnv({ now: () => Date.now(), openStore: dbs.open, locks }).env });
+    const { openTab } = fakeSite();
+    const a = createAcquaint({ config: config(), env: openTab().env });
+    const b = createAcquaint({ config: config(), env: openTab().env });
     await Promise.all([a.ready(), b.ready()]);
     expect(a.user().anonymousId).toBe(b.user().anonymousId);
   });
 
   it('is ready before its profile is written, but keeps the lock until the write lands, so the next tab reads it', async () => {
-    const dbs = memoryDatabases();
-    const locks = fakeLocks();
+    const { dbs, openTab } = fakeSite();
     const shared = dbs.open('acquaint-identity');
     let land!: () => void;
     const landed = new Promise<void>((resolve) => (land = resolve));
@@ -170,9 +167,7 @@ describe('identity in an instance', () => {
     const readsOf = (tab: string) => ({ ...shared, entries: () => (reads.push(tab), shared.entries()) });
     const a = createAcquaint({
       config: config(),
-      env: fakeEnv({
-        now: () => Date.now(),
-        locks,
+      env: openTab({
         openStore: (name: string) => (name === 'acquaint-identity' ? { ...readsOf('a'), setMany: slowWrites.setMany } : dbs.open(name)),
       }).env,
     });
@@ -180,9 +175,7 @@ describe('identity in an instance', () => {
     expect(shared.data.size).toBe(0);
     const b = createAcquaint({
       config: config(),
-      env: fakeEnv({
-        now: () => Date.now(),
-        locks,
+      env: openTab({
         openStore: (name: string) => (name === 'acquaint-identity' ? readsOf('b') : dbs.open(name)),
       }).env,
     });
@@ -197,7 +190,7 @@ describe('identity in an instance', () => {
   it('forgets everything: stored profile, queue, consent choice, and starts as a first visit', async () => {
     const dbs = memoryDatabases();
     const local = memoryLocalStore();
-    const { env } = fakeEnv({ now: () => Date.now(), openStore: dbs.open, localStore: local, fetch: () => new Promise(() => undefined) });
+    const { env } = timedEnv({ openStore: dbs.open, localStore: local, fetch: () => new Promise(() => undefined) });
     const acquaint = createAcquaint({ config: config('pending'), env });
     acquaint.consent.update({ analytics: 'granted' });
     acquaint.identify('u1', { email: 'a@b.c' });
@@ -218,7 +211,7 @@ describe('identity in an instance', () => {
   });
 
   it('rejects a bad identify without throwing', async () => {
-    const { env, sent } = fakeEnv({ now: () => Date.now() });
+    const { env, sent } = timedEnv();
     const acquaint = createAcquaint({ config: config(), env });
     const errors = vi.fn();
     acquaint.on('error', errors);
@@ -238,7 +231,7 @@ describe('trait hashing', () => {
 
   it('sends named traits only as SHA-256 of the normalised value, and keeps the order of events', async () => {
     vi.useRealTimers(); // SubtleCrypto resolves on its own clock
-    const { env, sent } = fakeEnv({ now: () => Date.now(), sha256: digest });
+    const { env, sent } = timedEnv({ sha256: digest });
     const acquaint = createAcquaint({ config: { ...config('granted', { hashTraits: ['email'] }), delivery: { flushIntervalMs: 0 } }, env });
     await acquaint.ready();
     let delivered = 0;
@@ -255,7 +248,7 @@ describe('trait hashing', () => {
   });
 
   it('leaves a named trait out rather than send it in the clear without SubtleCrypto', async () => {
-    const { env, sent } = fakeEnv({ now: () => Date.now() });
+    const { env, sent } = timedEnv();
     const acquaint = createAcquaint({ config: config('granted', { hashTraits: ['email'] }), env });
     await acquaint.ready();
     acquaint.identify('u1', { email: 'a@b.c', plan: 'pro' });
@@ -279,7 +272,7 @@ describe('the server-kept id (Safari)', () => {
 
   it('adopts the id the server echoes when nothing is stored (storage was wiped)', async () => {
     const fetch = server({ anonymousId: SERVER_ID });
-    const { env } = fakeEnv({ now: () => Date.now(), openStore: memoryDatabases().open, fetch });
+    const { env } = timedEnv({ openStore: memoryDatabases().open, fetch });
     const acquaint = createAcquaint({ config: serverConfig, dataLayer: [{ event: 'first' }], env });
     await acquaint.ready();
     expect(acquaint.user().anonymousId).toBe(SERVER_ID);
@@ -288,18 +281,18 @@ describe('the server-kept id (Safari)', () => {
 
   it('keeps the stored id over the server, and ignores an answer that is not an id', async () => {
     const dbs = memoryDatabases();
-    const first = createAcquaint({ config: config(), env: fakeEnv({ now: () => Date.now(), openStore: dbs.open }).env });
+    const first = createAcquaint({ config: config(), env: timedEnv({ openStore: dbs.open }).env });
     await first.ready();
     const stored = first.user().anonymousId;
     const again = createAcquaint({
       config: serverConfig,
-      env: fakeEnv({ now: () => Date.now(), openStore: dbs.open, fetch: server({ anonymousId: SERVER_ID }) }).env,
+      env: timedEnv({ openStore: dbs.open, fetch: server({ anonymousId: SERVER_ID }) }).env,
     });
     await again.ready();
     expect(again.user().anonymousId).toBe(stored);
     const junk = createAcquaint({
       config: serverConfig,
-      env: fakeEnv({ now: () => Date.now(), openStore: memoryDatabases().open, fetch: server({ anonymousId: '<script>' }) }).env,
+      env: timedEnv({ openStore: memoryDatabases().open, fetch: server({ anonymousId: '<script>' }) }).env,
     });
     await junk.ready();
     expect(junk.user().anonymousId).not.toBe('<script>');
@@ -307,7 +300,7 @@ describe('the server-kept id (Safari)', () => {
 
   it('never calls the server before storage is allowed', async () => {
     const fetch = server({ anonymousId: SERVER_ID });
-    const { env } = fakeEnv({ now: () => Date.now(), openStore: memoryDatabases().open, fetch });
+    const { env } = timedEnv({ openStore: memoryDatabases().open, fetch });
     const acquaint = createAcquaint({ config: { ...serverConfig, consent: { defaults: { analytics: 'pending' } } }, env });
     await acquaint.ready();
     expect(fetch).not.toHaveBeenCalled();
@@ -339,8 +332,7 @@ describe('consent across tabs and withdrawal', () => {
     const dbs = memoryDatabases();
     const local = memoryLocalStore();
     const listeners: ((key: string | null, value: string | null) => void)[] = [];
-    const { env } = fakeEnv({
-      now: () => Date.now(),
+    const { env } = timedEnv({
       openStore: dbs.open,
       localStore: local,
       onStorageChange: (l) => void listeners.push(l),

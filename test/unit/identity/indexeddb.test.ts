@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
 import { createAcquaint } from '../../../src/acquaint';
-import { idbStore as storeIn } from '../../../src/lib/idb-store';
+import { idbStore as storeIn } from '../../../src/storage/idb-store';
 import { fakeEnv, memoryLocalStore } from '../fake-env';
 
-// The same flows as identity.test.ts, through lib/idb-store.ts on fake-indexeddb instead of a Map.
+// The same flows as identity.test.ts, through storage/idb-store.ts on fake-indexeddb instead of a Map.
 const config = (analytics: string) => ({
   version: 1,
   autoPage: false,

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createAcquaint } from '../../../src/acquaint';
 import type { KeyValueStore } from '../../../src/lib/platform';
-import { fakeEnv, fakeLocks, memoryDatabases, memoryLocalStore, writesBegun } from '../fake-env';
+import { fakeSite, memoryDatabases, memoryLocalStore, timedEnv, writesBegun } from '../fake-env';
 
 // A page that goes right after a change (a purchase, then the thank-you page): its IndexedDB
 // write may never commit. What it had not seen written goes to a localStorage note at pagehide,
@@ -33,13 +33,11 @@ const notes = (local: ReturnType<typeof memoryLocalStore>) => [...local.data.key
 
 describe('what a page going away had not written', () => {
   it('a purchase whose IndexedDB write never committed: the next page is still in "buyer", and the userId set with it is kept', async () => {
-    const dbs = memoryDatabases();
-    const local = memoryLocalStore();
-    const locks = fakeLocks();
+    const { dbs, local, openTab } = fakeSite();
     let clock = Date.parse('2026-12-03T10:00:00Z');
     const now = () => clock;
     const page = pageStores(dbs);
-    const first = fakeEnv({ now, openStore: page.open, localStore: local, locks });
+    const first = openTab({ now, openStore: page.open });
     const one = createAcquaint({ config, env: first.env });
     await one.ready();
     await vi.waitFor(() => expect(dbs.open('acquaint-identity').data.get('profile')).toBeDefined());
@@ -50,12 +48,12 @@ describe('what a page going away had not written', () => {
     one.track('purchase');
     await vi.waitFor(() => expect(one.user().audiences).toEqual(['buyer']));
     first.hidePage();
-    locks.release([...(await locks.query()).held!].find((l) => l.name!.startsWith('acquaint-tab:'))!.name!);
+    first.releaseLocks();
     expect(notes(local)).toHaveLength(1);
     expect(dbs.open('acquaint-identity').data.get('audiences')).toBeUndefined();
 
     clock += 1000;
-    const second = fakeEnv({ now, openStore: dbs.open, localStore: local, locks });
+    const second = openTab({ now });
     const two = createAcquaint({ config, env: second.env });
     await two.ready();
     expect(two.user()).toMatchObject({ anonymousId: one.user().anonymousId, userId: 'u1', audiences: ['buyer'] });
@@ -77,7 +75,7 @@ describe('what a page going away had not written', () => {
         setMany: (items: [IDBValidKey, unknown][]) => (holding ? held.then(() => store.setMany(items)) : store.setMany(items)),
       };
     };
-    const first = fakeEnv({ now: () => Date.now(), openStore: open, localStore: local });
+    const first = timedEnv({ openStore: open, localStore: local });
     const one = createAcquaint({ config, env: first.env });
     await one.ready();
     await vi.waitFor(() => expect(dbs.open('acquaint-identity').data.get('profile')).toBeDefined());
@@ -94,7 +92,7 @@ describe('what a page going away had not written', () => {
     const dbs = memoryDatabases();
     const local = memoryLocalStore();
     const page = pageStores(dbs);
-    const first = fakeEnv({ now: () => Date.now(), openStore: page.open, localStore: local });
+    const first = timedEnv({ openStore: page.open, localStore: local });
     const one = createAcquaint({ config, env: first.env });
     await one.ready();
     one.track('purchase');
@@ -116,7 +114,7 @@ describe('what a page going away had not written', () => {
     const dbs = memoryDatabases();
     const local = memoryLocalStore();
     const { open, keys: begun } = writesBegun(dbs);
-    const first = fakeEnv({ now: () => Date.now(), openStore: open, localStore: local });
+    const first = timedEnv({ openStore: open, localStore: local });
     const one = createAcquaint({ config, env: first.env });
     await one.ready();
     await vi.waitFor(() => expect(dbs.open('acquaint-identity').data.get('profile')).toBeDefined());

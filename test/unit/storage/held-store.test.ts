@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { heldWhileLeaving } from '../../../src/lib/held-store';
+import { heldWhileLeaving } from '../../../src/storage/held-store';
 import { memoryStore } from '../fake-env';
 
 describe('heldWhileLeaving', () => {

@@ -1,4 +1,4 @@
-import type { Platform } from './platform';
+import type { Platform } from '../lib/platform';
 
 // WebKit freezes a transaction of a page in the back/forward cache and every later one on the
 // database waits behind it (a tab stuck in its claim holds the lock, too). Past this, identity

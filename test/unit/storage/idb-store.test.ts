@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { idbStore } from '../../../src/lib/idb-store';
+import { idbStore } from '../../../src/storage/idb-store';
 
 describe('idbStore', () => {
   it('keeps values under their keys, in a database of its own, and deletes them', async () => {

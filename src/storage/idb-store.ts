@@ -1,4 +1,4 @@
-import type { KeyValueStore } from './platform';
+import type { KeyValueStore } from '../lib/platform';
 
 /**
  * A key-value object store `name` in its own IndexedDB database. Every method answers with a

@@ -1,4 +1,4 @@
-import type { KeyValueStore } from './platform';
+import type { KeyValueStore } from '../lib/platform';
 
 /**
  * `store`, with no transaction begun while `leaving()` (the page's pagehide task): WebKit keeps a
