@@ -1,5 +1,6 @@
 /** acquaint as an ES module: build your own instance with an injected Env. */
-export { createAcquaint, type Acquaint, type AcquaintOptions } from './acquaint';
+export { createAcquaint, type Acquaint } from './acquaint';
+export type { AcquaintOptions } from './api';
 export { browserEnv, type Env } from './env';
 export { configSchema, destinationSchema, type Config, type ConsentState, type DestinationConfig } from './config/schema';
 export { parseConfig, type LoadedConfig } from './config/load';

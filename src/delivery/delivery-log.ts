@@ -60,3 +60,5 @@ export function createDeliveryLog(deps: DeliveryLogDeps) {
     },
   };
 }
+
+export type DeliveryLog = ReturnType<typeof createDeliveryLog>;

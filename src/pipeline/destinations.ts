@@ -20,7 +20,7 @@ export interface DestinationsDeps {
   log: Log;
   fail(code: string, message: string): void;
   trace(): Trace | undefined;
-  waitingFor: RouteDeps['waitingFor'];
+  consent: { waitingFor: RouteDeps['waitingFor'] };
 }
 
 /**
@@ -48,7 +48,8 @@ export function createDestinations(deps: DestinationsDeps) {
     },
     start(loaded: LoadedConfig, consent: ConsentChoices, audiences: () => string[]): Routes {
       for (const note of loaded.notes) if (!registry.get(note.type)) log.warnOnce(`acquaint: ${note.message} → at ${note.path}`);
-      const { persistence, tabId, reports, trace, waitingFor } = deps;
+      const { persistence, tabId, reports, trace } = deps;
+      const { waitingFor } = deps.consent;
       routes = createRoutes(loaded, consent, { env, persistence, tabId, registry, caps, reports, audiences, trace, waitingFor });
       env.onPageHide(() => routes?.unload());
       env.onOnline(() => routes?.resume());

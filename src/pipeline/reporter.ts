@@ -43,6 +43,15 @@ export function createReporter(log: Log, trace: () => Trace | undefined) {
         events.map((e) => e.messageId),
         reason,
       ),
+    /** No config (unreachable, not JSON): the data layer works, and what waited for it is dropped. */
+    configUnavailable(message: string, waited: AcquaintEvent[]): void {
+      log.error(`acquaint: config unavailable: ${message}; the data layer works, nothing is sent`);
+      fail('config_unavailable', message);
+      dropped(
+        waited.map((e) => e.messageId),
+        'config_unavailable',
+      );
+    },
     /** The config's problems: one console error, and on('error'). */
     configIssues(issues: ConfigIssue[]): void {
       log.error(formatIssues(issues));

@@ -1,19 +1,19 @@
 import type { LoadedConfig } from '../config/load';
 import type { VisitorFacts } from '../consent-ui/types';
 import type { DeliveryCounts } from '../delivery/delivery-log';
-import { QUEUE_DATABASE } from '../delivery/persistence';
+import { QUEUE_DATABASE, type Persistence } from '../delivery/persistence';
 import type { Identity } from '../identity/identity';
-import { IDENTITY_DATABASE } from '../identity/store';
+import { IDENTITY_DATABASE, type IdentityStore } from '../identity/store';
 
 type Entries = () => Promise<[IDBValidKey, unknown][]>;
 
 export interface VisitorDataDeps {
   identity: Pick<Identity, 'get'>;
   config(): LoadedConfig | undefined;
-  members(): string[];
-  deliveries(): DeliveryCounts;
-  profileEntries: Entries;
-  queueEntries: Entries;
+  audiences: { members(): string[] };
+  deliveryLog: { counts(): DeliveryCounts };
+  identityStore: Pick<IdentityStore, 'entries'>;
+  persistence: Pick<Persistence, 'entries'>;
 }
 
 /** "Your data" in the banner: read when it opens, from what this page and the device hold now. */
@@ -24,11 +24,11 @@ export function visitorData(deps: VisitorDataDeps): () => Promise<VisitorFacts> 
     return {
       user: deps.identity.get(),
       hashTraits: loaded?.config.identity?.hashTraits ?? [],
-      members: deps.members(),
+      members: deps.audiences.members(),
       audiences: loaded?.config.audiences ?? [],
       destinations: loaded?.destinations ?? [],
-      deliveries: deps.deliveries(),
-      databases: { [IDENTITY_DATABASE]: await read(deps.profileEntries), [QUEUE_DATABASE]: await read(deps.queueEntries) },
+      deliveries: deps.deliveryLog.counts(),
+      databases: { [IDENTITY_DATABASE]: await read(deps.identityStore.entries), [QUEUE_DATABASE]: await read(deps.persistence.entries) },
     };
   };
 }
