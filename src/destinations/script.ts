@@ -1,6 +1,6 @@
-import { eventName, wildcard } from '../rules/match';
+import { fillTemplate } from '../lib/template';
+import { eventName, valueAt, wildcard } from '../rules/match';
 import type { ScriptSettings } from './script-settings';
-import { fillTemplate } from './template';
 import { callGlobal, vendorTagType } from './vendor-tag';
 
 /**
@@ -23,7 +23,12 @@ export const scriptDestination = vendorTagType<ScriptSettings>('script', (settin
     deliver(event) {
       const name = eventName(event);
       const route = routes.find((r) => r.matches(name));
-      for (const call of route?.calls ?? []) callGlobal(env, settings.global, fillTemplate(call, event) as unknown[]);
+      for (const call of route?.calls ?? [])
+        callGlobal(
+          env,
+          settings.global,
+          fillTemplate(call, (path) => (path === 'event' ? name : valueAt(event, path.split('.')))) as unknown[],
+        );
     },
   };
 });

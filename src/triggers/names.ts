@@ -1,8 +1,5 @@
 import type { TriggerType } from '../config/tags-schema';
-
-/** `{{ name }}` in a string; a string that is exactly one keeps the variable's type. */
-export const TEMPLATE = /\{\{\s*([^{}\s]+)\s*\}\}/g;
-export const LONE_TEMPLATE = /^\{\{\s*([^{}\s]+)\s*\}\}$/;
+import { TEMPLATE } from '../lib/template';
 
 /** Every `{{name}}` in a property value (strings inside objects and arrays too). */
 export function namesIn(value: unknown, out: string[] = []): string[] {

@@ -1,14 +1,9 @@
 import type { Condition, VariableConfig } from '../config/tags-schema';
-import { LONE_TEMPLATE, TEMPLATE } from './names';
+import { asText, fillTemplate } from '../lib/template';
 import { collapsedText, readElement, readForm } from './read-element';
 import type { Scope, TriggerDom } from './types';
 
 /** A value as text inside a template or a condition: nothing is '', objects are JSON. */
-function asText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return value === undefined || value === null ? '' : (JSON.stringify(value) ?? '');
-}
 
 // Deep enough for any sane lookup chain; cycles are refused by check.ts before this runs.
 const MAX_DEPTH = 16;
@@ -118,25 +113,8 @@ export function createResolver(
     return dot > 0 ? builtIn(name.slice(0, dot), name.slice(dot + 1), scope) : undefined;
   }
 
-  /** A property value with its templates filled; a lone `{{name}}` keeps the variable's type. */
-  function render(template: unknown, scope: Scope, depth = 0): unknown {
-    if (typeof template === 'string') {
-      const lone = LONE_TEMPLATE.exec(template);
-      if (lone) return value(lone[1]!, scope, depth);
-      if (!template.includes('{{')) return template;
-      return template.replace(TEMPLATE, (_, name: string) => asText(value(name, scope, depth)));
-    }
-    if (Array.isArray(template)) return template.map((item) => render(item, scope, depth));
-    if (template !== null && typeof template === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(template)) {
-        const filled = render(item, scope, depth);
-        if (filled !== undefined) out[key] = filled;
-      }
-      return out;
-    }
-    return template;
-  }
+  /** A property value with its templates filled (lib/template.ts); a lone `{{name}}` keeps the variable's type. */
+  const render = (template: unknown, scope: Scope, depth = 0): unknown => fillTemplate(template, (name) => value(name, scope, depth));
 
   /** Every condition holds (contract §7 ops); `not` inverts one. */
   function holds(conditions: readonly Condition[] | undefined, scope: Scope): boolean {
