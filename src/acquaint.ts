@@ -17,7 +17,9 @@ import type { AcquaintEvent } from './events/event';
 import { createTrace } from './events/trace';
 import { NO_AUDIENCES, trackAudiences } from './identity/audience-tracking';
 import { createIdentity, identityOptions } from './identity/identity';
+import { syncServerId } from './identity/server-id';
 import { createIdentityStore } from './identity/store';
+import { createUnsavedNotes } from './identity/unsaved-notes';
 import { createLog } from './lib/log';
 import { createDestinations } from './pipeline/destinations';
 import { dataLayerIntake } from './pipeline/intake';
@@ -53,7 +55,8 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
   // 3. Identity, in memory until storage is allowed. It and its store depend both ways: the store
   //    reads the identity it restores, and saves each change the identity makes.
   const identity = createIdentity(env, identityOptions(undefined), (profile) => identityStore.changed(profile));
-  const identityStore = createIdentityStore(env, identity, log.debug);
+  const notes = features.unsavedNotes && env.localStore ? createUnsavedNotes(env.localStore, env.uuid()) : undefined;
+  const identityStore = createIdentityStore(env, identity, log.debug, notes, features.serverId ? syncServerId : undefined);
   env.onPageHide(identityStore.rescue);
   const provisional = identity.get(); // events made before the stored identity is read get that one
   const builder = createEventBuilder(env, () => identityStore.active(identity.touch()));
@@ -127,8 +130,7 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
   const triggers = !features.triggers
     ? NO_TRIGGERS
     : createTriggerHost({ loadTriggers: env.loadTriggers, dataLayer, get, report: reporter.configIssues, debug, fail });
-  const { originOf } = triggers;
-  adoptDataLayer(dataLayer, model, dataLayerIntake({ builder, accept, model, originOf, consent: signals, trace, debug, fail }));
+  adoptDataLayer(dataLayer, model, dataLayerIntake({ builder, accept, model, triggers, consent: signals, trace, debug, fail }));
 
   // 10. The config: checked here (the generic build) or compiled in (a container); then start
   //     (lifecycle.ts, as forget).

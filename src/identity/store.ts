@@ -1,10 +1,9 @@
-import * as features from '../config/build-features';
 import type { Platform } from '../lib/platform';
 import { createDurableStore } from '../storage/durable-store';
 import type { Identity } from './identity';
 import { readProfile, type Profile } from './profile';
-import { syncServerId } from './server-id';
-import { createUnsavedNotes } from './unsaved-notes';
+import type { syncServerId } from './server-id';
+import type { UnsavedNotes } from './unsaved-notes';
 
 export const IDENTITY_DATABASE = 'acquaint-identity';
 const KEY = 'profile';
@@ -22,15 +21,21 @@ const ACTIVITY_SAVE_MS = 10_000;
  * opened at once on a new visitor end up with one anonymousId; identify and reset reach the other
  * tabs by BroadcastChannel. Any storage failure leaves identity in memory with one debug line.
  */
-export function createIdentityStore(env: Platform, identity: Identity, debug: (message: string) => void) {
+export function createIdentityStore(
+  env: Platform,
+  identity: Identity,
+  debug: (message: string) => void,
+  /** Only where a page's last change matters to the next one: audience history, cap counts, delivery counts. */
+  notes?: UnsavedNotes,
+  /** Only where the config names `identity.serverIdUrl`. */
+  serverId?: typeof syncServerId,
+) {
   const durable = createDurableStore(env, [IDENTITY_DATABASE, 'profile', 'identity stays', LOCK], debug);
   let enabling: Promise<void> | undefined;
   let savedAt = 0;
   let stored = new Map<IDBValidKey, unknown>();
   const pending = new Map<ProfileExtra, unknown>();
   const channel = env.channel?.('acquaint-identity');
-  // Only where a page's last change matters to the next one: audience history, cap counts, delivery counts.
-  const notes = features.unsavedNotes && env.localStore ? createUnsavedNotes(env.localStore, env.uuid()) : undefined;
 
   function write(key: string, value: unknown): void {
     const store = durable.current;
@@ -74,10 +79,10 @@ export function createIdentityStore(env: Platform, identity: Identity, debug: (m
           const rescued = notes?.take(stored, KEYS) ?? [];
           const profile = readProfile(stored.get(KEY));
           if (profile) identity.adopt(profile, 'storage');
-          if (features.serverId && serverIdUrl) {
+          if (serverId && serverIdUrl) {
             // Nothing stored (a first visit, or Safari wiped it): the server's cookie may know the
             // visitor, so wait for it. Otherwise just keep the cookie fresh, in the background.
-            const sync = syncServerId(env, serverIdUrl, identity.get().anonymousId);
+            const sync = serverId(env, serverIdUrl, identity.get().anonymousId);
             const echoed = profile ? undefined : await sync;
             if (!live()) return;
             if (echoed) identity.adopt({ ...identity.get(), anonymousId: echoed }, 'storage');

@@ -69,3 +69,5 @@ export function createUnsavedNotes(local: SyncStore, page: string) {
     },
   };
 }
+
+export type UnsavedNotes = ReturnType<typeof createUnsavedNotes>;

@@ -10,7 +10,7 @@ export interface IntakeDeps {
   accept(event: AcquaintEvent): void;
   model: Pick<Model, 'merge'>;
   /** Which trigger pushed a message, if one did (debug mode names it). */
-  originOf(message: object): string | undefined;
+  triggers: { originOf(message: object): string | undefined };
   /** The page's Consent Mode calls, and whether a call is one acquaint pushed itself (its mirror). */
   consent: { fromPage(mode: 'default' | 'update', params: Record<string, unknown>): void; isOwn(command: object): boolean };
   trace(): Trace | undefined;
@@ -19,11 +19,11 @@ export interface IntakeDeps {
 }
 
 /** What becomes of each push to the data layer: an event, a gtag command, or a reported failure. */
-export function dataLayerIntake({ builder, accept, model, originOf, consent, trace, debug, fail }: IntakeDeps): DataLayerHandlers {
+export function dataLayerIntake({ builder, accept, model, triggers, consent, trace, debug, fail }: IntakeDeps): DataLayerHandlers {
   const track = (name: string, params: Record<string, unknown>): void => accept(builder.track(name, params));
   return {
     event(message) {
-      const origin = originOf(message);
+      const origin = triggers.originOf(message);
       if (origin) trace()?.from(origin);
       track(message.event as string, message);
     },

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { UUID_V4, useFaultyCollector, waitForReport, watchPage } from './helpers';
+import { grantIdentifyAndTrack } from './page-scenarios';
 import {
   acquaintKeys,
   arrived,
@@ -323,22 +324,7 @@ test.describe('IndexedDB unavailable', () => {
       const log = watchPage(page);
       await page.addInitScript(breakIndexedDB);
       await openIdentity(page, collectors, { analytics: 'pending' });
-      // Storage becomes allowed, and the page identifies and tracks in the same task, while
-      // acquaint is still opening IndexedDB: nothing of it may throw into the page.
-      const thrown = await page.evaluate(() => {
-        const errors: string[] = [];
-        const attempt = (label: string, call: () => void) => {
-          try {
-            call();
-          } catch (error) {
-            errors.push(`${label} threw ${String(error)}`);
-          }
-        };
-        attempt('consent.update', () => window.acquaint!.consent.update({ analytics: 'granted' }));
-        attempt('identify', () => window.acquaint!.identify('user-3', { plan: 'pro' }));
-        attempt('track', () => window.acquaint!.track('no_idb_1'));
-        return errors;
-      });
+      const thrown = await page.evaluate(grantIdentifyAndTrack);
       expect(thrown).toEqual([]);
       await page.evaluate(() => window.acquaint!.flush());
       const first = await arrived(collectors, 'no_idb_1');

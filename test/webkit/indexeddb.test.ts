@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { grantIdentifyAndTrack } from '../browser/page-scenarios';
 import { arrived, flush, open, run, track, until, useWebKit, user } from './harness';
 
 // IndexedDB failing in WebKit (test/webkit/fixtures/no-indexeddb.html breaks it before acquaint
@@ -20,22 +21,7 @@ describe('IndexedDB failing', () => {
     test(`${mode}: events arrive, identity lives in memory, the page sees no error`, async () => {
       const { driver, app } = site;
       await open(driver, `${app.url}/webkit/no-indexeddb.html?break=${mode}`);
-      // Storage becomes allowed, and the page identifies and tracks in the same task, while
-      // acquaint is still trying to open IndexedDB: none of it may throw into the page.
-      const thrown = await run(driver, () => {
-        const errors: string[] = [];
-        const attempt = (label: string, call: () => void) => {
-          try {
-            call();
-          } catch (error) {
-            errors.push(`${label} threw ${String(error)}`);
-          }
-        };
-        attempt('consent.update', () => window.acquaint!.consent.update({ analytics: 'granted' }));
-        attempt('identify', () => window.acquaint!.identify('user-3', { plan: 'pro' }));
-        attempt('track', () => window.acquaint!.track('no_idb_1'));
-        return errors;
-      });
+      const thrown = await run(driver, grantIdentifyAndTrack);
       expect(thrown).toEqual([]);
       await flush(driver);
       const first = (await arrived(app, ['no_idb_1'])).find((e) => e.event === 'no_idb_1')!;
