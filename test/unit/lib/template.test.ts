@@ -22,7 +22,7 @@ describe('fillTemplate', () => {
   });
 
   it('fills strings inside arrays and objects, leaving out a key whose value is undefined and every unsafe key', () => {
-    const template = JSON.parse(
+    const template: unknown = JSON.parse(
       '{"value":"{{dl.total}}","gone":"{{dl.missing}}","list":["{{page.query.utm_source}}",1],"__proto__":"{{dl.total}}"}',
     );
     const filled = fillTemplate(template, lookup) as Record<string, unknown>;
