@@ -66,7 +66,7 @@ export default [
     // `npx acquaint validate tags.json`: the config checked with the zod schema itself, in Node.
     input: 'src/cli.ts',
     output: { file: 'dist/cli.mjs', format: 'es', banner: '#!/usr/bin/env node' },
-    external: [/^zod/, /^node:/, /^rollup/, /^esbuild/],
+    external: [/^zod/, /^node:/, /^rollup/, /^esbuild/, /^terser/],
     plugins: [configSchemas({ emitEditorSchema: true }), transpile(false)],
   },
   {

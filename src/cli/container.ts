@@ -98,5 +98,8 @@ async function bundle(compiled: CompiledConfig, features: Features, { modulesDir
     treeShaking: true,
     banner: '"use strict";',
   });
-  return code;
+  // Then terser, as scripts/page-script.mjs does for dist/: about 1 KB gzip less than esbuild alone.
+  const { minify } = await import('terser');
+  const minified = await minify(code, { ecma: 2020, compress: { passes: 2 }, mangle: true, format: { comments: false } });
+  return minified.code ?? code;
 }
