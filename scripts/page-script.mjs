@@ -1,13 +1,12 @@
-// Rollup plugin: a page script (a classic <script>) from an ES module chunk. esbuild minifies the
-// whole chunk and wraps it in a strict IIFE; its tree-shaking, over top-level declarations, drops
-// what rollup's left behind (rollup never takes back a declaration it once included). terser then
-// minifies again: its renaming (names by frequency) and compression take 1.2 KB gzip more off
-// dist/acquaint.js than esbuild's alone (issue 27). The container build (src/cli/container.ts)
-// does the same. Use with `output.format: 'es'`.
-import { transform } from 'esbuild';
-import { minify } from 'terser';
+// A page script (a classic <script>) from an ES module chunk, for dist/ (the rollup plugin below)
+// and for `acquaint build`'s containers (src/cli/container.ts imports minifyPageScript): one set of
+// options for both. esbuild minifies the whole chunk and wraps it in a strict IIFE; its
+// tree-shaking, over top-level declarations, drops what rollup's left behind (rollup never takes
+// back a declaration it once included). terser then minifies again: its renaming (names by
+// frequency) and compression take 1.2 KB gzip more off dist/acquaint.js than esbuild's alone
+// (issue 27). Use the plugin with `output.format: 'es'`.
 
-export const PAGE_SCRIPT = {
+const PAGE_SCRIPT = {
   minify: true,
   target: 'es2020',
   legalComments: 'none',
@@ -17,15 +16,23 @@ export const PAGE_SCRIPT = {
 };
 
 /** Two passes: a third found nothing more on acquaint.js (23,903 B gzip with two, 23,925 with three). */
-export const TERSER = { ecma: 2020, compress: { passes: 2 }, mangle: true, format: { comments: false } };
+const TERSER = { ecma: 2020, compress: { passes: 2 }, mangle: true, format: { comments: false } };
+
+/**
+ * `code` (an ES module) as a minified strict IIFE; with `sourcemap`, the map from it back to `code`.
+ * esbuild and terser are loaded when first needed, so the CLI starts without them.
+ */
+export async function minifyPageScript(code, sourcemap = false) {
+  const { transform } = await import('esbuild');
+  const { minify } = await import('terser');
+  const wrapped = await transform(code, { ...PAGE_SCRIPT, ...(sourcemap ? { sourcemap: 'external' } : {}) });
+  const out = await minify(wrapped.code, { ...TERSER, ...(sourcemap ? { sourceMap: { content: wrapped.map, asObject: true } } : {}) });
+  return { code: out.code ?? wrapped.code, map: out.map };
+}
 
 export function pageScript() {
   return {
     name: 'page-script',
-    async renderChunk(code) {
-      const wrapped = await transform(code, { ...PAGE_SCRIPT, sourcemap: 'external' });
-      const out = await minify(wrapped.code, { ...TERSER, sourceMap: { content: wrapped.map, asObject: true } });
-      return { code: out.code, map: out.map };
-    },
+    renderChunk: (code) => minifyPageScript(code, true),
   };
 }

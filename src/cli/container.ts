@@ -1,3 +1,4 @@
+import { minifyPageScript } from '../../scripts/page-script.mjs';
 import { parseConfig } from '../config/load';
 import { parseTags } from '../triggers/load-tags';
 import { parsePersonalize } from '../config/load-personalize';
@@ -66,7 +67,6 @@ function compile(input: unknown): CompiledConfig | { errors: Finding[] } {
 
 async function bundle(compiled: CompiledConfig, features: Features, { modulesDir }: ContainerSources): Promise<string> {
   const { rollup } = await import('rollup');
-  const { transform } = await import('esbuild');
   const flagsFile = `${modulesDir}/config/build-features.js`;
   const build = await rollup({
     input: ENTRY,
@@ -85,21 +85,11 @@ async function bundle(compiled: CompiledConfig, features: Features, { modulesDir
       },
     ],
   });
-  // As an ES module, then wrapped by esbuild: its tree-shaking drops what rollup's left behind
-  // (rollup never takes back a declaration it once included: syncServerId stayed in every
-  // container after its only call fell to the serverId flag). Strict, as the module was.
+  // As an ES module, then minified as dist/'s page scripts are (scripts/page-script.mjs): esbuild's
+  // tree-shaking drops what rollup's left behind (rollup never takes back a declaration it once
+  // included: syncServerId stayed in every container after its only call fell to the serverId
+  // flag), terser renames and compresses. Strict, as the module was.
   const { output } = await build.generate({ format: 'es' });
   await build.close();
-  const { code } = await transform(output[0].code, {
-    minify: true,
-    target: 'es2020',
-    legalComments: 'none',
-    format: 'iife',
-    treeShaking: true,
-    banner: '"use strict";',
-  });
-  // Then terser, as scripts/page-script.mjs does for dist/: about 1 KB gzip less than esbuild alone.
-  const { minify } = await import('terser');
-  const minified = await minify(code, { ecma: 2020, compress: { passes: 2 }, mangle: true, format: { comments: false } });
-  return minified.code ?? code;
+  return (await minifyPageScript(output[0].code)).code;
 }
