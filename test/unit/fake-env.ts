@@ -188,12 +188,7 @@ export function fakeSite(shared: Partial<Env> = {}) {
       for (const name of holding) locks.release(name);
       holding.clear();
     };
-    /** The tab is closed: its pagehide fires, then its Web Locks end. */
-    const close = () => {
-      tab.leavePage();
-      releaseLocks();
-    };
-    return { ...tab, releaseLocks, close };
+    return { ...tab, releaseLocks };
   };
   return { dbs, locks, local, openTab };
 }
