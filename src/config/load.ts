@@ -4,7 +4,9 @@ import { toJsonSafe } from '../lib/json';
 import { BUILT_IN_PURPOSES } from './purposes';
 import { formatPath, type ConfigIssue } from './report';
 
-import type { Config, DestinationConfig } from './schema';
+import { modesOf } from '../destinations/types';
+import { pageRoutes } from './relay-routes';
+import type { Config, DestinationConfig, RelayConfig } from './schema';
 import { validate } from './validate';
 
 /** A destination whose envelope and settings both passed. */
@@ -49,7 +51,7 @@ const hasOwn = (object: object, key: string): boolean => Object.prototype.hasOwn
  * section falls back to its default (consent's is the strictest: everything pending), an
  * invalid destination is left out alone. Only a wrong `version` rejects the whole config.
  */
-export function parseConfig(input: unknown): LoadedConfig {
+export function parseConfig(input: unknown, { side = 'page' }: { side?: 'page' | 'relay' } = {}): LoadedConfig {
   const issues: ConfigIssue[] = [];
   const config: Record<string, unknown> = { version: 1 };
   const destinations: ValidDestination[] = [];
@@ -88,7 +90,7 @@ export function parseConfig(input: unknown): LoadedConfig {
     issues.push({ code: 'invalid_type', path: 'destinations', message: 'expected array' });
   } else if (list) {
     list.forEach((entry, index) => {
-      const destination = parseDestination(entry, index, declared, destinations);
+      const destination = parseDestination(entry, index, declared, destinations, (config as Config).relay);
       if ('issues' in destination) return void issues.push(...destination.issues);
       destinations.push(destination);
       if (!BUILT_IN_TYPES.includes(destination.type)) {
@@ -107,7 +109,8 @@ export function parseConfig(input: unknown): LoadedConfig {
     config: config as LoadedConfig['config'],
     ...(tags ? { tags } : {}),
     ...(personalize !== undefined ? { personalize } : {}),
-    destinations,
+    // The relay reads the destinations as written; the page sends server-mode ones to the relay.
+    destinations: side === 'relay' ? destinations : pageRoutes(destinations, (config as Config).relay),
     issues,
     notes,
   };
@@ -132,12 +135,13 @@ function parseDestination(
   index: number,
   declared: ReadonlySet<string>,
   accepted: readonly ValidDestination[],
+  relay: RelayConfig | undefined,
 ): ValidDestination | { issues: ConfigIssue[] } {
   const at = ['destinations', index];
   const envelopeIssues = validate(destinationJson, entry, at);
   if (envelopeIssues.length) return { issues: envelopeIssues };
   const parsed = toJsonSafe(entry) as ValidDestination;
-  const { id, type, purposes, settings } = parsed;
+  const { id, type, purposes, settings, mode } = parsed;
   const fail = (path: PropertyKey[], message: string) => ({
     issues: [{ code: 'invalid_value', path: formatPath([...at, ...path]), message }],
   });
@@ -145,6 +149,10 @@ function parseDestination(
   const undeclared = purposes.findIndex((p) => !declared.has(p));
   if (undeclared >= 0) {
     return fail(['purposes', undeclared], `unknown purpose "${purposes[undeclared]}": declare it in consent.defaults`);
+  }
+  if (mode && mode !== 'browser') {
+    if (!modesOf(type).includes(mode)) return fail(['mode'], `type "${type}" has no "${mode}" mode`);
+    if (!relay) return fail(['mode'], `"${mode}" sends this destination's events to the relay: add relay.url`);
   }
   // A registered type checks its own settings when it arrives (its adapter's init).
   const settingsIssues = hasOwn(settingsJson, type) ? validate(settingsJson[type]!, settings, [...at, 'settings']) : [];

@@ -201,6 +201,33 @@ export const destinationSchema = z.strictObject({
   caps: z.optional(z.array(capSchema)),
   /** Page paths (or full URLs) on which this destination receives nothing and loads nothing; `*` is a wildcard. */
   block: z.optional(z.array(pattern)),
+  /**
+   * `browser` (default): the vendor's tag in the page; `server`: no vendor script, its events go to
+   * the relay (`relay.url`), which forwards them to the vendor's server API; `both`: the two, deduplicated.
+   */
+  mode: z.optional(z.enum(['browser', 'server', 'both'])),
+});
+
+/** The relay (contract §9): the site's own server that forwards server-mode destinations' events to vendors. */
+export const relayConfigSchema = z.strictObject({
+  /** Where the page reaches the relay's root: a path on this site (a reverse proxy maps it) or an absolute URL. */
+  url: z.string().check(z.regex(/^(https?:\/\/[^\s/?#]+|\/(?!\/))[^\s?#]*$/, 'must be a path on this site, like /acquaint, or an http(s) URL')),
+  /** The sites allowed to send from a browser (their `Origin`, like "https://shop.example"); CORS is answered for them. */
+  origins: z.optional(z.array(z.string().check(z.regex(/^https?:\/\/[^\s/?#]+$/, 'must be an origin like "https://shop.example"')))),
+  /** Read the visitor's address from `X-Forwarded-For` (set it only behind a proxy that writes that header). */
+  trustProxy: z.optional(z.boolean()),
+  /** Requests one address may make per window (default 600 a minute); `false` turns the limit off. */
+  rateLimit: z.optional(
+    z.union([
+      z.literal(false),
+      z.strictObject({
+        requests: z.int().check(z.minimum(1), z.maximum(1_000_000)),
+        windowSeconds: z.optional(z.int().check(z.minimum(1), z.maximum(3600))),
+      }),
+    ]),
+  ),
+  /** Days a forwarded event's id is kept, so a page's late retry is not forwarded twice (default 7). */
+  retentionDays: z.optional(z.int().check(z.minimum(1), z.maximum(365))),
 });
 
 export const configSchema = z.strictObject({
@@ -223,6 +250,8 @@ export const configSchema = z.strictObject({
   tagging: z.optional(z.boolean()),
   /** Clicks, submits, scroll depth, visibility and timers that push events (contract §7). */
   triggers: z.optional(z.array(triggerSchema)),
+  /** First-party server-side tagging (contract §9): where the relay is, and who may send to it. */
+  relay: z.optional(relayConfigSchema),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -230,6 +259,8 @@ export type ConsentConfig = z.infer<typeof consentConfigSchema>;
 export type BannerConfig = z.infer<typeof bannerConfigSchema>;
 export type BannerTexts = z.infer<typeof bannerTextsSchema>;
 export type DestinationConfig = z.infer<typeof destinationSchema>;
+export type RelayConfig = z.infer<typeof relayConfigSchema>;
+export type DestinationMode = NonNullable<DestinationConfig['mode']>;
 export type Audience = z.infer<typeof audienceSchema>;
 export type Personalize = z.infer<typeof personalizeSchema>;
 export type AudienceCondition = z.infer<typeof audienceConditionSchema>;

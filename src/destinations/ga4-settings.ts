@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
-import { crossorigin, eventNames, integrity, vendorSrc } from './vendor-settings';
+import { crossorigin, endpoint, envName, eventNames, integrity, vendorSrc } from './vendor-settings';
 
-/** The `ga4` destination: Google Analytics 4 through gtag.js, fed only by acquaint. */
+/** The `ga4` destination: Google Analytics 4 through gtag.js, fed only by acquaint, or through the relay (Measurement Protocol). */
 export const ga4SettingsSchema = z.strictObject({
   measurementId: z.string().check(z.regex(/^G-[A-Z0-9]{4,20}$/, 'must be a GA4 measurement id like "G-ABC123XYZ"')),
   /** Where gtag.js comes from (a first-party proxy, say); default Google's. */
@@ -19,6 +19,10 @@ export const ga4SettingsSchema = z.strictObject({
   ),
   /** Send the known user's id as `user_id` (default true). */
   sendUserId: z.optional(z.boolean()),
+  /** `mode: "server"`: the relay's environment variable holding the Measurement Protocol API secret. */
+  apiSecretEnv: z.optional(envName),
+  /** `mode: "server"`: the Measurement Protocol's base URL (default https://www.google-analytics.com). */
+  endpoint: z.optional(endpoint),
 });
 
 export type Ga4Settings = z.infer<typeof ga4SettingsSchema>;

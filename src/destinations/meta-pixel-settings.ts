@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { crossorigin, eventNames, integrity, vendorSrc } from './vendor-settings';
+import { crossorigin, endpoint, envName, eventNames, integrity, vendorSrc } from './vendor-settings';
 
 /** The `meta-pixel` destination: Meta Pixel through fbevents.js, fed only by acquaint. */
 export const metaPixelSettingsSchema = z.strictObject({
@@ -14,6 +14,12 @@ export const metaPixelSettingsSchema = z.strictObject({
   autoConfig: z.optional(z.boolean()),
   /** Advanced matching with `external_id` (the userId) and `em` (traits.email), only ever SHA-256 hashed (default true). */
   advancedMatching: z.optional(z.boolean()),
+  /** `mode: "server"` or `"both"`: the relay's environment variable holding the Conversions API access token. */
+  accessTokenEnv: z.optional(envName),
+  /** The Graph API's base URL (default https://graph.facebook.com). */
+  endpoint: z.optional(endpoint),
+  /** Events Manager's test code: the relay's events show under "Test events" only. */
+  testEventCode: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be the code Events Manager shows, like "TEST12345"'))),
 });
 
 export type MetaPixelSettings = z.infer<typeof metaPixelSettingsSchema>;

@@ -17,13 +17,18 @@ export interface BuiltInType {
    * redaction could blank them, whatever the destination's own `hash` says.
    */
   readonly hashes?: readonly string[];
+  /**
+   * The modes besides `browser` it has (contract §9): `server` sends its events to the relay,
+   * which speaks the vendor's server API; `both` keeps the tag in the page as well.
+   */
+  readonly modes?: readonly ('server' | 'both')[];
 }
 
 export const BUILT_IN = {
-  http: { ownFile: false },
+  http: { ownFile: false, modes: ['server'] },
   script: { ownFile: true },
-  ga4: { ownFile: true },
-  'meta-pixel': { ownFile: true, hashes: ['traits.email'] },
+  ga4: { ownFile: true, modes: ['server'] },
+  'meta-pixel': { ownFile: true, hashes: ['traits.email', 'traits.phone'], modes: ['server', 'both'] },
 } as const satisfies Record<string, BuiltInType>;
 
 export type BuiltInTypeName = keyof typeof BUILT_IN;
@@ -36,3 +41,5 @@ export const BUILT_IN_TYPES: readonly string[] = Object.keys(BUILT_IN);
 export const CHUNKED_TYPES: readonly string[] = BUILT_IN_TYPES.filter((type) => table[type]!.ownFile);
 /** The paths a destination of this type sends only hashed (none for a type that is not built in). */
 export const hashedBy = (type: string): readonly string[] => table[type]?.hashes ?? [];
+/** The modes besides `browser` a type has. */
+export const modesOf = (type: string): readonly string[] => table[type]?.modes ?? [];

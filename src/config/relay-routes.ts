@@ -1,0 +1,30 @@
+import { hashedBy } from '../destinations/types';
+import type { ValidDestination } from './load';
+import type { RelayConfig } from './schema';
+
+/** The suffix of the relay half of a `both` destination: its own queue beside the vendor tag's. */
+export const RELAY_HALF = ':relay';
+
+/** `<relay.url>/v1/batch/<id>`: where the page sends a server-mode destination's events. */
+export const relayBatchUrl = (relay: Pick<RelayConfig, 'url'>, id: string): string =>
+  `${relay.url.replace(/\/+$/, '')}/v1/batch/${encodeURIComponent(id)}`;
+
+/**
+ * The page's side of server-side tagging (contract §9): a `server` destination becomes a queue of
+ * the §6 batch format to the relay, with its rules (and the hashing its type always does) applied
+ * in the page; `both` keeps the vendor tag and adds that queue beside it as `<id>:relay`.
+ */
+export function pageRoutes(destinations: readonly ValidDestination[], relay: RelayConfig | undefined): ValidDestination[] {
+  return destinations.flatMap((destination) => {
+    const { mode, ...rest } = destination;
+    if (!relay || !mode || mode === 'browser') return [rest];
+    const toRelay: ValidDestination = {
+      ...rest,
+      id: mode === 'both' ? `${rest.id}${RELAY_HALF}` : rest.id,
+      type: 'http',
+      hash: [...(rest.hash ?? []), ...hashedBy(rest.type)],
+      settings: { url: relayBatchUrl(relay, rest.id) },
+    };
+    return mode === 'both' ? [rest, toRelay] : [toRelay];
+  });
+}
