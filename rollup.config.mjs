@@ -20,6 +20,8 @@ const transpile = (minify) => esbuild({ target: 'es2020', define, minify, legalC
 // each loaded when a destination of its type is first allowed; src/chunks/<type>.ts is its entry.
 const { CHUNKED_TYPES: TAGS } = await adapterTypes();
 
+const RELAY_EXTERNAL = [/^node:/, /^zod/, /^hono/, /^@hono\//, /^pg$/, /^@electric-sql\//, /^pino/, /^prom-client/];
+
 // dist/acquaint.js loads debug mode's trace (acquaint-debug.js) only when debug mode turns on,
 // and the audience rules with `personalize` (acquaint-audiences.js) only for a config that has them.
 const GENERIC = { debugTrace: false, inlineAudiences: false };
@@ -86,6 +88,25 @@ export default [
     input: 'src/chunks/debug.ts',
     output: { file: 'dist/acquaint-debug.js', format: 'es', sourcemap: true },
     plugins: [transpile(false), pageScript(), reportSizes(['dist/acquaint-debug.js'])],
+  },
+  {
+    // The relay (contract §9): Node only, its server, database and logger packages left as imports.
+    input: 'src/relay/index.ts',
+    output: { file: 'dist/relay.mjs', format: 'es', inlineDynamicImports: true },
+    external: RELAY_EXTERNAL,
+    plugins: [configSchemas(), transpile(false)],
+  },
+  {
+    // The embedded PGlite's thread: beside dist/relay.mjs, as src/relay/store/pglite-worker.mjs is beside its user.
+    input: 'src/relay/store/pglite-worker.mjs',
+    output: { file: 'dist/pglite-worker.mjs', format: 'es' },
+    external: RELAY_EXTERNAL,
+  },
+  {
+    input: 'src/relay/index.ts',
+    output: { file: 'dist/relay.d.ts', format: 'es' },
+    external: [...RELAY_EXTERNAL, 'virtual:config-schemas'],
+    plugins: [dts()],
   },
   ...TAGS.map((tag) => ({
     input: `src/chunks/${tag}.ts`,

@@ -155,7 +155,7 @@ function checkReadme() {
   return problems;
 }
 
-// Each built-in type that is a file of its own (src/destinations/types.ts) has a budget.
+// Each built-in type that is a file of its own (src/config/destination-types.ts) has a budget.
 async function checkTypes() {
   const { CHUNKED_TYPES } = await adapterTypes();
   return CHUNKED_TYPES.filter((type) => !(`dist/acquaint-${type}.js` in BUDGETS)).map(

@@ -1,11 +1,12 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { runCli } from './cli/main';
 
-// `npx acquaint validate tags.json` and `npx acquaint build tags.json --out public/` (dist/cli.mjs,
-// the package's bin). A container is bundled from dist/modules, beside this file.
+// `npx acquaint validate tags.json`, `npx acquaint build tags.json --out public/` and `npx acquaint
+// relay tags.json` (dist/cli.mjs, the package's bin). A container is bundled from dist/modules,
+// beside this file; the relay is dist/relay.mjs.
 const dist = dirname(fileURLToPath(import.meta.url));
 
 runCli(process.argv.slice(2), {
@@ -18,6 +19,23 @@ runCli(process.argv.slice(2), {
   },
   sources: { modulesDir: join(dist, 'modules'), distDir: dist },
   gzipSize: (text) => gzipSync(text, { level: 9 }).length,
+  async relay(config) {
+    // Its server, database and logger load only for this command.
+    const { startRelay, RelayConfigError } = await import(pathToFileURL(join(dist, 'relay.mjs')).href);
+    let running: Awaited<ReturnType<typeof startRelay>>;
+    try {
+      running = await startRelay({ config });
+    } catch (error) {
+      if (!(error instanceof RelayConfigError)) throw error;
+      console.error((error as Error).message);
+      return 1;
+    }
+    return new Promise<number>((resolve) => {
+      const stop = () => void running.close().then(() => resolve(0));
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+  },
 }).then(
   (code) => {
     process.exitCode = code;

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { parseConfig } from '../config/load';
+import { relayIssues } from '../config/relay-checks';
 import { parseTags } from '../triggers/load-tags';
 import { parsePersonalize } from '../config/load-personalize';
 import type { ConfigIssue } from '../config/report';
@@ -124,6 +125,9 @@ export function checkConfig(text: string): ConfigReport {
   const loaded = parseConfig(input);
   const covered = (path: string) => errors.some((e) => e.path === path || e.path.startsWith(`${path}.`) || e.path.startsWith(`${path}[`));
   for (const issue of loaded.issues) if (!covered(issue.path)) errors.push({ path: issue.path, message: issue.message });
+  // Secrets written in the file, and the server-mode destinations' secret variables: what the relay refuses.
+  for (const issue of relayIssues(input, parseConfig(input, { side: 'relay' }).destinations))
+    if (!covered(issue.path)) errors.push({ path: issue.path, message: issue.message });
   // Unknown {{names}}, cycles and regexes: the triggers file's own check (selectors need a page).
   if (loaded.tags) {
     const issues: ConfigIssue[] = [];

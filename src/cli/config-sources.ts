@@ -4,7 +4,7 @@ import { metaPixelSettingsSchema } from '../destinations/meta-pixel-settings';
 import { scriptSettingsSchema } from '../destinations/script-settings';
 import { configSchema, destinationSchema } from '../config/schema';
 import { triggerSchemas, variableSchemas } from '../config/tags-schema';
-import type { BuiltInTypeName } from '../destinations/types';
+import type { BuiltInTypeName } from '../config/destination-types';
 
 /**
  * The zod schemas the config is checked against. scripts/config-schemas.mjs turns them into
@@ -16,7 +16,7 @@ export const schemas = {
   /** Trigger and variable type → its schema: each entry of `triggers` and `variables` is checked alone. */
   triggers: triggerSchemas,
   variables: variableSchemas,
-  /** Built-in destination type → its settings schema: exactly the types of destinations/types.ts. */
+  /** Built-in destination type → its settings schema: exactly the types of config/destination-types.ts. */
   settings: {
     http: httpSettingsSchema,
     script: scriptSettingsSchema,

@@ -3,7 +3,7 @@ import { parseConfig } from '../config/load';
 import { parseTags } from '../triggers/load-tags';
 import { parsePersonalize } from '../config/load-personalize';
 import type { ConfigIssue } from '../config/report';
-import { CHUNKED_TYPES } from '../destinations/types';
+import { CHUNKED_TYPES } from '../config/destination-types';
 import { checkConfig, type Finding } from './check-config';
 import { featuresModule, featuresOf, type CompiledConfig, type Features } from './features';
 

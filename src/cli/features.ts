@@ -1,5 +1,5 @@
 import type * as AllFeatures from '../config/build-features';
-import { BUILT_IN_TYPES, CHUNKED_TYPES, hashedBy } from '../destinations/types';
+import { BUILT_IN_TYPES, CHUNKED_TYPES, hashedBy } from '../config/destination-types';
 import type { LoadedConfig } from '../config/load';
 import type { PersonalizeEntry } from '../config/load-personalize';
 import type { TagsConfig } from '../triggers/types';

@@ -11,9 +11,15 @@ export interface CliIo {
   sources?: Omit<ContainerSources, 'readFile'>;
   /** gzip size of a text, for `build`'s report. */
   gzipSize?(text: string): number;
+  /** For `relay`: starts the relay with this config (dist/relay.mjs); resolves with the exit code when it stops. */
+  relay?(config: unknown): Promise<number>;
 }
 
-const USAGE = ['usage: acquaint validate <config.json>…', '       acquaint build <config.json> --out <dir>'].join('\n');
+const USAGE = [
+  'usage: acquaint validate <config.json>…',
+  '       acquaint build <config.json> --out <dir>',
+  '       acquaint relay <config.json>   (PORT, DATABASE_URL and the *Env variables from the environment)',
+].join('\n');
 const show = ({ path, message, hint }: Finding, mark: string): string =>
   `${mark} ${message} → at ${path}${hint ? `\n    hint: ${hint}` : ''}`;
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(2)} KB`;
@@ -28,8 +34,22 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     const files = rest.filter((_, i) => i !== out && i !== out + 1);
     if (dir && !dir.startsWith('--') && files.length === 1) return build(files[0]!, dir, io);
   }
+  if (command === 'relay' && rest.length === 1 && io.relay) return relay(rest[0]!, io);
   io.err(USAGE);
   return 2;
+}
+
+async function relay(file: string, io: CliIo): Promise<number> {
+  const text = await read(file, io);
+  if (text === undefined) return 1;
+  let config: unknown;
+  try {
+    config = JSON.parse(text);
+  } catch (error) {
+    io.err(`✖ ${file}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    return 1;
+  }
+  return io.relay!(config);
 }
 
 async function read(file: string, io: CliIo): Promise<string | undefined> {

@@ -4,7 +4,7 @@ import { toJsonSafe } from '../lib/json';
 import { BUILT_IN_PURPOSES } from './purposes';
 import { formatPath, type ConfigIssue } from './report';
 
-import { modesOf } from '../destinations/types';
+import { modesOf } from './destination-types';
 import { pageRoutes } from './relay-routes';
 import type { Config, DestinationConfig, RelayConfig } from './schema';
 import { validate } from './validate';
@@ -40,7 +40,7 @@ export interface LoadedConfig {
 }
 
 const sections = configJson.properties;
-// A settings schema for each built-in type (destinations/types.ts is the list): their names.
+// A settings schema for each built-in type (config/destination-types.ts is the list): their names.
 const BUILT_IN_TYPES = Object.keys(settingsJson);
 // Checked entry by entry, elsewhere: a bad one costs only itself.
 const BY_ENTRY = new Set(['version', 'destinations', 'personalize', 'triggers', 'variables', 'tagging']);

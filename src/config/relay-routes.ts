@@ -1,6 +1,5 @@
-import { hashedBy } from '../destinations/types';
-import type { ValidDestination } from './load';
-import type { RelayConfig } from './schema';
+import { hashedBy } from './destination-types';
+import type { DestinationConfig, RelayConfig } from './schema';
 
 /** The suffix of the relay half of a `both` destination: its own queue beside the vendor tag's. */
 export const RELAY_HALF = ':relay';
@@ -14,17 +13,17 @@ export const relayBatchUrl = (relay: Pick<RelayConfig, 'url'>, id: string): stri
  * the §6 batch format to the relay, with its rules (and the hashing its type always does) applied
  * in the page; `both` keeps the vendor tag and adds that queue beside it as `<id>:relay`.
  */
-export function pageRoutes(destinations: readonly ValidDestination[], relay: RelayConfig | undefined): ValidDestination[] {
+export function pageRoutes<D extends DestinationConfig>(destinations: readonly D[], relay: RelayConfig | undefined): D[] {
   return destinations.flatMap((destination) => {
     const { mode, ...rest } = destination;
-    if (!relay || !mode || mode === 'browser') return [rest];
-    const toRelay: ValidDestination = {
+    if (!relay || !mode || mode === 'browser') return [rest as D];
+    const toRelay = {
       ...rest,
       id: mode === 'both' ? `${rest.id}${RELAY_HALF}` : rest.id,
       type: 'http',
       hash: [...(rest.hash ?? []), ...hashedBy(rest.type)],
       settings: { url: relayBatchUrl(relay, rest.id) },
-    };
-    return mode === 'both' ? [rest, toRelay] : [toRelay];
+    } as D;
+    return mode === 'both' ? [rest as D, toRelay] : [toRelay];
   });
 }

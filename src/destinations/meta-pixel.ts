@@ -26,6 +26,14 @@ const STANDARD: Record<string, string> = {
 };
 const STANDARD_NAMES = new Set(Object.values(STANDARD));
 
+/** The Meta name of an event: `settings.eventNames`, then the standard map, else its own (a custom event). */
+export function metaEventName(event: AcquaintEvent, settings: MetaPixelSettings): string {
+  const name = event.type === 'page' ? 'page' : (event.event ?? '');
+  const mapped = settings.eventNames?.[name] ?? STANDARD[name] ?? name;
+  // Not an inherited member such as `constructor`, for an event of that name.
+  return typeof mapped === 'string' ? mapped : name;
+}
+
 type Item = Record<string, unknown>;
 const itemId = (item: Item): unknown => item.item_id ?? item.product_id ?? item.id ?? item.sku;
 
@@ -110,8 +118,7 @@ export const metaPixelDestination = vendorTagType<MetaPixelSettings>('meta-pixel
         fbq('init', pixel, known);
       }
       if (event.type === 'identify') return;
-      const name = event.type === 'page' ? 'page' : (event.event ?? '');
-      const mapped = settings.eventNames?.[name] ?? STANDARD[name] ?? name;
+      const mapped = metaEventName(event, settings);
       const parameters = event.type === 'page' ? {} : pixelParameters(event.properties);
       fbq(STANDARD_NAMES.has(mapped) ? 'track' : 'trackCustom', mapped, parameters, { eventID: event.messageId });
     },

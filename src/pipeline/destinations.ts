@@ -7,7 +7,7 @@ import type { Trace } from '../events/trace';
 import type { IdentityStore } from '../identity/store';
 import type { Log } from '../lib/log';
 import type { AdapterType } from '../destinations/adapter';
-import { createCaps, type Caps } from '../rules/caps';
+import { createCaps, NO_CAPS } from '../rules/caps';
 import { createRegistry } from './registry';
 import { createRoutes, type RouteDeps, type Routes } from './routes';
 
@@ -64,6 +64,3 @@ export function createDestinations(deps: DestinationsDeps) {
     },
   };
 }
-
-// A container whose config has no caps (config/build-features.ts).
-const NO_CAPS: Caps = { forDestination: () => () => true, persist: () => undefined, clear: () => undefined };

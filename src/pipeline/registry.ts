@@ -1,6 +1,6 @@
 import type { AdapterType } from '../destinations/adapter';
 import * as features from '../config/build-features';
-import { CHUNKED_TYPES } from '../destinations/types';
+import { CHUNKED_TYPES } from '../config/destination-types';
 import { httpDestination } from '../destinations/http';
 
 /** In dist/acquaint.js itself. */

@@ -13,7 +13,7 @@ import type { RouteReports } from './reporter';
 import type { Trace } from '../events/trace';
 import { AUDIENCE_EVENT } from '../identity/audience-tracking';
 import type { Adapter } from '../destinations/adapter';
-import { hashedBy } from '../destinations/types';
+import { hashedBy } from '../config/destination-types';
 import type { Caps } from '../rules/caps';
 import { lateAdapter } from './late';
 import type { Registry } from './registry';

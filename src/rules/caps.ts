@@ -83,3 +83,6 @@ export function createCaps(store: CapStore, now: () => number) {
 }
 
 export type Caps = ReturnType<typeof createCaps>;
+
+/** No caps counted: a container whose config has none (config/build-features.ts), and the relay (caps are counted on the device). */
+export const NO_CAPS: Caps = { forDestination: () => () => true, persist: () => undefined, clear: () => undefined };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { config, settings } from 'virtual:config-schemas';
 import { validate } from '../../../src/config/validate';
-import { BUILT_IN_TYPES } from '../../../src/destinations/types';
+import { BUILT_IN_TYPES } from '../../../src/config/destination-types';
 import { schemas } from '../../../src/cli/config-sources';
 
 describe('the generated JSON Schema', () => {

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { schemas } from '../../../src/cli/config-sources';
-import { BUILT_IN_TYPES, CHUNKED_TYPES, hashedBy } from '../../../src/destinations/types';
+import { BUILT_IN_TYPES, CHUNKED_TYPES, hashedBy } from '../../../src/config/destination-types';
 import { adapterTypes } from '../../../scripts/adapter-types.mjs';
 
-// src/destinations/types.ts is the one list of built-in types: what else names them follows it.
+// src/config/destination-types.ts is the one list of built-in types: what else names them follows it.
 const chunks = new URL('../../../src/chunks/', import.meta.url);
 
 describe('the built-in destination types', () => {
@@ -25,7 +25,7 @@ describe('the built-in destination types', () => {
   });
 
   it('says which paths a type sends only hashed, and none for a type it does not know', () => {
-    expect(hashedBy('meta-pixel')).toEqual(['traits.email']);
+    expect(hashedBy('meta-pixel')).toEqual(['traits.email', 'traits.phone']);
     expect(hashedBy('http')).toEqual([]);
     expect(hashedBy('my-crm')).toEqual([]);
   });

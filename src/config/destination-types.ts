@@ -22,13 +22,15 @@ export interface BuiltInType {
    * which speaks the vendor's server API; `both` keeps the tag in the page as well.
    */
   readonly modes?: readonly ('server' | 'both')[];
+  /** The settings key naming the relay's environment variable that holds its server API's secret, needed outside `browser` mode. */
+  readonly secretEnv?: string;
 }
 
 export const BUILT_IN = {
   http: { ownFile: false, modes: ['server'] },
   script: { ownFile: true },
-  ga4: { ownFile: true, modes: ['server'] },
-  'meta-pixel': { ownFile: true, hashes: ['traits.email', 'traits.phone'], modes: ['server', 'both'] },
+  ga4: { ownFile: true, modes: ['server'], secretEnv: 'apiSecretEnv' },
+  'meta-pixel': { ownFile: true, hashes: ['traits.email', 'traits.phone'], modes: ['server', 'both'], secretEnv: 'accessTokenEnv' },
 } as const satisfies Record<string, BuiltInType>;
 
 export type BuiltInTypeName = keyof typeof BUILT_IN;
@@ -43,3 +45,5 @@ export const CHUNKED_TYPES: readonly string[] = BUILT_IN_TYPES.filter((type) => 
 export const hashedBy = (type: string): readonly string[] => table[type]?.hashes ?? [];
 /** The modes besides `browser` a type has. */
 export const modesOf = (type: string): readonly string[] => table[type]?.modes ?? [];
+/** The settings key naming the environment variable a type's server API secret is in, if it has one. */
+export const secretEnvOf = (type: string): string | undefined => table[type]?.secretEnv;

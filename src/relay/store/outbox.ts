@@ -1,0 +1,103 @@
+import type { AcquaintEvent } from '../../events/event';
+import type { ClientInfo, OutboxRow } from '../vendors/types';
+import type { Db } from './db';
+import { SCHEMA } from './schema';
+
+/** A claim lasts this long: a process that dies holding rows gives them back by then (contract §9: 30 s). */
+export const CLAIM_MS = 30_000;
+
+interface ClaimedRow {
+  id: string;
+  destination: string;
+  message_id: string;
+  event: AcquaintEvent;
+  client: ClientInfo | null;
+  attempts: number;
+  received_at: Date | string;
+}
+
+export interface Claimed extends OutboxRow {
+  receivedAt: number;
+}
+
+/** The outbox of accepted events, in SQL that Postgres and PGlite both run. */
+export function createOutbox(db: Db) {
+  return {
+    migrate: (): Promise<void> => db.exec(SCHEMA),
+    /**
+     * Durable once it returns: one statement, committed. A messageId already there (a page's retry)
+     * is skipped; returns how many rows are new.
+     */
+    async add(destination: string, events: readonly AcquaintEvent[], client: ClientInfo): Promise<number> {
+      if (!events.length) return 0;
+      const rows = await db.query<{ n: number | string }>(
+        `WITH added AS (
+           INSERT INTO acquaint_outbox (destination, message_id, event, client, anonymous_id, user_id, event_time)
+           SELECT $1, e->>'messageId', e, $3::jsonb, e->>'anonymousId', e->>'userId', (e->>'timestamp')::timestamptz
+           FROM jsonb_array_elements($2::jsonb) AS e
+           ON CONFLICT (destination, message_id) DO NOTHING
+           RETURNING 1)
+         SELECT count(*)::int AS n FROM added`,
+        [destination, JSON.stringify(events), JSON.stringify(client)],
+      );
+      return Number(rows[0]?.n ?? 0);
+    },
+    /** Due rows no live process holds, oldest first; each claimed by `owner` for CLAIM_MS. */
+    async claim(owner: string, limit: number): Promise<Claimed[]> {
+      const rows = await db.query<ClaimedRow>(
+        `UPDATE acquaint_outbox SET claimed_by = $1, claimed_until = now() + make_interval(secs => $3::float8)
+         WHERE id IN (
+           SELECT id FROM acquaint_outbox
+           WHERE state = 'queued' AND due_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
+           ORDER BY due_at, id LIMIT $2
+           FOR UPDATE SKIP LOCKED)
+         RETURNING id::text AS id, destination, message_id, event, client, attempts, received_at`,
+        [owner, limit, CLAIM_MS / 1000],
+      );
+      return rows.map((row) => ({
+        id: row.id,
+        destination: row.destination,
+        messageId: row.message_id,
+        event: row.event,
+        client: row.client ?? {},
+        attempts: row.attempts,
+        receivedAt: new Date(row.received_at).getTime(),
+      }));
+    },
+    /** Forwarded: only the key stays, so a late retry of the page is still recognised. */
+    sent: (ids: readonly string[]): Promise<unknown> =>
+      db.query(
+        `UPDATE acquaint_outbox SET state = 'sent', done_at = now(), event = NULL, client = NULL, anonymous_id = NULL,
+           user_id = NULL, claimed_by = NULL, claimed_until = NULL, reason = NULL
+         WHERE id = ANY($1::bigint[])`,
+        [ids],
+      ),
+    /** Tried again after `delayMs` (a network error, a 5xx or 429). */
+    retry: (ids: readonly string[], delayMs: number, reason: string): Promise<unknown> =>
+      db.query(
+        `UPDATE acquaint_outbox SET attempts = attempts + 1, due_at = now() + make_interval(secs => $2::float8),
+           claimed_by = NULL, claimed_until = NULL, reason = $3
+         WHERE id = ANY($1::bigint[])`,
+        [ids, delayMs / 1000, reason],
+      ),
+    /** A dead letter: never forwarded, kept with its reason (the view acquaint_dead_letters). */
+    dead: (ids: readonly string[], reason: string): Promise<unknown> =>
+      db.query(
+        `UPDATE acquaint_outbox SET state = 'dead', done_at = now(), claimed_by = NULL, claimed_until = NULL, reason = $2
+         WHERE id = ANY($1::bigint[])`,
+        [ids, reason],
+      ),
+    /** Rows waiting per destination (the outbox depth metric). */
+    async depth(): Promise<Record<string, number>> {
+      const rows = await db.query<{ destination: string; n: number }>(
+        `SELECT destination, count(*)::int AS n FROM acquaint_outbox WHERE state = 'queued' GROUP BY destination`,
+      );
+      return Object.fromEntries(rows.map((row) => [row.destination, Number(row.n)]));
+    },
+    /** Forwarded rows' keys older than `days`: a page stops retrying long before (72 h by default). */
+    purge: (days: number): Promise<unknown> =>
+      db.query(`DELETE FROM acquaint_outbox WHERE state = 'sent' AND done_at < now() - make_interval(days => $1::int)`, [days]),
+  };
+}
+
+export type Outbox = ReturnType<typeof createOutbox>;
