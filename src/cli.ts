@@ -21,13 +21,13 @@ runCli(process.argv.slice(2), {
   gzipSize: (text) => gzipSync(text, { level: 9 }).length,
   async relay(config) {
     // Its server, database and logger load only for this command.
-    const { startRelay, RelayConfigError } = await import(pathToFileURL(join(dist, 'relay.mjs')).href);
+    const { startRelay, RelayConfigError } = (await import(pathToFileURL(join(dist, 'relay.mjs')).href)) as typeof import('./relay');
     let running: Awaited<ReturnType<typeof startRelay>>;
     try {
       running = await startRelay({ config });
     } catch (error) {
       if (!(error instanceof RelayConfigError)) throw error;
-      console.error((error as Error).message);
+      console.error(error.message);
       return 1;
     }
     return new Promise<number>((resolve) => {

@@ -211,7 +211,9 @@ export const destinationSchema = z.strictObject({
 /** The relay (contract §9): the site's own server that forwards server-mode destinations' events to vendors. */
 export const relayConfigSchema = z.strictObject({
   /** Where the page reaches the relay's root: a path on this site (a reverse proxy maps it) or an absolute URL. */
-  url: z.string().check(z.regex(/^(https?:\/\/[^\s/?#]+|\/(?!\/))[^\s?#]*$/, 'must be a path on this site, like /acquaint, or an http(s) URL')),
+  url: z
+    .string()
+    .check(z.regex(/^(https?:\/\/[^\s/?#]+|\/(?!\/))[^\s?#]*$/, 'must be a path on this site, like /acquaint, or an http(s) URL')),
   /** The sites allowed to send from a browser (their `Origin`, like "https://shop.example"); CORS is answered for them. */
   origins: z.optional(z.array(z.string().check(z.regex(/^https?:\/\/[^\s/?#]+$/, 'must be an origin like "https://shop.example"')))),
   /** Read the visitor's address from `X-Forwarded-For` (set it only behind a proxy that writes that header). */

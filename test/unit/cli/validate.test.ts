@@ -100,7 +100,9 @@ describe('acquaint validate', () => {
     expect(await run('validate')).toEqual({
       code: 2,
       out: '',
-      err: expect.stringMatching(/^usage: acquaint validate <config\.json>…\n {7}acquaint build <config\.json> --out <dir>\n {7}acquaint relay <config\.json>/) as unknown,
+      err: expect.stringMatching(
+        /^usage: acquaint validate <config\.json>…\n {7}acquaint build <config\.json> --out <dir>\n {7}acquaint relay <config\.json>/,
+      ) as unknown,
     });
   });
 });
