@@ -9,7 +9,7 @@ import { createIntake, reasonCode } from './intake';
 import { createMetrics } from './metrics';
 import { createRateLimit } from './rate-limit';
 import { openDb, type Db, type DbTarget } from './store/db';
-import { createOutbox } from './store/outbox';
+import { CLAIM_MS, createOutbox } from './store/outbox';
 import type { ClientInfo } from './vendors/types';
 import { MAX_BATCH_BYTES, parseBatch } from './wire';
 
@@ -25,6 +25,10 @@ export interface RelayOptions {
   logger?: Logger;
   /** How often an idle forwarder looks for due rows (ms). */
   pollMs?: number;
+  /** How long a claim on outbox rows lasts (default 30 s): a killed process's rows come back after it. */
+  claimMs?: number;
+  /** A vendor request not answered by then is retried (default 10 s; kept under claimMs). */
+  timeoutMs?: number;
 }
 
 /** The relay as a standard fetch handler (contract §9), with what a host needs to run and stop it. */
@@ -60,11 +64,14 @@ export function createRelay(config: unknown, options: RelayOptions = {}): Relay 
   if (!setup.relay.origins?.length) log.warn('relay.origins is not set: pages of any origin may send events');
   const { database = { memory: true } } = options;
   const dbReady: Promise<Db> = isDb(database) ? Promise.resolve(database) : openDb(database);
-  const outbox = createOutbox({
-    query: async (sql, params) => (await dbReady).query(sql, params),
-    exec: async (script) => (await dbReady).exec(script),
-    close: async () => (await dbReady).close(),
-  });
+  const outbox = createOutbox(
+    {
+      query: async (sql, params) => (await dbReady).query(sql, params),
+      exec: async (script) => (await dbReady).exec(script),
+      close: async () => (await dbReady).close(),
+    },
+    options.claimMs,
+  );
   const ready = outbox.migrate();
   const metrics = createMetrics(() => outbox.depth());
   const targets = new Map<string, Target>();
@@ -81,6 +88,8 @@ export function createRelay(config: unknown, options: RelayOptions = {}): Relay 
     owner: `relay-${randomUUID()}`,
     fetch: options.fetch,
     pollMs: options.pollMs,
+    // A request must end well before its rows' claim does, or another process could send them too.
+    timeoutMs: Math.min(options.timeoutMs ?? 10_000, (options.claimMs ?? CLAIM_MS) / 2),
   });
   if (options.forward !== false)
     void ready.then(

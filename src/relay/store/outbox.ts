@@ -20,8 +20,11 @@ export interface Claimed extends OutboxRow {
   receivedAt: number;
 }
 
-/** The outbox of accepted events, in SQL that Postgres and PGlite both run. */
-export function createOutbox(db: Db) {
+/**
+ * The outbox of accepted events, in SQL that Postgres and PGlite both run. `claimMs`: how long a
+ * claim lasts (tests of a killed process shorten it; it must outlast a vendor request's timeout).
+ */
+export function createOutbox(db: Db, claimMs = CLAIM_MS) {
   return {
     migrate: (): Promise<void> => db.exec(SCHEMA),
     /**
@@ -52,7 +55,7 @@ export function createOutbox(db: Db) {
            ORDER BY due_at, id LIMIT $2
            FOR UPDATE SKIP LOCKED)
          RETURNING id::text AS id, destination, message_id, event, client, attempts, received_at`,
-        [owner, limit, CLAIM_MS / 1000],
+        [owner, limit, claimMs / 1000],
       );
       return rows.map((row) => ({
         id: row.id,
