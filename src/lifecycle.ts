@@ -71,7 +71,7 @@ export async function start(loaded: LoadedConfig, parts: Parts): Promise<void> {
   // 4. The routes, and the events that waited for them, with the stored identity.
   const waited = parts.early.take().filter((event) => event !== parts.autoPage || autoPage !== false);
   restamp(waited, parts.provisional, identity.get());
-  const routes = destinations.start(loaded, consent.get(), audiences.members);
+  const routes = destinations.start(loaded, consent.get(), audiences.members, () => identity.get().traits);
   audiences.update(); // time may have moved members out since the last visit
   for (const event of waited) {
     routes.offer(event);

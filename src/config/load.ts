@@ -12,6 +12,8 @@ import { validate } from './validate';
 /** A destination whose envelope and settings both passed. */
 export interface ValidDestination extends DestinationConfig {
   settings: unknown;
+  /** The relay half of a vendor that matches users by traits: these traits go with every event, as `context.traits`. */
+  contextTraits?: string[];
 }
 
 export interface RawTags {

@@ -17,12 +17,16 @@ export function pageRoutes<D extends DestinationConfig>(destinations: readonly D
   return destinations.flatMap((destination) => {
     const { mode, ...rest } = destination;
     if (!relay || !mode || mode === 'browser') return [rest as D];
+    // The relay sees one event at a time: a vendor that matches users by traits (Meta's em, ph)
+    // gets them with every event as Segment's `context.traits`, only those, hashed like the pixel's.
+    const matched = hashedBy(rest.type);
     const toRelay = {
       ...rest,
       id: mode === 'both' ? `${rest.id}${RELAY_HALF}` : rest.id,
       type: 'http',
-      hash: [...(rest.hash ?? []), ...hashedBy(rest.type)],
+      hash: [...(rest.hash ?? []), ...matched, ...matched.map((path) => `context.${path}`)],
       settings: { url: relayBatchUrl(relay, rest.id) },
+      ...(matched.length ? { contextTraits: matched.map((path) => path.slice('traits.'.length)) } : {}),
     } as D;
     return mode === 'both' ? [rest as D, toRelay] : [toRelay];
   });

@@ -32,6 +32,8 @@ export interface AcquaintEvent {
     campaign?: Campaign;
     /** The session's landing URL's ad click ids (contract §7), when it had any. */
     clickIds?: ClickIds;
+    /** Segment's context.traits: the traits a relay-half destination matches users by (hashed), on every event. */
+    traits?: Record<string, unknown>;
     /** The visitor's on-device audiences, only for destinations with `audiences: true`. */
     audiences?: string[];
     consent: Record<string, ConsentState>;

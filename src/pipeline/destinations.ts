@@ -46,11 +46,11 @@ export function createDestinations(deps: DestinationsDeps) {
       log.error(`acquaint: ${problem}`);
       deps.fail('invalid_adapter', problem);
     },
-    start(loaded: LoadedConfig, consent: ConsentChoices, audiences: () => string[]): Routes {
+    start(loaded: LoadedConfig, consent: ConsentChoices, audiences: () => string[], traits: () => Record<string, unknown>): Routes {
       for (const note of loaded.notes) if (!registry.get(note.type)) log.warnOnce(`acquaint: ${note.message} → at ${note.path}`);
       const { persistence, tabId, reports, trace } = deps;
       const { waitingFor } = deps.consent;
-      routes = createRoutes(loaded, consent, { env, persistence, tabId, registry, caps, reports, audiences, trace, waitingFor });
+      routes = createRoutes(loaded, consent, { env, persistence, tabId, registry, caps, reports, audiences, traits, trace, waitingFor });
       env.onPageHide(() => routes?.unload());
       env.onOnline(() => routes?.resume());
       return routes;

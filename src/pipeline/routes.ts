@@ -22,6 +22,7 @@ import { createRules, type RuleResult, type Rules } from '../rules/rules';
 interface Route {
   id: string;
   audiences: boolean;
+  contextTraits: readonly string[] | undefined;
   purposes: readonly string[];
   adapter: Adapter;
   rules: Rules;
@@ -37,6 +38,8 @@ export interface RouteDeps {
   caps: Caps;
   reports: RouteReports;
   audiences(): string[];
+  /** The visitor's traits now (for a destination with `contextTraits`). */
+  traits(): Record<string, unknown>;
   /** Debug mode's trace, when it is on. */
   trace(): Trace | undefined;
   /** Why a pending purpose waits, when consent knows more than "pending". */
@@ -72,6 +75,13 @@ function adapterFor(
   }
 }
 
+/** The event with `context.traits`: only the named traits the visitor has. */
+function withTraits(event: AcquaintEvent, keys: readonly string[], traits: Record<string, unknown>): AcquaintEvent {
+  const picked: Record<string, unknown> = {};
+  for (const key of keys) if (traits[key] != null) picked[key] = traits[key];
+  return Object.keys(picked).length ? { ...event, context: { ...event.context, traits: picked } } : event;
+}
+
 /**
  * Wires each valid destination as gate → rules → outbox → adapter (DESIGN.md's flow); a
  * destination whose init throws is left out alone.
@@ -82,7 +92,7 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, deps
   // identity.hashTraits: those traits leave every destination only hashed, as a `hash` rule would.
   const hashedTraits = (loaded.config.identity?.hashTraits ?? []).map((key) => `traits.${key}`);
   for (const destination of loaded.destinations) {
-    const { id, purposes, delivery, audiences: optedIn = false } = destination;
+    const { id, purposes, delivery, audiences: optedIn = false, contextTraits } = destination;
     const adapter = adapterFor(destination, deps, () => outbox.resume());
     if (!adapter) continue;
     const options = { ...DELIVERY_DEFAULTS, ...loaded.config.delivery, ...delivery };
@@ -123,7 +133,7 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, deps
       },
       consent,
     );
-    const route = { id, purposes, audiences: optedIn, adapter, rules, gate, outbox };
+    const route = { id, purposes, audiences: optedIn, contextTraits, adapter, rules, gate, outbox };
     routes.push(route);
     permit(route, consent);
   }
@@ -173,6 +183,10 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, deps
       for (const route of routes) {
         if (trace) traceGate(route, event);
         // Audiences leave the page only for a destination that opted in.
+        if (route.contextTraits) {
+          if (event.event !== AUDIENCE_EVENT) route.gate.offer(withTraits(event, route.contextTraits, deps.traits()));
+          continue;
+        }
         if (!route.audiences) {
           if (event.event !== AUDIENCE_EVENT) route.gate.offer(event);
           continue;

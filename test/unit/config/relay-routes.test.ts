@@ -28,8 +28,16 @@ describe('server-mode destinations in the page', () => {
       ['meta', 'meta-pixel', meta.settings],
       ['meta:relay', 'http', { url: '/acquaint/v1/batch/meta' }],
     ]);
-    // Meta's matching fields leave the page only hashed, as the pixel's do: redaction would blank them.
-    expect(destinations[2]!.hash).toEqual(['properties.email', 'traits.email', 'traits.phone']);
+    // Meta's matching traits go with every event (context.traits), only those, and only hashed, as the pixel's do.
+    expect(destinations[2]!.hash).toEqual([
+      'properties.email',
+      'traits.email',
+      'traits.phone',
+      'context.traits.email',
+      'context.traits.phone',
+    ]);
+    expect(destinations[2]!.contextTraits).toEqual(['email', 'phone']);
+    expect(destinations[0]!.contextTraits).toBeUndefined();
     expect(destinations.every((d) => !('mode' in d))).toBe(true);
   });
 

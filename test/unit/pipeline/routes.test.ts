@@ -55,6 +55,7 @@ function setup(destinations: unknown[], consent: Record<string, 'granted' | 'den
       caps: { forDestination: () => () => true, persist: () => undefined, clear: () => undefined },
       reports,
       audiences: () => ['vip'],
+      traits: () => ({}),
       trace: () => undefined,
       waitingFor: () => undefined,
     },
