@@ -167,6 +167,7 @@ test.describe('relay: server-side tagging end to end', () => {
     await page.waitForTimeout(500);
     const { ga4, meta, http } = received();
     expect(ga4.map((one) => one.event!.name).sort()).toEqual(['page_view', 'purchase']);
+    expect(ga4.flatMap((one) => one.problems)).toEqual([]);
     expect(meta.map((one) => one.event.event_id).sort()).toEqual(ids);
     expect(http.map((one) => one.event.messageId).sort()).toEqual(ids);
   });

@@ -13,7 +13,7 @@ const MAX_EVENTS = 1000;
 
 // Segment puts a known user's traits in `context.traits` of every event; identify events carry `traits`.
 function traitsOf(event: AcquaintEvent): Record<string, unknown> {
-  const context = (event.context as { traits?: unknown }).traits;
+  const context = event.context.traits;
   return { ...(isPlainObject(context) ? context : {}), ...event.traits };
 }
 

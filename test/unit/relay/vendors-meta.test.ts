@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { MetaPixelSettings } from '../../../src/destinations/meta-pixel-settings';
-import type { AcquaintEvent } from '../../../src/events/event';
 import { metaApi } from '../../../src/relay/vendors/meta';
 import type { OutboxRow } from '../../../src/relay/vendors/types';
 import { bodyOf, outboxRow, outboxRows } from './outbox-row';
@@ -18,7 +17,7 @@ const metaBody = (request: Parameters<typeof bodyOf>[0]) =>
   bodyOf(request) as { data: ServerEvent[]; access_token: string; test_event_code?: string };
 const onlyEvent = (rows: OutboxRow[], more: Partial<MetaPixelSettings> = {}) => metaBody(prepare(rows, more).requests[0]).data[0]!;
 const withTraits = (traits: Record<string, unknown>, more: Parameters<typeof outboxRow>[0] = {}) =>
-  outboxRow({ ...more, context: { ...more.context, traits } as Partial<AcquaintEvent['context']> });
+  outboxRow({ ...more, context: { ...more.context, traits } });
 
 describe('metaApi', () => {
   it('posts to the Graph API with the access token in the body only', () => {
