@@ -91,9 +91,18 @@ export function createRelay(config: unknown, options: RelayOptions = {}): Relay 
     // A request must end well before its rows' claim does, or another process could send them too.
     timeoutMs: Math.min(options.timeoutMs ?? 10_000, (options.claimMs ?? CLAIM_MS) / 2),
   });
+  // Forwarded rows' keys are kept `retentionDays` (a page stops retrying long before), then purged hourly.
+  const retentionDays = setup.relay.retentionDays ?? 7;
+  const purge = () => void outbox.purge(retentionDays).catch((error: unknown) => log.warn({ err: error }, 'purge failed'));
+  let purging: ReturnType<typeof setInterval> | undefined;
   if (options.forward !== false)
     void ready.then(
-      () => forwarder.start(),
+      () => {
+        forwarder.start();
+        purge();
+        purging = setInterval(purge, 3_600_000);
+        purging.unref?.();
+      },
       () => undefined,
     );
   const limited = createRateLimit(setup.relay.rateLimit);
@@ -172,6 +181,7 @@ export function createRelay(config: unknown, options: RelayOptions = {}): Relay 
     ready,
     metrics,
     async close() {
+      clearInterval(purging);
       await forwarder.stop();
       if (!isDb(database)) await (await dbReady).close();
     },
