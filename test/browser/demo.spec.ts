@@ -1,19 +1,45 @@
 import { expect, test } from '@playwright/test';
-import { fileURLToPath } from 'node:url';
-import { createCollectorServer, type CollectorServer } from '../../demo/collector.mjs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { CollectorServer } from '../../demo/collector.mjs';
+import type { StandIns } from '../../demo/stand-ins.mjs';
 import { routeContainers } from './container';
 import { DIST, isContainer, names } from './helpers';
 import { storeEntries } from './identity-helpers';
 
-// The demo shop (`npm start`) as a visitor sees it: banner, GA4 and Meta stand-ins, the
-// triggers of demo/tags.json, and the "Where your events went" panel fed by acquaint.debug().
+// The demo shop (`npm start`) as a visitor sees it: banner, the triggers of demo/tags.json, the
+// "Where your events went" panel fed by acquaint.debug(), and server-side tagging: GA4 in server
+// mode and Meta in both, through the real relay (PGlite) to the vendor stand-ins. startDemo() of
+// demo/server.mjs starts all of it as `npm start` does, on free ports and a fresh relay database.
 const DEMO = fileURLToPath(new URL('../../demo', import.meta.url));
+interface Demo {
+  url: string;
+  app: CollectorServer;
+  vendors: StandIns;
+  close(): Promise<void>;
+}
+type StartDemo = (options: { distDir: string; port: number; standInsPort: number; dataDir: string }) => Promise<Demo>;
+let demo: Demo;
 let app: CollectorServer;
-test.beforeAll(async () => void (app = await createCollectorServer({ root: DEMO, distDir: DIST })));
-test.afterAll(() => app.close());
+let dataDir = '';
+test.beforeAll(async () => {
+  // PGlite's first open takes seconds on two cores.
+  test.setTimeout(60_000);
+  const { startDemo } = (await import(pathToFileURL(join(DEMO, 'server.mjs')).href)) as { startDemo: StartDemo };
+  dataDir = await mkdtemp(join(tmpdir(), 'acquaint-demo-spec-'));
+  demo = await startDemo({ distDir: DIST, port: 0, standInsPort: 0, dataDir });
+  app = demo.app;
+});
+test.afterAll(async () => {
+  await demo?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
 test.beforeEach(async ({ context }, info) => {
   if (isContainer(info)) await routeContainers(context);
   await fetch(`${app.url}/collector/clear`, { method: 'POST' });
+  await fetch(`${app.url}/demo/received`, { method: 'DELETE' });
 });
 
 // window.__vendorCalls (what the stand-ins record) is declared in vendor-helpers.ts.
@@ -26,6 +52,8 @@ const chips = (panel: Locator, event: string) => row(panel, event).locator('.rou
 // The trigger of tags.json that pushed the event, as the panel names it.
 const origin = (panel: Locator, event: string) => row(panel, event).locator('.origin');
 const received = (event: string) => app.events.filter((e) => e.event === event);
+/** What reached the GA4 stand-in through the relay, by event name. */
+const atGoogle = (name: string) => demo.vendors.received().ga4.filter((hit) => hit.event?.name === name);
 
 // acquaint-triggers.js loads after the config is read; a click before it is not seen.
 const triggersArmed = (page: import('@playwright/test').Page) =>
@@ -34,12 +62,17 @@ const triggersArmed = (page: import('@playwright/test').Page) =>
 test('the shop shows which destination got which event, and what was held, capped, blocked or redacted', async ({ page }) => {
   // A tour of two pages with consent, clicks, a form and a login: about 10 s alone, twice that on a busy machine.
   test.setTimeout(60_000);
+  // gtag.js or acquaint's GA4 tag file: server mode loads neither.
+  const gtagRequests: string[] = [];
+  page.on('request', (request) => {
+    if (/gtag\.js|googletagmanager|acquaint-ga4\.js/.test(request.url())) gtagRequests.push(request.url());
+  });
   const armed = triggersArmed(page);
   await page.goto(`${app.url}/`);
   await page.evaluate(() => window.acquaint!.ready());
   await armed;
   const panel = page.getByRole('complementary', { name: 'Where your events went' });
-  await expect(chips(panel, 'page')).toHaveText(['collector: held', 'ga4: held', 'meta: held']);
+  await expect(chips(panel, 'page')).toHaveText(['collector: held', 'ga4: held', 'meta: held', 'meta:relay: held']);
   expect(await page.evaluate(() => window.__vendorCalls ?? [])).toEqual([]);
 
   await page.getByRole('button', { name: 'Accept all', exact: true }).click();
@@ -47,10 +80,38 @@ test('the shop shows which destination got which event, and what was held, cappe
     'collector: held → queued → delivered',
     'ga4: held → queued → delivered',
     'meta: held → queued → delivered',
+    'meta:relay: held → queued → delivered',
   ]);
+  // Server-side tagging: the page view reaches the GA4 stand-in through the relay (/acquaint on the
+  // shop's origin), its client id the visitor's anonymous id, and no gtag.js is ever requested.
+  // Meta gets it twice with one id: from the pixel (eventID) and the Conversions API (event_id).
+  await expect.poll(() => atGoogle('page_view').length, { timeout: 15_000 }).toBe(1);
+  const anonymousId = await page.evaluate(() => window.acquaint!.user().anonymousId);
+  expect(atGoogle('page_view')[0]).toMatchObject({ measurementId: 'G-DEMO12345', clientId: anonymousId, problems: [] });
+  const pixelView = await page.evaluate(
+    () => window.__vendorCalls!.find((c) => c.vendor === 'fbq' && c.args[1] === 'PageView')?.args[3] as { eventID: string },
+  );
+  await expect
+    .poll(() => demo.vendors.received().meta.map((hit) => [hit.event.event_name, hit.event.event_id]), { timeout: 15_000 })
+    .toEqual([['PageView', pixelView.eventID]]);
+  // The collector page shows both: GA4's page view at "Google", Meta's PageView from the pixel and the relay.
+  const collectorPage = await page.context().newPage();
+  await collectorPage.goto(`${app.url}/collector.html`);
+  await expect(collectorPage.locator('#vendor-google tbody tr').first()).toContainText('page_view');
+  await expect(collectorPage.locator('#vendor-meta tbody tr')).toHaveCount(2);
+  await expect(collectorPage.locator('#vendor-meta tbody')).toContainText('pixel (browser)');
+  await expect(collectorPage.locator('#vendor-meta tbody')).toContainText('Conversions API (relay)');
+  await expect(collectorPage.locator('#vendor-meta tbody tr').first()).toContainText('yes: pixel + CAPI, one event id');
+  await collectorPage.close();
+
   for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Add to cart' }).first().click();
   await page.evaluate(() => window.acquaint!.flush());
-  await expect(chips(panel, 'add_to_cart')).toHaveText(['collector: queued → delivered', 'ga4: queued → delivered', 'meta: capped']);
+  await expect(chips(panel, 'add_to_cart')).toHaveText([
+    'collector: queued → delivered',
+    'ga4: queued → delivered',
+    'meta: capped',
+    'meta:relay: capped',
+  ]);
   // add_to_cart comes from the click trigger on button.add (the page only counts the cart), in
   // the GA4 shape the destinations and the kitchen-fan audience read, the price typed as a number.
   await expect(origin(panel, 'add_to_cart')).toHaveText('← triggers[0] (click)');
@@ -63,23 +124,26 @@ test('the shop shows which destination got which event, and what was held, cappe
       items: [{ item_id: 'SKU-BRUSH-01', item_name: 'Bamboo Toothbrush', item_category: 'Bathroom', price: 4.5, quantity: 1 }],
     },
   });
-  const gtagCart = await page.evaluate(
-    () => window.__vendorCalls!.find((c) => c.vendor === 'gtag' && c.args[1] === 'add_to_cart')?.args[2],
-  );
-  expect(gtagCart).toMatchObject({
+  await expect.poll(() => atGoogle('add_to_cart').length, { timeout: 15_000 }).toBe(3);
+  expect(atGoogle('add_to_cart')[0]!.event!.params).toMatchObject({
     currency: 'EUR',
     value: 4.5,
     items: [expect.objectContaining({ item_id: 'SKU-BRUSH-01', price: 4.5 })],
   });
   const fbq = await page.evaluate(() => window.__vendorCalls!.filter((c) => c.vendor === 'fbq').map((c) => c.args[1]));
   expect(fbq.filter((name) => name === 'AddToCart')).toHaveLength(2);
-  expect(await page.evaluate(() => window.__vendorCalls!.some((c) => c.vendor === 'gtag' && c.args[1] === 'page_view'))).toBe(true);
+  expect(gtagRequests).toEqual([]);
 
   // The newsletter form's address reaches the collector only as "[email]"; GA4 and Meta never get the event.
   await page.getByLabel('Weekly eco tips').fill('ada@example.com');
   await page.getByRole('button', { name: 'Subscribe' }).click();
   await page.evaluate(() => window.acquaint!.flush());
-  await expect(chips(panel, 'newsletter_signup')).toHaveText(['collector: redacted → delivered', 'ga4: filtered', 'meta: filtered']);
+  await expect(chips(panel, 'newsletter_signup')).toHaveText([
+    'collector: redacted → delivered',
+    'ga4: filtered',
+    'meta: filtered',
+    'meta:relay: filtered',
+  ]);
   await expect(origin(panel, 'newsletter_signup')).toHaveText('← triggers[1] (submit)');
   await expect(page.getByText('Thanks for subscribing!')).toBeVisible();
   await expect.poll(() => received('newsletter_signup').length).toBe(1);
@@ -96,7 +160,7 @@ test('the shop shows which destination got which event, and what was held, cappe
   await page.evaluate(() => window.acquaint!.ready());
   await armedOnProduct;
   await expect(chips(page.getByRole('complementary', { name: 'Where your events went' }), 'view_item')).toHaveText(
-    ['collector: queued → delivered', 'ga4: queued → delivered', 'meta: blocked'],
+    ['collector: queued → delivered', 'ga4: queued → delivered', 'meta: blocked', 'meta:relay: blocked'],
     { timeout: 10_000 },
   );
   expect(await page.evaluate(() => window.__vendorCalls ?? [])).not.toContainEqual(expect.objectContaining({ vendor: 'fbq' }));
@@ -110,6 +174,10 @@ test('the shop shows which destination got which event, and what was held, cappe
     items: [{ item_id: 'SKU-BRUSH-01', quantity: 1 }],
   });
   expect(received('scroll_depth').filter((e) => e.context?.page?.path !== '/')).toEqual([]);
+  // Everything the relay forwarded is what GA4 and Meta take: no hit Google would drop.
+  expect(demo.vendors.received().ga4.flatMap((hit) => hit.problems)).toEqual([]);
+  expect(demo.vendors.requests().filter((request) => request.problems.length)).toEqual([]);
+  expect(gtagRequests).toEqual([]);
 });
 
 test('the promo banner seen, its tagged link and scroll depth are tracked by tags.json alone', async ({ page }) => {
