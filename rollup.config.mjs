@@ -30,7 +30,14 @@ export default [
   {
     input: 'src/runtime.ts',
     output: { file: 'dist/acquaint.js', format: 'es', sourcemap: true },
-    plugins: [buildFeatures(GENERIC), configSchemas(), nodeResolve(), transpile(false), pageScript(), reportSizes(['dist/acquaint.js'])],
+    plugins: [
+      buildFeatures(GENERIC),
+      configSchemas({ page: true }),
+      nodeResolve(),
+      transpile(false),
+      pageScript(),
+      reportSizes(['dist/acquaint.js']),
+    ],
   },
   {
     // What `acquaint build` bundles a container from (src/cli/container.ts): the runtime as plain
@@ -44,13 +51,13 @@ export default [
       preserveModulesRoot: 'src',
     },
     treeshake: false,
-    plugins: [configSchemas(), nodeResolve(), transpile(false)],
+    plugins: [configSchemas({ page: true }), nodeResolve(), transpile(false)],
   },
   {
     input: 'src/index.ts',
     output: { file: 'dist/acquaint.mjs', format: 'es', sourcemap: true },
     external: [/^zod/],
-    plugins: [configSchemas(), transpile(false)],
+    plugins: [configSchemas({ page: true }), transpile(false)],
   },
   {
     input: 'src/index.ts',
@@ -75,13 +82,13 @@ export default [
     // Triggers, variables and attribute tagging: loaded only for a config that has them.
     input: 'src/chunks/triggers.ts',
     output: { file: 'dist/acquaint-triggers.js', format: 'es', sourcemap: true },
-    plugins: [configSchemas(), transpile(false), pageScript(), reportSizes(['dist/acquaint-triggers.js'])],
+    plugins: [configSchemas({ page: true }), transpile(false), pageScript(), reportSizes(['dist/acquaint-triggers.js'])],
   },
   {
     // Audience rules and `personalize`: loaded by dist/acquaint.js only for a config that has them.
     input: 'src/chunks/audiences.ts',
     output: { file: 'dist/acquaint-audiences.js', format: 'es', sourcemap: true },
-    plugins: [configSchemas(), transpile(false), pageScript(), reportSizes(['dist/acquaint-audiences.js'])],
+    plugins: [configSchemas({ page: true }), transpile(false), pageScript(), reportSizes(['dist/acquaint-audiences.js'])],
   },
   {
     // Debug mode's trace, for a runtime built without it: loaded when debug mode turns on.

@@ -49,16 +49,35 @@ export async function generate() {
   delete config.properties.triggers;
   delete config.properties.variables;
   const byType = (map) => Object.fromEntries(Object.entries(map).map(([type, schema]) => [type, toJson(schema)]));
-  const code = [
-    `export const config = ${JSON.stringify(config)};`,
-    `export const destination = ${JSON.stringify(toJson(schemas.destination))};`,
-    `export const settings = ${JSON.stringify(byType(schemas.settings))};`,
-    `export const trigger = ${JSON.stringify(byType(schemas.triggers))};`,
-    `export const variable = ${JSON.stringify(byType(schemas.variables))};`,
-    `export const variableName = ${JSON.stringify(variableName)};`,
-    `export const personalize = ${JSON.stringify(personalize)};`,
-  ].join('\n');
-  return { code: `${code}\n`, editor };
+  const settings = byType(schemas.settings);
+  const module = (config, settings) =>
+    [
+      `export const config = ${JSON.stringify(config)};`,
+      `export const destination = ${JSON.stringify(toJson(schemas.destination))};`,
+      `export const settings = ${JSON.stringify(settings)};`,
+      `export const trigger = ${JSON.stringify(byType(schemas.triggers))};`,
+      `export const variable = ${JSON.stringify(byType(schemas.variables))};`,
+      `export const variableName = ${JSON.stringify(variableName)};`,
+      `export const personalize = ${JSON.stringify(personalize)};`,
+    ].join('\n');
+  const code = module(config, settings);
+  const page = module(...forThePage(config, settings));
+  return { code: `${code}\n`, pageCode: `${page}\n`, editor };
+}
+
+// What only the relay reads (contract §9): the page checks relay.url and lets the rest through,
+// unchecked but known, so its script does not carry rules it never applies. `acquaint validate`,
+// `acquaint build` and the relay check them in full.
+const RELAY_ONLY_SETTINGS = ['apiSecretEnv', 'accessTokenEnv', 'headersEnv', 'endpoint', 'testEventCode'];
+
+function forThePage(config, settings) {
+  const page = structuredClone(config);
+  const relay = page.properties.relay;
+  if (relay) page.properties.relay = { type: 'object', properties: { url: relay.properties.url }, required: ['url'] };
+  const slim = structuredClone(settings);
+  for (const schema of Object.values(slim))
+    for (const key of RELAY_ONLY_SETTINGS) if (schema.properties?.[key]) schema.properties[key] = {};
+  return [page, slim];
 }
 
 // dist/acquaint.schema.json, for editors (`"$schema"` in tags.json): the whole config, with each
@@ -80,15 +99,19 @@ function editorSchema(config, schemas, toJson) {
 
 let generated;
 
-/** `emitEditorSchema`: also write acquaint.schema.json next to this output. */
-export function configSchemas({ emitEditorSchema = false } = {}) {
+/**
+ * `emitEditorSchema`: also write acquaint.schema.json next to this output. `page`: the page
+ * script's copy, without the rules of what only the relay reads.
+ */
+export function configSchemas({ emitEditorSchema = false, page = false } = {}) {
   return {
     name: 'config-schemas',
     resolveId: (id) => (id === ID ? RESOLVED : null),
     async load(id) {
       if (id !== RESOLVED) return null;
       generated ??= generate();
-      return (await generated).code;
+      const { code, pageCode } = await generated;
+      return page ? pageCode : code;
     },
     async generateBundle() {
       if (!emitEditorSchema) return;

@@ -35,6 +35,7 @@ export function featuresOf({ config, destinations, tags, personalize }: Compiled
     hashing: Boolean(identity?.hashTraits?.length) || some((d) => d.hash?.length || hashedBy(d.type).length),
     fieldLists: some((d) => d.fields),
     serverId: Boolean(identity?.serverIdUrl),
+    contextTraits: some((d) => d.contextTraits?.length),
     httpType: some((d) => d.type === 'http'),
     lateTypes: some((d) => CHUNKED_TYPES.includes(d.type) || !BUILT_IN_TYPES.includes(d.type)),
     triggers,

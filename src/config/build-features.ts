@@ -39,6 +39,8 @@ export const hashing = true;
 export const fieldLists = true;
 /** The server-set id cookie (`identity.serverIdUrl`). */
 export const serverId = true;
+/** A Meta relay half (`mode: "server"` or `"both"`): the visitor's matching traits go with each of its events. */
+export const contextTraits = true;
 /** The `http` destination type. */
 export const httpType = true;
 /** Destinations of a type that is not here yet: a built-in vendor file, or one the site registers. */

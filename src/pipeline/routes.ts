@@ -183,7 +183,7 @@ export function createRoutes(loaded: LoadedConfig, consent: ConsentChoices, deps
       for (const route of routes) {
         if (trace) traceGate(route, event);
         // Audiences leave the page only for a destination that opted in.
-        if (route.contextTraits) {
+        if (features.contextTraits && route.contextTraits) {
           if (event.event !== AUDIENCE_EVENT) route.gate.offer(withTraits(event, route.contextTraits, deps.traits()));
           continue;
         }
