@@ -27,12 +27,12 @@ export function createIntake(destination: ValidDestination, hashTraits: readonly
   const granted = (event: AcquaintEvent): boolean =>
     destination.purposes.every((purpose) => purpose === 'necessary' || event.context.consent[purpose] === 'granted');
 
-  return async function admit(batch: readonly unknown[]): Promise<{ accepted: AcquaintEvent[]; refused: Refusal[] }> {
+  return async function admit(batch: readonly unknown[], bodyBytes?: number): Promise<{ accepted: AcquaintEvent[]; refused: Refusal[] }> {
     const accepted: AcquaintEvent[] = [];
     const refused: Refusal[] = [];
     const seen = new Set<string>();
     for (const [index, input] of batch.entries()) {
-      const checked = checkEvent(input);
+      const checked = checkEvent(input, bodyBytes);
       if ('reason' in checked) {
         refused.push({ index, ...checked });
         continue;

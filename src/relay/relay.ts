@@ -149,10 +149,11 @@ export function createRelay(config: unknown, options: RelayOptions = {}): Relay 
       const id = c.req.param('id');
       const admit = intakes.get(id);
       if (!admit) return c.json({ error: `no destination "${id}" in server or both mode` }, 404);
-      const parsed = parseBatch(await c.req.text());
+      const body = await c.req.text();
+      const parsed = parseBatch(body);
       if ('error' in parsed) return c.json({ error: parsed.error }, 400);
       metrics.received.inc({ destination: id }, parsed.batch.length);
-      const { accepted, refused } = await admit(parsed.batch);
+      const { accepted, refused } = await admit(parsed.batch, body.length);
       for (const { reason } of refused) metrics.refused.inc({ destination: id, reason: reasonCode(reason) });
       const fbp = cookie(c.req.header('cookie'), '_fbp');
       const ip = address(c);

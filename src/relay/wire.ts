@@ -35,14 +35,18 @@ export type Checked = { event: AcquaintEvent } | { reason: string; messageId?: s
 
 const NO_PAGE = { url: '', path: '', referrer: '', title: '' };
 
-/** One event of a batch, checked: the §6 event with its defaults filled, or why it is refused. */
-export function checkEvent(input: unknown): Checked {
+/**
+ * One event of a batch, checked: the §6 event with its defaults filled, or why it is refused.
+ * `bodyBytes`: the batch's size; within the per-event limit, no event of it can be over it.
+ */
+export function checkEvent(input: unknown, bodyBytes = Infinity): Checked {
   const messageId =
     typeof input === 'object' && input !== null && typeof (input as { messageId?: unknown }).messageId === 'string'
       ? (input as { messageId: string }).messageId.slice(0, 100)
       : undefined;
   const refuse = (reason: string): Checked => ({ reason, ...(messageId ? { messageId } : {}) });
-  if (JSON.stringify(input ?? null).length > MAX_EVENT_BYTES) return refuse(`too_large: over ${MAX_EVENT_BYTES} bytes`);
+  if (bodyBytes > MAX_EVENT_BYTES && JSON.stringify(input ?? null).length > MAX_EVENT_BYTES)
+    return refuse(`too_large: over ${MAX_EVENT_BYTES} bytes`);
   const result = z.safeParse(wireEventSchema, input);
   if (!result.success) {
     const issue = result.error.issues[0]!;
