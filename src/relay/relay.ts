@@ -25,7 +25,11 @@ export interface RelayOptions {
   logger?: Logger;
   /** How often an idle forwarder looks for due rows (ms). */
   pollMs?: number;
-  /** How long a claim on outbox rows lasts (default 30 s): a killed process's rows come back after it. */
+  /**
+   * How long a claim on outbox rows lasts (default 30 s): a killed process's rows come back after
+   * it. The vendor timeout is at most half of it, and a vendor answering after the timeout gets
+   * the event again: do not shorten it in production.
+   */
   claimMs?: number;
   /** A vendor request not answered by then is retried (default 10 s; kept under claimMs). */
   timeoutMs?: number;
