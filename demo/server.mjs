@@ -140,10 +140,13 @@ export async function startDemo({
   onListening,
 } = {}) {
   const config = JSON.parse(await readFile(resolve(demoDir, 'tags.json'), 'utf8'));
+  // What is running, stopped last first (the relay before the stand-ins it forwards to), once.
   const stopping = [];
-  const stop = async () => {
-    for (const close of stopping.reverse()) await close().catch(() => undefined);
-  };
+  let stopped;
+  const stop = () =>
+    (stopped ??= (async () => {
+      for (const close of stopping.reverse()) await close().catch(() => undefined);
+    })());
   try {
     const vendors = await startStandIns({
       port: standInsPort,
@@ -242,22 +245,40 @@ async function main() {
     }
   }
 
+  // Ctrl+C while starting waits for the start to end, so the relay's database is closed cleanly.
+  let stopping = false;
+  let starting;
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, async () => {
+      if (stopping) process.exit(1); // second Ctrl+C: do not wait
+      stopping = true;
+      console.log('\nstopping...');
+      const running = await starting?.catch(() => undefined);
+      await running?.close();
+      process.exit(0);
+    });
+  }
+  starting = startDemo({
+    distDir: generic ? distDir : containerDir,
+    port: Number(process.env.PORT) || 8080,
+    host: process.env.HOST || '127.0.0.1',
+    standInsPort: process.env.STAND_INS_PORT ? Number(process.env.STAND_INS_PORT) : 8788,
+    relayPort: Number(process.env.RELAY_PORT) || 0,
+    log: true,
+    onListening: (url) => console.log(`\n  shop at ${url}/; starting the relay (its first start creates its database: 5-15 s)...`),
+  });
   let demo;
   try {
-    demo = await startDemo({
-      distDir: generic ? distDir : containerDir,
-      port: Number(process.env.PORT) || 8080,
-      host: process.env.HOST || '127.0.0.1',
-      standInsPort: process.env.STAND_INS_PORT ? Number(process.env.STAND_INS_PORT) : 8788,
-      relayPort: Number(process.env.RELAY_PORT) || 0,
-      log: true,
-      onListening: (url) => console.log(`\n  shop at ${url}/; starting the relay (its first start creates its database: 5-15 s)...`),
-    });
+    demo = await starting;
   } catch (err) {
-    const hint = err.code === 'EADDRINUSE' ? ' (the port is taken: set PORT=..., STAND_INS_PORT=... or RELAY_PORT=... to use another)' : '';
+    const hint =
+      err.code === 'EADDRINUSE'
+        ? ' (the port is taken: set PORT=..., STAND_INS_PORT=... or RELAY_PORT=... to use another)'
+        : ' (if the relay cannot open its database, delete node_modules/.cache/acquaint-demo-relay)';
     console.error(`error: could not start the demo: ${err.message}${hint}`);
     process.exit(1);
   }
+  if (stopping) return;
 
   // A changed tags.json is built again; the last good container stays until the new one builds.
   if (!generic) {
@@ -288,17 +309,6 @@ async function main() {
   from the relay, which forwards to the stand-ins (no gtag.js in the page). Each event arriving
   at the collector and each request reaching a stand-in is logged below. Ctrl+C stops it all.
 `);
-
-  let stopping = false;
-  for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.on(signal, async () => {
-      if (stopping) process.exit(1); // second Ctrl+C: do not wait
-      stopping = true;
-      console.log('\nstopping...');
-      await demo.close();
-      process.exit(0);
-    });
-  }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

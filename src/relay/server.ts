@@ -35,7 +35,14 @@ export async function startRelay(options: ServeOptions): Promise<RunningRelay> {
   const log = options.logger ?? pino({ level: env.LOG_LEVEL ?? 'info' });
   const databaseUrl = options.databaseUrl ?? env.DATABASE_URL;
   const database = databaseUrl ? { url: databaseUrl } : { dir: options.dataDir ?? './.acquaint-relay' };
-  const relay = createRelay(options.config, { database, env, logger: log, pollMs: options.pollMs, claimMs: options.claimMs, fetch: options.fetch });
+  const relay = createRelay(options.config, {
+    database,
+    env,
+    logger: log,
+    pollMs: options.pollMs,
+    claimMs: options.claimMs,
+    fetch: options.fetch,
+  });
   await relay.ready;
   const port = options.port ?? (env.PORT ? Number(env.PORT) : 8787);
   const host = options.host ?? env.HOST ?? '127.0.0.1';

@@ -6,7 +6,13 @@ import { formatPath } from '../config/report';
 // checked; what it does not use (library, campaign…) passes as it came, within the size limit.
 const text = (max: number) => z.string().check(z.maxLength(max));
 const consentState = z.enum(['granted', 'denied', 'pending']);
-const page = z.looseObject({ url: text(8192), path: text(4096), referrer: text(8192), title: text(2048) });
+// A destination's `fields` may let only some of them leave the page (Meta: the URL alone).
+const page = z.looseObject({
+  url: z.optional(text(8192)),
+  path: z.optional(text(4096)),
+  referrer: z.optional(text(8192)),
+  title: z.optional(text(2048)),
+});
 
 export const wireEventSchema = z.looseObject({
   type: z.enum(['track', 'page', 'identify']),
@@ -59,7 +65,7 @@ export function checkEvent(input: unknown, bodyBytes = Infinity): Checked {
       ...event,
       properties: event.properties ?? {},
       userId: event.userId ?? null,
-      context: { ...event.context, page: event.context.page ?? NO_PAGE, sessionId: event.context.sessionId ?? '' },
+      context: { ...event.context, page: { ...NO_PAGE, ...event.context.page }, sessionId: event.context.sessionId ?? '' },
     } as AcquaintEvent,
   };
 }

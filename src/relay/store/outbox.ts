@@ -25,25 +25,43 @@ export interface Claimed extends OutboxRow {
  * claim lasts (tests of a killed process shorten it; it must outlast a vendor request's timeout).
  */
 export function createOutbox(db: Db, claimMs = CLAIM_MS) {
+  type Waiting = { rows: { d: string; c: ClientInfo; e: AcquaintEvent }[]; resolve(): void; reject(error: unknown): void };
+  let pending: Waiting[] = [];
+  let writing = false;
+  async function write(): Promise<void> {
+    writing = true;
+    while (pending.length) {
+      const group = pending;
+      pending = [];
+      try {
+        await db.query(
+          `INSERT INTO acquaint_outbox (destination, message_id, event, client, anonymous_id, user_id, event_time)
+           SELECT x->>'d', x->'e'->>'messageId', x->'e', x->'c', x->'e'->>'anonymousId', x->'e'->>'userId',
+             (x->'e'->>'timestamp')::timestamptz
+           FROM jsonb_array_elements($1::jsonb) AS x
+           ON CONFLICT (destination, message_id) DO NOTHING`,
+          [JSON.stringify(group.flatMap((waiting) => waiting.rows))],
+        );
+        for (const waiting of group) waiting.resolve();
+      } catch (error) {
+        for (const waiting of group) waiting.reject(error);
+      }
+    }
+    writing = false;
+  }
   return {
     migrate: (): Promise<void> => db.exec(SCHEMA),
     /**
-     * Durable once it returns: one statement, committed. A messageId already there (a page's retry)
-     * is skipped; returns how many rows are new.
+     * Durable once it resolves: written by one committed statement. Batches that arrive while a
+     * write is in flight go together in the next one (a group commit: one statement, one WAL
+     * flush for many pages). A messageId already there (a page's retry) is skipped.
      */
-    async add(destination: string, events: readonly AcquaintEvent[], client: ClientInfo): Promise<number> {
-      if (!events.length) return 0;
-      const rows = await db.query<{ n: number | string }>(
-        `WITH added AS (
-           INSERT INTO acquaint_outbox (destination, message_id, event, client, anonymous_id, user_id, event_time)
-           SELECT $1, e->>'messageId', e, $3::jsonb, e->>'anonymousId', e->>'userId', (e->>'timestamp')::timestamptz
-           FROM jsonb_array_elements($2::jsonb) AS e
-           ON CONFLICT (destination, message_id) DO NOTHING
-           RETURNING 1)
-         SELECT count(*)::int AS n FROM added`,
-        [destination, JSON.stringify(events), JSON.stringify(client)],
-      );
-      return Number(rows[0]?.n ?? 0);
+    add(destination: string, events: readonly AcquaintEvent[], client: ClientInfo): Promise<void> {
+      if (!events.length) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        pending.push({ rows: events.map((e) => ({ d: destination, c: client, e })), resolve, reject });
+        if (!writing) void write();
+      });
     },
     /** Due rows no live process holds, oldest first; each claimed by `owner` for CLAIM_MS. */
     async claim(owner: string, limit: number): Promise<Claimed[]> {

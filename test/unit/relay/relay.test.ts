@@ -104,6 +104,14 @@ describe('the relay: a batch from the page', () => {
     expect((await post('warehouse', big)).status).toBe(413);
   });
 
+  it("accepts a page the destination's fields narrowed to its URL", async () => {
+    const narrowed = {
+      ...testEvent({ messageId: 'p-1' }),
+      context: { consent: { analytics: 'granted' }, page: { url: 'https://shop.example/' } },
+    };
+    expect(await (await post('warehouse', batch(narrowed))).json()).toEqual({ accepted: 1, refused: [] });
+  });
+
   it('refuses an event over 32 KB alone', async () => {
     const answer = (await (
       await post(
