@@ -17,21 +17,29 @@ export interface BuiltInType {
    * redaction could blank them, whatever the destination's own `hash` says.
    */
   readonly hashes?: readonly string[];
-  /**
-   * The modes besides `browser` it has (contract §9): `server` sends its events to the relay,
-   * which speaks the vendor's server API; `both` keeps the tag in the page as well.
-   */
-  readonly modes?: readonly ('server' | 'both')[];
-  /** The settings key naming the relay's environment variable that holds its server API's secret, needed outside `browser` mode. */
-  readonly secretEnv?: string;
 }
 
 export const BUILT_IN = {
-  http: { ownFile: false, modes: ['server'] },
+  http: { ownFile: false },
   script: { ownFile: true },
-  ga4: { ownFile: true, modes: ['server'], secretEnv: 'apiSecretEnv' },
-  'meta-pixel': { ownFile: true, hashes: ['traits.email', 'traits.phone'], modes: ['server', 'both'], secretEnv: 'accessTokenEnv' },
+  ga4: { ownFile: true },
+  'meta-pixel': { ownFile: true, hashes: ['traits.email', 'traits.phone'] },
 } as const satisfies Record<string, BuiltInType>;
+
+/** What a type declares to the relay (contract §9); a table of its own so a page that never checks modes carries none of it. */
+export interface ServerSide {
+  /** The modes besides `browser`: `server` sends its events to the relay, which speaks the vendor's server API; `both` keeps the tag in the page as well. */
+  readonly modes: readonly ('server' | 'both')[];
+  /** The settings key naming the relay's environment variable that holds its server API's secret. */
+  readonly secretEnv?: string;
+}
+
+const SERVER_SIDE: Partial<Record<BuiltInTypeName, ServerSide>> = {
+  http: { modes: ['server'] },
+  ga4: { modes: ['server'], secretEnv: 'apiSecretEnv' },
+  'meta-pixel': { modes: ['server', 'both'], secretEnv: 'accessTokenEnv' },
+};
+const serverSide = SERVER_SIDE as Readonly<Record<string, ServerSide | undefined>>;
 
 export type BuiltInTypeName = keyof typeof BUILT_IN;
 
@@ -44,6 +52,6 @@ export const CHUNKED_TYPES: readonly string[] = BUILT_IN_TYPES.filter((type) => 
 /** The paths a destination of this type sends only hashed (none for a type that is not built in). */
 export const hashedBy = (type: string): readonly string[] => table[type]?.hashes ?? [];
 /** The modes besides `browser` a type has. */
-export const modesOf = (type: string): readonly string[] => table[type]?.modes ?? [];
+export const modesOf = (type: string): readonly string[] => serverSide[type]?.modes ?? [];
 /** The settings key naming the environment variable a type's server API secret is in, if it has one. */
-export const secretEnvOf = (type: string): string | undefined => table[type]?.secretEnv;
+export const secretEnvOf = (type: string): string | undefined => serverSide[type]?.secretEnv;
