@@ -25,8 +25,10 @@ export interface ForwarderOptions {
   pollMs?: number;
   /** A vendor request not answered by then is retried (default 10 s, well inside a claim's 30 s). */
   timeoutMs?: number;
-  /** Rows claimed at a time. */
+  /** Rows a lane claims at a time (default 100: a round's synchronous work stays short). */
   claimLimit?: number;
+  /** Rounds in flight at once (default 4). */
+  lanes?: number;
 }
 
 // Without a vendor limit (http), an event is tried this long before it is a dead letter.
@@ -42,12 +44,11 @@ type Outcome = { ok: true } | { ok: false; retry: boolean; reason: string; retry
  * backoff (network errors, 5xx, 429, 408), or a dead letter with its reason (a 4xx, too old).
  */
 export function createForwarder(options: ForwarderOptions) {
-  const { outbox, targets, metrics, log, owner, pollMs = 1000, timeoutMs = 10_000, claimLimit = 500 } = options;
+  const { outbox, targets, metrics, log, owner, pollMs = 1000, timeoutMs = 10_000, claimLimit = 100, lanes = 4 } = options;
   const post = options.fetch ?? fetch;
   let running = false;
-  let loop: Promise<void> | undefined;
-  let wake: (() => void) | undefined;
-  const inFlight = new Set<Promise<unknown>>();
+  let loop: Promise<unknown> | undefined;
+  const sleeping = new Set<() => void>();
 
   async function request({ url, headers, body }: VendorRequest): Promise<Outcome> {
     try {
@@ -146,25 +147,26 @@ export function createForwarder(options: ForwarderOptions) {
     return rows.length;
   }
 
-  async function run(): Promise<void> {
+  // Several lanes claim and send at once (SKIP LOCKED keeps their rows apart), so forwarding is
+  // not bound by one round's database and vendor round trips.
+  async function lane(): Promise<void> {
     while (running) {
       let claimed = 0;
       try {
-        const round = tick();
-        inFlight.add(round);
-        claimed = await round.finally(() => inFlight.delete(round));
+        claimed = await tick();
       } catch (error) {
         log.error({ err: error }, 'forwarding round failed');
       }
       if (!running || claimed >= claimLimit) continue;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
-        wake = () => {
+        const done = (): void => {
           clearTimeout(timer);
+          sleeping.delete(done);
           resolve();
         };
+        const timer = setTimeout(done, pollMs);
+        sleeping.add(done);
       });
-      wake = undefined;
     }
   }
 
@@ -173,14 +175,14 @@ export function createForwarder(options: ForwarderOptions) {
     start(): void {
       if (running) return;
       running = true;
-      loop = run();
+      loop = Promise.all(Array.from({ length: lanes }, lane));
     },
     /** Events were accepted: look now rather than at the next poll. */
-    nudge: (): void => wake?.(),
+    nudge: (): void => sleeping.values().next().value?.(),
     /** Stops claiming; waits for the round in flight so nothing is left half-recorded. */
     async stop(): Promise<void> {
       running = false;
-      wake?.();
+      for (const wake of [...sleeping]) wake();
       await loop;
     },
   };
