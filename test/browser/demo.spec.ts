@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CollectorServer } from '../../demo/collector.mjs';
 import type { StandIns } from '../../demo/stand-ins.mjs';
-import { routeContainers } from './container';
+import { containerFor, routeContainers } from './container';
 import { DIST, isContainer, names } from './helpers';
 import { storeEntries } from './identity-helpers';
 
@@ -24,9 +24,11 @@ type StartDemo = (options: { distDir: string; port: number; standInsPort: number
 let demo: Demo;
 let app: CollectorServer;
 let dataDir = '';
-test.beforeAll(async () => {
-  // PGlite's first open takes seconds on two cores.
-  test.setTimeout(60_000);
+test.beforeAll(async ({}, info) => {
+  // PGlite's first open takes seconds on two cores; so does building the demo's container (a fresh
+  // clone has none cached), which is done here rather than inside the first page load.
+  test.setTimeout(90_000);
+  if (isContainer(info)) await containerFor(await readFile(join(DEMO, 'tags.json'), 'utf8'));
   const { startDemo } = (await import(pathToFileURL(join(DEMO, 'server.mjs')).href)) as { startDemo: StartDemo };
   dataDir = await mkdtemp(join(tmpdir(), 'acquaint-demo-spec-'));
   demo = await startDemo({ distDir: DIST, port: 0, standInsPort: 0, dataDir });
@@ -57,7 +59,7 @@ const atGoogle = (name: string) => demo.vendors.received().ga4.filter((hit) => h
 
 // acquaint-triggers.js loads after the config is read; a click before it is not seen.
 const triggersArmed = (page: import('@playwright/test').Page) =>
-  page.waitForEvent('console', { predicate: (m) => m.text().includes('trigger(s) armed'), timeout: 10_000 });
+  page.waitForEvent('console', { predicate: (m) => m.text().includes('trigger(s) armed'), timeout: 20_000 });
 
 test('the shop shows which destination got which event, and what was held, capped, blocked or redacted', async ({ page }) => {
   // A tour of two pages with consent, clicks, a form and a login: about 10 s alone, twice that on a busy machine.
