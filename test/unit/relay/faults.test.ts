@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
 import { startStandIns, type StandIns } from '../../../demo/stand-ins.mjs';
 import { openDb } from '../../../src/relay/store/db';
 import {
@@ -124,8 +124,23 @@ class Cleanup {
   }
 }
 
-const standIns = () =>
-  startStandIns({ apiSecret: SECRETS.GA4_SECRET, accessToken: SECRETS.META_TOKEN, authorization: SECRETS.WAREHOUSE_AUTH });
+/** The vendor stand-ins, closed with the case. */
+async function standIns(cleanup: Cleanup): Promise<StandIns> {
+  const vendors = await startStandIns({
+    apiSecret: SECRETS.GA4_SECRET,
+    accessToken: SECRETS.META_TOKEN,
+    authorization: SECRETS.WAREHOUSE_AUTH,
+  });
+  cleanup.add(() => vendors.close());
+  return vendors;
+}
+
+/** Every case's end: each accepted event once at its vendor, none dead-lettered, none twice. */
+function expectExactlyOnce(expect: ExpectStatic, verdict: Verdict): void {
+  expect(verdict.problems, 'accepted events not once at their vendor, nor dead letters').toEqual([]);
+  expect(verdict.summary.deadLettered).toBe(0);
+  expect(verdict.summary.duplicated).toBe(0);
+}
 
 /** The case's one-line summary, for the closing note. */
 function report(name: string, verdict: Verdict, started: number, extra: Record<string, unknown> = {}): void {
@@ -237,8 +252,7 @@ describe.concurrent('the relay under faults: every accepted event reaches each v
         const cleanup = new Cleanup();
         try {
           const url = await database('outage');
-          const vendors = await standIns();
-          cleanup.add(() => vendors.close());
+          const vendors = await standIns(cleanup);
           const relay = await startRelayProcess({ config: relayConfig(vendors.url), databaseUrl: url, pollMs: POLL_MS });
           cleanup.add(() => relay.kill());
           const page = new Page('outage');
@@ -289,9 +303,7 @@ describe.concurrent('the relay under faults: every accepted event reaches each v
             'vendor requests faulted/all': faulted(vendors),
             'relay retries (events)': retried,
           });
-          expect(verdict.problems, 'accepted events not once at their vendor, nor dead letters').toEqual([]);
-          expect(verdict.summary.deadLettered).toBe(0);
-          expect(verdict.summary.duplicated).toBe(0);
+          expectExactlyOnce(expect, verdict);
           expect(retried).toBeGreaterThan(0);
         } finally {
           await cleanup.run();
@@ -309,8 +321,7 @@ describe.concurrent('the relay under faults: every accepted event reaches each v
         const cleanup = new Cleanup();
         try {
           const url = await database('flaky');
-          const vendors = await standIns();
-          cleanup.add(() => vendors.close());
+          const vendors = await standIns(cleanup);
           // Retry-After: 1 keeps the tail short: with the relay's own backoff (1 s, doubling), a run
           // of 6 failures, likely among a few hundred requests, would alone wait ~45 s. Case 1
           // exercises the backoff.
@@ -331,9 +342,7 @@ describe.concurrent('the relay under faults: every accepted event reaches each v
             'vendor requests faulted/all': faulted(vendors),
             'relay retries (events)': retried,
           });
-          expect(verdict.problems, 'accepted events not once at their vendor, nor dead letters').toEqual([]);
-          expect(verdict.summary.deadLettered).toBe(0);
-          expect(verdict.summary.duplicated).toBe(0);
+          expectExactlyOnce(expect, verdict);
           expect(failed / requests.length).toBeGreaterThan(0.3);
           expect(failed / requests.length).toBeLessThan(0.7);
         } finally {
@@ -358,8 +367,7 @@ describe.concurrent('the relay under faults: every accepted event reaches each v
           const dir = url ? undefined : mkdtempSync(join(tmpdir(), 'acquaint-faults-'));
           if (dir) cleanup.add(() => rmSync(dir, { recursive: true, force: true }));
           const store = url ? { databaseUrl: url } : { dataDir: join(dir!, 'pglite') };
-          const vendors = await standIns();
-          cleanup.add(() => vendors.close());
+          const vendors = await standIns(cleanup);
           const gate = await startGate(vendors.url);
           cleanup.add(() => gate.close());
           const config = relayConfig(gate.url);
@@ -411,7 +419,7 @@ describe.concurrent('the relay under faults: every accepted event reaches each v
             'start/restart': `${(startMs / 1000).toFixed(1)}/${(restartMs / 1000).toFixed(1)} s`,
             "the dead process's rows arrived": arrival(vendors, orphaned, killedAt),
           });
-          expect(verdict.problems, 'accepted events not once at their vendor, nor dead letters').toEqual([]);
+          expectExactlyOnce(expect, verdict);
           expect(held.length, 'requests held at the gate at the kill').toBeGreaterThan(0);
           expect(
             held.filter((key) => !orphaned.includes(key)),
@@ -419,8 +427,6 @@ describe.concurrent('the relay under faults: every accepted event reaches each v
           ).toEqual([]);
           expect(once(vendors, orphaned), "the dead process's rows, not once at their vendor").toEqual([]);
           expect(unrecorded.size).toBe(0);
-          expect(verdict.summary.deadLettered).toBe(0);
-          expect(verdict.summary.duplicated).toBe(0);
         } finally {
           await cleanup.run();
         }
@@ -437,8 +443,7 @@ describe.concurrent('the relay under faults: every accepted event reaches each v
         const cleanup = new Cleanup();
         try {
           const url = await database('shared');
-          const vendors = await standIns();
-          cleanup.add(() => vendors.close());
+          const vendors = await standIns(cleanup);
           // A gate per process: only the one to be killed is held.
           const [gateA, gateB] = await Promise.all([startGate(vendors.url), startGate(vendors.url)]);
           cleanup.add(() => gateA.close());
@@ -486,7 +491,7 @@ describe.concurrent('the relay under faults: every accepted event reaches each v
             'events forwarded by A/B': `${gateA.acceptedKeys().length}/${gateB.acceptedKeys().length}`,
             "the dead process's rows arrived (via the survivor)": arrival(vendors, claimed.dead, killedAt),
           });
-          expect(verdict.problems, 'accepted events not once at their vendor, nor dead letters').toEqual([]);
+          expectExactlyOnce(expect, verdict);
           expect(held.length, 'requests held at the gate at the kill').toBeGreaterThan(0);
           expect(
             held.filter((key) => !claimed.dead.includes(key)),
@@ -495,8 +500,6 @@ describe.concurrent('the relay under faults: every accepted event reaches each v
           expect(notTakenOver, "the dead process's rows the survivor did not send").toEqual([]);
           expect(once(vendors, claimed.dead), "the dead process's rows, not once at their vendor").toEqual([]);
           expect(unrecorded.size).toBe(0);
-          expect(verdict.summary.deadLettered).toBe(0);
-          expect(verdict.summary.duplicated).toBe(0);
         } finally {
           await cleanup.run();
         }
