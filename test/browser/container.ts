@@ -5,11 +5,11 @@
 // the files that container loads later come from beside it, as on a site. Builds are cached on
 // disk by config and by the build of acquaint that made them.
 import type { BrowserContext, Frame, Route, TestInfo } from '@playwright/test';
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { DIST } from './dist';
 
 /** Whether this project runs the suite against container builds (`metadata.build` in playwright.config.ts). */
@@ -40,6 +40,18 @@ function buildFingerprint(): string {
 
 const building = new Map<string, Promise<string>>();
 
+// `acquaint build` itself (dist/cli.mjs's runCli), run in this worker: one process keeps rollup
+// and terser loaded and warm, where a process per container spent most of its time starting them.
+let cli: Promise<typeof import('../../src/cli')> | undefined;
+/** `acquaint build <file> --out <dir>`: what it printed on stderr when it refused, else undefined. */
+async function buildWithCli(file: string, out: string): Promise<string | undefined> {
+  cli ??= import(pathToFileURL(join(DIST, 'cli.mjs')).href) as Promise<typeof import('../../src/cli')>;
+  const { runCli, nodeIo } = await cli;
+  const errors: string[] = [];
+  const code = await runCli(['build', file, '--out', out], nodeIo({ out: () => undefined, err: (line) => errors.push(line) }));
+  return code === 0 ? undefined : errors.join('\n') || `exit code ${code}`;
+}
+
 /** The directory of the container built from this config text (built now, or found in the cache). */
 export function containerFor(configText: string): Promise<string> {
   // The same config however it is formatted.
@@ -66,11 +78,7 @@ async function build(key: string, configText: string): Promise<string> {
   const work = await mkdtemp(join(CACHE, `${key}-`));
   try {
     await writeFile(join(work, 'tags.json'), configText);
-    const problem = await new Promise<string | undefined>((done) => {
-      execFile(process.execPath, [join(DIST, 'cli.mjs'), 'build', 'tags.json', '--out', 'out'], { cwd: work }, (error, _out, err) =>
-        done(error ? err || error.message : undefined),
-      );
-    });
+    const problem = await buildWithCli(join(work, 'tags.json'), join(work, 'out'));
     if (problem) throw new Error(`acquaint build refused this page's config:\n${problem}\n${configText}`);
     await rename(join(work, 'out'), dir).catch((error: NodeJS.ErrnoException) => {
       if (!existsSync(join(dir, 'acquaint.js'))) throw error;
