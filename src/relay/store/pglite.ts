@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Db } from './db';
 
@@ -24,7 +25,16 @@ export class DbError extends Error {
  * one). One process only: PGlite is a single connection; several processes need DATABASE_URL.
  */
 export async function openPglite(dir: string | undefined): Promise<Db> {
-  if (dir) mkdirSync(dir, { recursive: true });
+  if (dir && !existsSync(join(dir, 'PG_VERSION'))) {
+    // A new database: creating it (initdb) leaves ~500 MB of WebAssembly memory that a thread
+    // never gives back, so the thread that made it closes it and a fresh one opens it.
+    mkdirSync(dir, { recursive: true });
+    await (await start(dir)).close();
+  }
+  return start(dir);
+}
+
+async function start(dir: string | undefined): Promise<Db> {
   // Next to this file in src/ and in dist/ alike.
   const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), { workerData: { dir } });
   const waiting = new Map<number, { resolve(reply: Reply): void; reject(error: Error): void }>();
