@@ -29,6 +29,8 @@ export interface ForwarderOptions {
   claimLimit?: number;
   /** Rounds in flight at once (default 4). */
   lanes?: number;
+  /** How long accepted events gather before a sleeping lane wakes for them (default 100 ms). */
+  gatherMs?: number;
 }
 
 // Without a vendor limit (http), an event is tried this long before it is a dead letter.
@@ -44,11 +46,12 @@ type Outcome = { ok: true } | { ok: false; retry: boolean; reason: string; retry
  * backoff (network errors, 5xx, 429, 408), or a dead letter with its reason (a 4xx, too old).
  */
 export function createForwarder(options: ForwarderOptions) {
-  const { outbox, targets, metrics, log, owner, pollMs = 1000, timeoutMs = 10_000, claimLimit = 100, lanes = 4 } = options;
+  const { outbox, targets, metrics, log, owner, pollMs = 1000, timeoutMs = 10_000, claimLimit = 100, lanes = 4, gatherMs = 100 } = options;
   const post = options.fetch ?? fetch;
   let running = false;
   let loop: Promise<unknown> | undefined;
   const sleeping = new Set<() => void>();
+  let gathering: ReturnType<typeof setTimeout> | undefined;
 
   async function request({ url, headers, body }: VendorRequest): Promise<Outcome> {
     try {
@@ -177,11 +180,22 @@ export function createForwarder(options: ForwarderOptions) {
       running = true;
       loop = Promise.all(Array.from({ length: lanes }, lane));
     },
-    /** Events were accepted: look now rather than at the next poll. */
-    nudge: (): void => sleeping.values().next().value?.(),
+    /**
+     * Events were accepted: look soon rather than at the next poll. Nudges within `gatherMs` wake
+     * one lane once, so a busy relay claims many rows a round instead of a round per page batch.
+     */
+    nudge(): void {
+      if (gathering) return;
+      gathering = setTimeout(() => {
+        gathering = undefined;
+        sleeping.values().next().value?.();
+      }, gatherMs);
+    },
     /** Stops claiming; waits for the round in flight so nothing is left half-recorded. */
     async stop(): Promise<void> {
       running = false;
+      clearTimeout(gathering);
+      gathering = undefined;
       for (const wake of [...sleeping]) wake();
       await loop;
     },

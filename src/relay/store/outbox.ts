@@ -5,6 +5,8 @@ import { SCHEMA } from './schema';
 
 /** A claim lasts this long: a process that dies holding rows gives them back by then (contract §9: 30 s). */
 export const CLAIM_MS = 30_000;
+/** Statements writing accepted batches at once: one waits on its WAL flush while the next runs. */
+const WRITERS = 3;
 
 interface ClaimedRow {
   id: string;
@@ -27,9 +29,9 @@ export interface Claimed extends OutboxRow {
 export function createOutbox(db: Db, claimMs = CLAIM_MS) {
   type Waiting = { rows: { d: string; c: ClientInfo; e: AcquaintEvent }[]; resolve(): void; reject(error: unknown): void };
   let pending: Waiting[] = [];
-  let writing = false;
+  let writers = 0;
   async function write(): Promise<void> {
-    writing = true;
+    writers++;
     while (pending.length) {
       const group = pending;
       pending = [];
@@ -47,20 +49,21 @@ export function createOutbox(db: Db, claimMs = CLAIM_MS) {
         for (const waiting of group) waiting.reject(error);
       }
     }
-    writing = false;
+    writers--;
   }
   return {
     migrate: (): Promise<void> => db.exec(SCHEMA),
     /**
-     * Durable once it resolves: written by one committed statement. Batches that arrive while a
-     * write is in flight go together in the next one (a group commit: one statement, one WAL
-     * flush for many pages). A messageId already there (a page's retry) is skipped.
+     * Durable once it resolves: written by one committed statement. Up to WRITERS statements are
+     * in flight; batches that arrive while all are busy go together in the next one (a group
+     * commit: one statement, one WAL flush for many pages). A messageId already there (a page's
+     * retry) is skipped.
      */
     add(destination: string, events: readonly AcquaintEvent[], client: ClientInfo): Promise<void> {
       if (!events.length) return Promise.resolve();
       return new Promise((resolve, reject) => {
         pending.push({ rows: events.map((e) => ({ d: destination, c: client, e })), resolve, reject });
-        if (!writing) void write();
+        if (writers < WRITERS) void write();
       });
     },
     /** Due rows no live process holds, oldest first; each claimed by `owner` for CLAIM_MS. */
