@@ -156,13 +156,16 @@ async function measure(label, database, postgres) {
     const drained = await drain(url);
 
     // Half load: open loop at half the saturation rate, no warm-up (the relay is warm).
-    const batchesPerSecond = Math.max(1, Math.round(saturation.result.eventsPerSecond / 2 / BATCH));
+    const halfRate = Number(process.env.BENCH_RELAY_HALF) || saturation.result.eventsPerSecond / 2;
+    const batchesPerSecond = Math.max(1, Math.round(halfRate / BATCH));
+    await relay.ask({ delay: true }, 'delay');
     const halfFrom = reading(pids);
     const half = await sampled(
       url,
       load.ask({ run: { url: target, connections: CONNECTIONS, seconds: SECONDS, rate: batchesPerSecond } }, 'result'),
     );
     const halfCpu = used(halfFrom, reading(pids));
+    const halfDelay = await relay.ask({ delay: true }, 'delay');
     const first = half.samples[0];
     const last = half.samples.at(-1);
     const tail = await drain(url);
@@ -176,6 +179,7 @@ async function measure(label, database, postgres) {
       depthAfterSaturation: afterSaturation.depth,
       drained,
       half: half.result,
+      halfDelay,
       halfRate: batchesPerSecond * BATCH,
       forwardedAtHalf: rate(first, last, 'forwarded'),
       acceptedAtHalf: rate(first, last, 'accepted'),
@@ -265,7 +269,7 @@ if (results.length) {
       `- ${r.label}, CPU time per 1,000 events accepted at saturation (forwarding meanwhile included): relay main thread ${per1000(c.relayMain).toFixed(0)} ms, its busiest other thread ${per1000(c.relayTop).toFixed(0)} ms, Postgres ${per1000(c.postgres).toFixed(0)} ms (all its processes), load generator ${per1000(c.load).toFixed(0)} ms. Given a whole core, the relay's busiest thread (${c.relayTop > c.relayMain ? 'not the main one' : 'the main one'}) would allow ~${int(r.saturation.eventsPerSecond / bound)} events/s, with Postgres and the load generator elsewhere.`,
     );
     console.log(
-      `- ${r.label}: saturation answers ${statuses(r.saturation.statuses)}; half load ${statuses(r.half.statuses)} (${r.half.late} batch(es) sent over 5 ms late by the generator); forwarded during saturation ${int(r.forwardedAtSaturation)}/s; retried ${int(r.retried)}, dead-lettered ${int(r.dead)}; depth each second at half load: ${r.depths.join(' ')}; after it, empty ${r.tail.left ? `not within ${DRAIN_MS / 1000} s (${int(r.tail.left)} left)` : `in ${(r.tail.ms / 1000).toFixed(1)} s`}.`,
+      `- ${r.label}: saturation answers ${statuses(r.saturation.statuses)}; half load ${statuses(r.half.statuses)} (${r.half.late} batch(es) sent over 5 ms late by the generator); the relay's event loop delay at half load p50 ${ms(r.halfDelay.p50)}, p99 ${ms(r.halfDelay.p99)}, max ${ms(r.halfDelay.max)} ms; forwarded during saturation ${int(r.forwardedAtSaturation)}/s; retried ${int(r.retried)}, dead-lettered ${int(r.dead)}; depth each second at half load: ${r.depths.join(' ')}; after it, empty ${r.tail.left ? `not within ${DRAIN_MS / 1000} s (${int(r.tail.left)} left)` : `in ${(r.tail.ms / 1000).toFixed(1)} s`}.`,
     );
   }
   console.log(
