@@ -7,14 +7,17 @@ import { readFileSync, readdirSync } from 'node:fs';
 
 const HZ = 100; // USER_HZ: Linux's clock ticks a second in /proc, 100 on every common build.
 
-/** utime + stime (ticks) and ppid of a /proc stat file; zeros when it is gone. */
+/**
+ * utime + stime (ticks), the same of its children that ended (cutime + cstime) and ppid of a
+ * /proc stat file; zeros when it is gone.
+ */
 function stat(path) {
   try {
     const text = readFileSync(path, 'utf8');
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { ticks: Number(fields[11]) + Number(fields[12]), ppid: Number(fields[1]) };
+    return { ticks: Number(fields[11]) + Number(fields[12]), ended: Number(fields[13]) + Number(fields[14]), ppid: Number(fields[1]) };
   } catch {
-    return { ticks: 0, ppid: 0 };
+    return { ticks: 0, ended: 0, ppid: 0 };
   }
 }
 
@@ -54,7 +57,10 @@ export function reading({ relay, load, postgres }) {
     relayOther: relayAll - relayMain,
     relayThreads: new Map(threads.map((tid) => [tid, stat(`/proc/${relay}/task/${tid}/stat`).ticks])),
     load: stat(`/proc/${load}/stat`).ticks,
-    postgres: postgres ? family(postgres).reduce((sum, pid) => sum + stat(`/proc/${pid}/stat`).ticks, 0) : 0,
+    // A backend whose connection closed between two readings counts in its postmaster's `ended`.
+    postgres: postgres
+      ? family(postgres).reduce((sum, pid) => sum + stat(`/proc/${pid}/stat`).ticks, stat(`/proc/${postgres}/stat`).ended)
+      : 0,
     bench: stat(`/proc/${process.pid}/stat`).ticks,
     machine: machine(),
   };
