@@ -2,9 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { pino } from 'pino';
 import { startStandIns, type StandIns } from '../../../demo/stand-ins.mjs';
 import { createRelay, type Relay } from '../../../src/relay';
-import { openDb, type Db } from '../../../src/relay/store/db';
 import { testEvent } from '../event';
-import { startPostgres, whyNoPostgres, type TestPostgres } from './postgres';
+import { databases, type TestDatabase } from './databases';
 
 // The relay end to end on loopback: accepted batches reach the vendor stand-ins exactly once,
 // through faults, on the embedded PGlite and on a real Postgres (the same SQL).
@@ -62,35 +61,9 @@ const event = (messageId: string, overrides: Parameters<typeof testEvent>[0] = {
     context: { consent: consented, clickIds: { fbclid: 'fb-click' }, ...overrides.context },
   });
 
-const databases: [string, () => Promise<{ db: Db; stop(): Promise<void> }>][] = [
-  [
-    'PGlite',
-    async () => {
-      const db = await openDb({ memory: true });
-      return { db, stop: () => db.close() };
-    },
-  ],
-  [
-    'Postgres',
-    async () => {
-      const why = whyNoPostgres();
-      if (why) throw new Error(`no Postgres for this test: ${why} (.ci/run installs Debian's postgresql)`);
-      const server: TestPostgres = await startPostgres();
-      const db = await openDb({ url: server.url });
-      return {
-        db,
-        stop: async () => {
-          await db.close();
-          await server.stop();
-        },
-      };
-    },
-  ],
-];
-
 describe.each(databases)('forwarding on %s', (_name, open) => {
   let vendors: StandIns;
-  let database: { db: Db; stop(): Promise<void> };
+  let database: TestDatabase;
   let relay: Relay;
   const post = (id: string, events: unknown[]) =>
     relay(
