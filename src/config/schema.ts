@@ -230,6 +230,8 @@ export const relayConfigSchema = z.strictObject({
   ),
   /** Days a forwarded event's id is kept, so a page's late retry is not forwarded twice (default 7). */
   retentionDays: z.optional(z.int().check(z.minimum(1), z.maximum(365))),
+  /** Days a consent receipt is kept (default 1,095, about three years; at least 365, which the database enforces). */
+  receiptRetentionDays: z.optional(z.int().check(z.minimum(365), z.maximum(3650))),
 });
 
 export const configSchema = z.strictObject({

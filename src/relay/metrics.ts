@@ -19,6 +19,7 @@ export function createMetrics(depth: () => Promise<Record<string, number>>) {
     deadLettered: counter('events_dead_lettered_total', 'Events given up on, by reason', ['destination', 'reason']),
     trimmed: counter('events_trimmed_total', "Names or params cut to fit a vendor's limits", ['destination', 'reason']),
     requests: counter('requests_total', 'Requests answered, by status', ['status']),
+    receipts: counter('consent_receipts_total', 'Consent receipts: stored, known (a retry) or refused', ['outcome']),
     latency: new Histogram({
       name: 'acquaint_relay_forward_latency_seconds',
       help: 'From acceptance to the vendor accepting the event',

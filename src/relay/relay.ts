@@ -10,6 +10,8 @@ import { createMetrics } from './metrics';
 import { createRateLimit } from './rate-limit';
 import { openDb, type Db, type DbTarget } from './store/db';
 import { CLAIM_MS, createOutbox } from './store/outbox';
+import { createReceipts } from './store/receipts';
+import { proofRoutes } from './proof';
 import type { ClientInfo } from './vendors/types';
 import { MAX_BATCH_BYTES, parseBatch } from './wire';
 
@@ -68,14 +70,13 @@ export function createRelay(config: unknown, options: RelayOptions = {}): Relay 
   if (!setup.relay.origins?.length) log.warn('relay.origins is not set: pages of any origin may send events');
   const { database = { memory: true } } = options;
   const dbReady: Promise<Db> = isDb(database) ? Promise.resolve(database) : openDb(database);
-  const outbox = createOutbox(
-    {
-      query: async (sql, params) => (await dbReady).query(sql, params),
-      exec: async (script) => (await dbReady).exec(script),
-      close: async () => (await dbReady).close(),
-    },
-    options.claimMs,
-  );
+  const db: Db = {
+    query: async (sql, params) => (await dbReady).query(sql, params),
+    exec: async (script) => (await dbReady).exec(script),
+    close: async () => (await dbReady).close(),
+  };
+  const outbox = createOutbox(db, options.claimMs);
+  const receipts = createReceipts(db);
   const ready = outbox.migrate();
   const metrics = createMetrics(() => outbox.depth());
   const targets = new Map<string, Target>();
@@ -96,8 +97,13 @@ export function createRelay(config: unknown, options: RelayOptions = {}): Relay 
     timeoutMs: Math.min(options.timeoutMs ?? 10_000, (options.claimMs ?? CLAIM_MS) / 2),
   });
   // Forwarded rows' keys are kept `retentionDays` (a page stops retrying long before), then purged hourly.
+  // Receipts past `receiptRetentionDays` (default about three years) go by the same hourly purge.
   const retentionDays = setup.relay.retentionDays ?? 7;
-  const purge = () => void outbox.purge(retentionDays).catch((error: unknown) => log.warn({ err: error }, 'purge failed'));
+  const receiptDays = setup.relay.receiptRetentionDays ?? 1095;
+  const purge = () =>
+    void Promise.all([outbox.purge(retentionDays), receipts.purge(receiptDays)]).catch((error: unknown) =>
+      log.warn({ err: error }, 'purge failed'),
+    );
   let purging: ReturnType<typeof setInterval> | undefined;
   if (options.forward !== false)
     void ready.then(
@@ -140,7 +146,10 @@ export function createRelay(config: unknown, options: RelayOptions = {}): Relay 
     return next();
   });
   if (origins.length)
-    app.use('/v1/*', cors({ origin: origins, allowMethods: ['POST', 'OPTIONS'], allowHeaders: ['Content-Type'], maxAge: 86_400 }));
+    app.use(
+      '/v1/*',
+      cors({ origin: origins, allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'], allowHeaders: ['Content-Type'], maxAge: 86_400 }),
+    );
   app.use('/v1/*', async (c, next) => {
     const wait = limited(address(c) ?? 'unknown');
     if (wait === undefined) return next();
@@ -175,6 +184,7 @@ export function createRelay(config: unknown, options: RelayOptions = {}): Relay 
       return c.json({ accepted: accepted.length, refused });
     },
   );
+  proofRoutes(app, { receipts, outbox, metrics, log, ready });
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((error, c) => {
     log.error({ err: error }, 'request failed');

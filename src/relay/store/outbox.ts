@@ -111,6 +111,17 @@ export function createOutbox(db: Db, claimMs = CLAIM_MS) {
          WHERE id = ANY($1::bigint[])`,
         [ids, reason],
       ),
+    /**
+     * Forget (contract §10): this visitor's events not forwarded (waiting, or dead letters) are
+     * deleted; how many. A row a lane holds may still reach its vendor: it was on its way.
+     */
+    async forget(anonymousId: string | null, userId: string | null): Promise<number> {
+      const rows = await db.query(
+        `DELETE FROM acquaint_outbox WHERE state <> 'sent' AND (anonymous_id = $1 OR user_id = $2) RETURNING id`,
+        [anonymousId, userId],
+      );
+      return rows.length;
+    },
     /** Rows waiting per destination (the outbox depth metric). */
     async depth(): Promise<Record<string, number>> {
       const rows = await db.query<{ destination: string; n: number }>(
