@@ -30,7 +30,14 @@ export default defineConfig({
         // Debian's firefox-esr over WebDriver BiDi; `npm run test:firefox` runs this project alone.
         name: `firefox${suffix}`,
         metadata: { build },
-        use: { browserName: 'firefox' as const, channel: 'moz-firefox', launchOptions: firefoxLaunch() },
+        // Firefox keeps recording traces: without one, a page in a later test of a worker stopped
+        // firing a `visible` trigger's minMs timer after a scroll (triggers-visible.spec.ts), to be found out.
+        use: {
+          browserName: 'firefox' as const,
+          channel: 'moz-firefox',
+          launchOptions: firefoxLaunch(),
+          trace: 'retain-on-failure' as const,
+        },
       },
     ];
   }),
