@@ -97,8 +97,7 @@ export function proofRoutes<E extends { Bindings: object }>(app: Hono<E>, { rece
     if (!anonymousIds.length && !userId) return c.json({ expired: true, deleted: 0 });
     try {
       await ready;
-      let deleted = 0;
-      for (const anonymousId of new Set(anonymousIds.length ? anonymousIds : [null])) deleted += await outbox.forget(anonymousId, userId);
+      const deleted = await outbox.forget([...new Set(anonymousIds)], userId);
       log.info({ deleted }, 'forgot a visitor');
       return c.json({ expired: true, deleted });
     } catch (error) {

@@ -115,10 +115,10 @@ export function createOutbox(db: Db, claimMs = CLAIM_MS) {
      * Forget (contract §10): this visitor's events not forwarded (waiting, or dead letters) are
      * deleted; how many. A row a lane holds may still reach its vendor: it was on its way.
      */
-    async forget(anonymousId: string | null, userId: string | null): Promise<number> {
+    async forget(anonymousIds: readonly string[], userId: string | null): Promise<number> {
       const rows = await db.query(
-        `DELETE FROM acquaint_outbox WHERE state <> 'sent' AND (anonymous_id = $1 OR user_id = $2) RETURNING id`,
-        [anonymousId, userId],
+        `DELETE FROM acquaint_outbox WHERE state <> 'sent' AND (anonymous_id = ANY($1::text[]) OR user_id = $2) RETURNING id`,
+        [anonymousIds, userId],
       );
       return rows.length;
     },
