@@ -86,15 +86,17 @@ export function proofRoutes<E extends { Bindings: object }>(app: Hono<E>, { rece
     return c.json({ anonymousId: id });
   });
 
-  // Withdrawn storage consent: the cookie expires. forget(): also {anonymousId, userId}, whose
-  // events waiting here (or dead-lettered) are deleted; the cookie's own id counts too.
+  // Withdrawn storage consent (no body): the cookie expires, and the events held stay (they were
+  // allowed). forget(): also {anonymousId, userId}, whose events waiting here (or dead-lettered)
+  // are deleted; the cookie's own id counts too.
   app.delete('/v1/id', tooLarge(ID_BODY_BYTES), async (c) => {
     const body = (await jsonObject(c)) ?? {};
+    const posted = [body.anonymousId].filter((v): v is string => typeof v === 'string' && UUID.test(v));
+    const userId = typeof body.userId === 'string' && body.userId.length > 0 && body.userId.length <= 256 ? body.userId : null;
     const kept = getCookie(c, ID_COOKIE);
-    const anonymousIds = [body.anonymousId, kept].filter((v): v is string => typeof v === 'string' && UUID.test(v));
-    const userId = typeof body.userId === 'string' && body.userId.length <= 256 ? body.userId : null;
     deleteCookie(c, ID_COOKIE, { path: '/', httpOnly: true, secure: true, sameSite: 'Lax' });
-    if (!anonymousIds.length && !userId) return c.json({ expired: true, deleted: 0 });
+    if (!posted.length && !userId) return c.json({ expired: true, deleted: 0 });
+    const anonymousIds = kept && UUID.test(kept) ? [...posted, kept] : posted;
     try {
       await ready;
       const deleted = await outbox.forget([...new Set(anonymousIds)], userId);

@@ -162,9 +162,10 @@ describe.each(databases)('proof and control on %s', (_name, open) => {
     const left = await sql(`SELECT message_id FROM acquaint_outbox WHERE message_id LIKE 'f-%' ORDER BY message_id`);
     expect(left).toEqual([{ message_id: 'f-4' }]);
 
-    // Storage consent withdrawn: no ids, the cookie just expires.
-    const withdrawn = await request('DELETE', '/v1/id');
+    // Storage consent withdrawn: no ids, the cookie just expires; what it allowed before stays.
+    const withdrawn = await request('DELETE', '/v1/id', undefined, { Cookie: `acquaint_id=${other}` });
     expect(await withdrawn.json()).toEqual({ expired: true, deleted: 0 });
     expect(withdrawn.headers.get('set-cookie')).toMatch(/Max-Age=0/);
+    expect(await sql(`SELECT message_id FROM acquaint_outbox WHERE message_id = 'f-4'`)).toHaveLength(1);
   });
 });
