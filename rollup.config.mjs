@@ -24,7 +24,8 @@ const RELAY_EXTERNAL = [/^node:/, /^zod/, /^hono/, /^@hono\//, /^pg$/, /^@electr
 
 // dist/acquaint.js loads debug mode's trace (acquaint-debug.js) only when debug mode turns on,
 // and the audience rules with `personalize` (acquaint-audiences.js) only for a config that has them.
-const GENERIC = { debugTrace: false, inlineAudiences: false };
+// So are consent receipts and forget at the relay (acquaint-proof.js), only for a config with `relay`.
+const GENERIC = { debugTrace: false, inlineAudiences: false, inlineProof: false };
 
 export default [
   {
@@ -89,6 +90,12 @@ export default [
     input: 'src/chunks/audiences.ts',
     output: { file: 'dist/acquaint-audiences.js', format: 'es', sourcemap: true },
     plugins: [configSchemas({ page: true }), transpile(false), pageScript(), reportSizes(['dist/acquaint-audiences.js'])],
+  },
+  {
+    // Consent receipts, the id cookie and forget at the relay: loaded by dist/acquaint.js only for a config with `relay`.
+    input: 'src/chunks/proof.ts',
+    output: { file: 'dist/acquaint-proof.js', format: 'es', sourcemap: true },
+    plugins: [transpile(false), pageScript(), reportSizes(['dist/acquaint-proof.js'])],
   },
   {
     // Debug mode's trace, for a runtime built without it: loaded when debug mode turns on.

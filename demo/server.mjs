@@ -5,8 +5,8 @@
 // whenever tags.json changes; `npm run start:generic` serves dist/acquaint.js, which fetches it.
 //
 // The page reaches the relay at /acquaint on the shop's own origin, as a site would behind its
-// reverse proxy: this server passes /acquaint/* to the relay (except /acquaint/id, the server-id
-// endpoint the collector answers). GA4 is in server mode (no gtag.js in the page), Meta Pixel in
+// reverse proxy: this server passes /acquaint/* to the relay (demo/relay-proxy.mjs), which also
+// keeps the visitor's id cookie and the consent receipts (contract §10). GA4 is in server mode (no gtag.js in the page), Meta Pixel in
 // both (the pixel stand-in of demo/vendor/ in the page, and the Conversions API from the relay).
 //
 // `startDemo(options)` starts it all and is what the browser tests start; run as a script, this
@@ -14,11 +14,11 @@
 import { execFile } from 'node:child_process';
 import { existsSync, watch } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { request as httpRequest } from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { pino } from 'pino';
 import { createCollectorServer } from './collector.mjs';
+import { forRelay, proxyToRelay } from './relay-proxy.mjs';
 import { startStandIns } from './stand-ins.mjs';
 
 const demoDir = dirname(fileURLToPath(import.meta.url));
@@ -98,32 +98,6 @@ const json = (res, status, body) => {
   res.end(text);
 };
 
-/** The reverse proxy: `/acquaint/<rest>` on the shop's origin → `<relay>/<rest>`, with X-Forwarded-*. */
-async function proxy(req, res, relayReady) {
-  let target;
-  try {
-    target = new URL((await relayReady).url);
-  } catch {
-    return json(res, 503, { error: 'the relay did not start' });
-  }
-  const headers = { ...req.headers, host: target.host, 'x-forwarded-host': req.headers.host ?? '', 'x-forwarded-proto': 'http' };
-  // relay.trustProxy is set in tags.json: the relay takes the visitor's address from here.
-  headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
-  delete headers.connection;
-  const upstream = httpRequest(
-    { host: target.hostname, port: target.port, method: req.method, path: req.url.slice('/acquaint'.length) || '/', headers },
-    (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    },
-  );
-  upstream.on('error', (err) => {
-    if (!res.headersSent) json(res, 502, { error: `the relay did not answer: ${err.message}` });
-    else res.destroy();
-  });
-  req.pipe(upstream);
-}
-
 /**
  * Starts the stand-ins, the shop with its collector, and the relay; resolves once all three are up.
  * @param {{ distDir?: string, port?: number, host?: string, standInsPort?: number, relayPort?: number,
@@ -166,7 +140,7 @@ export async function startDemo({
     app.server.removeAllListeners('request');
     app.server.on('request', (req, res) => {
       const path = (req.url ?? '/').split('?')[0];
-      if (path.startsWith('/acquaint/') && path !== '/acquaint/id') return void proxy(req, res, relayReady);
+      if (forRelay(path)) return void proxyToRelay(req, res, relayReady.then((relay) => relay.url));
       if (path === '/demo/received' && req.method === 'GET') return json(res, 200, { ...vendors.received(), pixel });
       if (path === '/demo/received' && req.method === 'DELETE') {
         vendors.clear();

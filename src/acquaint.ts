@@ -26,7 +26,9 @@ import { dataLayerIntake } from './pipeline/intake';
 import { createReporter } from './pipeline/reporter';
 import { createStoragePolicy } from './pipeline/storage-policy';
 import { visitorData } from './pipeline/visitor-data';
-import { forget, start, type Parts } from './lifecycle';
+import { forget, start, type Forgotten, type Parts } from './lifecycle';
+import { relayIdUrl } from './config/relay-routes';
+import { createProofHost } from './proof/host';
 import { createTriggerHost, NO_TRIGGERS } from './triggers/host';
 
 /**
@@ -41,14 +43,17 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
   const reporter = createReporter(log, debugMode.trace);
   const { fail } = reporter;
 
-  // 2. Consent, which every part below asks; its changes reach them in the order of step 8.
+  // 2. Consent, which every part below asks; its changes reach them in the order of step 8. Each
+  //    decision also becomes a consent receipt at the relay, once the config names one.
   const consentListeners: ((state: ConsentChoices) => void)[] = [];
+  const proof = createProofHost();
   const consent = createConsent({
     gpc: env.gpc,
     ...(env.region ? { region: env.region } : {}),
     now: env.now,
     record: features.consentRecord ? consentRecordStore(env) : noConsentRecord(env),
     changed: (state) => consentListeners.forEach((listener) => listener(state)),
+    decided: proof.decided,
     invalid: (message) => fail('invalid_consent', message),
   });
 
@@ -82,13 +87,17 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
     routes: () => destinations.routes,
     persistence,
     identityStore,
-    serverIdUrl: () => current?.config.identity?.serverIdUrl,
+    // The site's own endpoint, else the relay's where it is on this origin (contract §10).
+    serverIdUrl: () => current?.config.identity?.serverIdUrl ?? relayIdUrl(current?.config.relay),
     opened() {
       destinations.storageEnabled();
       deliveryLog?.restore(identityStore.stored('deliveries'));
       audiences.storageReady();
     },
-    withdrawn: () => deliveryLog?.clear(),
+    withdrawn(stored) {
+      deliveryLog?.clear();
+      if (stored) proof.withdrawn();
+    },
   });
 
   // 6. The banner, with "Your data", and the page's own signals (Consent Mode, TCF, GPP).
@@ -96,7 +105,7 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
   const banner = !features.banner
     ? noBanner(bannerFailed)
     : createBanner(env, consent, bannerFailed, {
-        data: visitorData({ identity, config: () => current, audiences, deliveryLog: deliveryLog!, identityStore, persistence }),
+        data: visitorData({ identity, config: () => current, audiences, deliveryLog: deliveryLog!, identityStore, persistence, proof }),
         forget: () => forgetAll(),
       });
   const signals = createConsentSignals(env, consent, banner, dataLayer, fail);
@@ -136,12 +145,12 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
   //     (lifecycle.ts, as forget).
   // prettier-ignore
   const parts: Parts = { env, reporter, debugMode, identity, provisional, consent, signals, storage, audiences,
-    early, autoPage, destinations, builder, accept, triggers, persistence, identityStore, deliveryLog };
+    early, autoPage, destinations, builder, accept, triggers, persistence, identityStore, deliveryLog, proof };
   const loading = features.configAtRuntime
     ? loadConfig(config, (message) => reporter.configUnavailable(message, early.take()))
     : Promise.resolve(config as LoadedConfig);
   const ready = loading.then((loaded) => start((current = loaded), parts));
-  const forgetAll = (): Promise<void> => ready.then(() => forget(parts));
+  const forgetAll = (): Promise<Forgotten> => ready.then(() => forget(parts));
 
   return publicApi(parts, ready, { dataLayer, get, banner, forget: forgetAll });
 }

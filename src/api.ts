@@ -4,7 +4,7 @@ import { eventApi } from './events/api';
 import { identityApi } from './identity/api';
 import type { AdapterType } from './destinations/adapter';
 import type { Env } from './env';
-import type { Parts } from './lifecycle';
+import type { Forgotten, Parts } from './lifecycle';
 
 /** What createAcquaint takes. */
 export interface AcquaintOptions {
@@ -26,7 +26,7 @@ export function publicApi(
     get,
     banner,
     forget,
-  }: { dataLayer: unknown[]; get(path: string): unknown; banner: ReturnType<typeof createBanner>; forget(): Promise<void> },
+  }: { dataLayer: unknown[]; get(path: string): unknown; banner: ReturnType<typeof createBanner>; forget(): Promise<Forgotten> },
 ) {
   const { builder, accept, destinations, consent, debugMode } = parts;
   const { fail } = parts.reporter;
@@ -40,11 +40,11 @@ export function publicApi(
     debug: debugMode.report,
     register: destinations.register,
     ...identityApi({ identity: parts.identity, builder, accept, audiences: parts.audiences.members, fail }),
-    /** Erases every id, trait, queued event, count and the consent choice on this device. */
+    /** Erases every id, trait, queued event, count and the consent choice on this device, and asks the relay to delete what it holds. */
     forget,
     consent: {
       get: consent.get,
-      update: consent.update,
+      update: (choices: unknown): void => consent.update(choices),
       /** Opens the banner again (a "cookie settings" link): the short layer, the per-purpose one, or "Your data". */
       show: (layer?: BannerLayer): Promise<void> => ready.then(() => banner.show(layer)),
     },

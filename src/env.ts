@@ -13,6 +13,8 @@ import type { TraceFactory } from './events/debug-mode';
 import { DEBUG_EVENT } from './events/trace';
 import { AUDIENCES_EVENT, type LoadedAudiences } from './personalize/announce';
 import { audienceParts } from './personalize/parts';
+import { PROOF_EVENT, type LoadedProof } from './proof/announce';
+import { proofParts } from './proof/parts';
 
 /** Everything acquaint needs from the platform, injected so every module runs in tests. */
 export interface Env extends Platform, BuildEnv {
@@ -24,6 +26,8 @@ export interface Env extends Platform, BuildEnv {
   loadDebug?(): Promise<TraceFactory>;
   /** The audience rules and `personalize`: in this file, or acquaint-audiences.js beside it. */
   loadAudiences?(): Promise<LoadedAudiences>;
+  /** Consent receipts and forget at the relay: in this file, or acquaint-proof.js beside it. */
+  loadProof?(): Promise<LoadedProof>;
 }
 
 /**
@@ -76,6 +80,13 @@ export function browserEnv(script?: HTMLScriptElement | null): Env {
           loadAudiences: features.inlineAudiences
             ? () => Promise.resolve(audienceParts({ document, MutationObserver: window.MutationObserver }))
             : () => loadAnnounced<LoadedAudiences>(beside('acquaint-audiences.js'), AUDIENCES_EVENT, nonce),
+        }
+      : {}),
+    ...(features.proof
+      ? {
+          loadProof: features.inlineProof
+            ? () => Promise.resolve(proofParts(window.crypto?.subtle ? sha256 : undefined))
+            : () => loadAnnounced<LoadedProof>(beside('acquaint-proof.js'), PROOF_EVENT, nonce),
         }
       : {}),
     ...(features.banner

@@ -18,6 +18,10 @@ import { loadAudienceParts } from './personalize/load';
 import type { createDestinations } from './pipeline/destinations';
 import type { createReporter } from './pipeline/reporter';
 import type { createStoragePolicy } from './pipeline/storage-policy';
+import type { ProofSetup } from './proof/announce';
+import type { ProofHost } from './proof/host';
+import type { RelayForgot } from './proof/relay-id';
+import { RECEIPTS_KEY } from './proof/receipts';
 import { wantsTriggers, type createTriggerHost } from './triggers/host';
 
 /** The parts createAcquaint made (acquaint.ts), as its two sequences below use them. */
@@ -41,6 +45,12 @@ export interface Parts {
   persistence: Persistence;
   identityStore: IdentityStore;
   deliveryLog: DeliveryLog | undefined;
+  proof: ProofHost;
+}
+
+/** What `forget()` resolves with: whether the relay confirmed it deleted what it held (`none`: no relay). */
+export interface Forgotten {
+  relay: RelayForgot;
 }
 
 /** What runs once the config is here, in this order; ready() resolves after it. */
@@ -53,6 +63,8 @@ export async function start(loaded: LoadedConfig, parts: Parts): Promise<void> {
   // 2. Identity's options, consent's (a CMP on the page speaks for the visitor), the page's signals.
   identity.configure(identityOptions(identityConfig));
   consent.configure(consentConfig, signals.followsCmp(consentConfig));
+  const config = loaded.config as ProofSetup['config'];
+  parts.proof.start(env.loadProof, features.proof && config.relay ? { config, env, fail: reporter.fail } : undefined);
   signals.configure(consentConfig);
   // 3. The audience rules load (dist/acquaint.js: a file of their own) while a returning
   //    visitor's stored identity is read, before any event leaves.
@@ -92,15 +104,21 @@ export async function start(loaded: LoadedConfig, parts: Parts): Promise<void> {
   if (triggered) triggers.start(tags);
 }
 
-/** Erases every id, trait, queued event, count and the consent choice on this device. */
-export async function forget(parts: Parts): Promise<void> {
+/**
+ * Erases every id, trait, queued event, count and the consent choice on this device, and asks the
+ * relay (if any) to delete what it holds for this visitor and has not forwarded. Consent receipts
+ * not yet sent stay queued: they hold nothing about the visitor and are owed.
+ */
+export async function forget(parts: Parts): Promise<Forgotten> {
   const { env, identity, audiences, consent } = parts;
+  const { anonymousId, userId } = identity.get();
   parts.destinations.forget();
   await Promise.all([parts.persistence.clear(), parts.identityStore.clear()]);
-  for (const key of env.localStore?.keys() ?? []) if (key.startsWith('acquaint.')) env.localStore!.remove(key);
+  for (const key of env.localStore?.keys() ?? []) if (key.startsWith('acquaint.') && key !== RECEIPTS_KEY) env.localStore!.remove(key);
   identity.reset();
   audiences.clear();
   parts.deliveryLog?.clear();
   consent.forget();
   parts.storage.sync(); // only if the defaults themselves allow storage
+  return { relay: await parts.proof.forget({ anonymousId, userId }) };
 }

@@ -37,7 +37,11 @@ export const redact = true;
 export const hashing = true;
 /** Field allow-lists (a destination's `fields`). */
 export const fieldLists = true;
-/** The server-set id cookie (`identity.serverIdUrl`). */
+/** Consent receipts, the relay's id cookie and forget at the relay (`relay`, contract §10). */
+export const proof = true;
+/** Those are in this file rather than loaded as acquaint-proof.js. */
+export const inlineProof = true;
+/** The server-set id cookie (`identity.serverIdUrl`, or the relay's on this page's origin). */
 export const serverId = true;
 /** A Meta relay half (`mode: "server"` or `"both"`): the visitor's matching traits go with each of its events. */
 export const contextTraits = true;

@@ -4,9 +4,19 @@ import type { DestinationConfig, RelayConfig } from './schema';
 /** The suffix of the relay half of a `both` destination: its own queue beside the vendor tag's. */
 export const RELAY_HALF = ':relay';
 
+/** `<relay.url><path>`: one of the relay's endpoints, as the page reaches it. */
+export const relayRoute = (relay: Pick<RelayConfig, 'url'>, path: string): string => `${relay.url.replace(/\/+$/, '')}${path}`;
+
 /** `<relay.url>/v1/batch/<id>`: where the page sends a server-mode destination's events. */
 export const relayBatchUrl = (relay: Pick<RelayConfig, 'url'>, id: string): string =>
-  `${relay.url.replace(/\/+$/, '')}/v1/batch/${encodeURIComponent(id)}`;
+  relayRoute(relay, `/v1/batch/${encodeURIComponent(id)}`);
+
+/**
+ * `<relay.url>/v1/id`, the server-set id cookie's endpoint (contract §10), when `relay.url` is a
+ * path on this site: only there is its cookie first-party, and sent with the page's requests.
+ */
+export const relayIdUrl = (relay: Pick<RelayConfig, 'url'> | undefined): string | undefined =>
+  relay?.url.startsWith('/') ? relayRoute(relay, '/v1/id') : undefined;
 
 /**
  * The page's side of server-side tagging (contract §9): a `server` destination becomes a queue of

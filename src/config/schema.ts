@@ -35,9 +35,14 @@ export const bannerTextsSchema = z.strictObject({
   dataSent: optionalText,
   dataEvents: optionalText,
   dataNone: optionalText,
+  /** The current consent receipt (with a relay) and the link that downloads its chain. */
+  dataReceipt: optionalText,
+  receiptDownload: optionalText,
   download: optionalText,
   forget: optionalText,
   forgotten: optionalText,
+  /** Added to `forgotten` when the relay confirmed it deleted what it held. */
+  forgottenRelay: optionalText,
   close: optionalText,
 });
 

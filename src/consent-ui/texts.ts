@@ -26,9 +26,12 @@ export const DEFAULT_TEXTS: Texts = {
   dataSent: 'Sent in the last 7 days',
   dataEvents: 'events',
   dataNone: 'Nothing',
+  dataReceipt: 'Consent receipt',
+  receiptDownload: 'Download the record of my consent choices',
   download: 'Download my data',
   forget: 'Forget me',
   forgotten: 'Done: everything this site kept about you in this browser is erased.',
+  forgottenRelay: 'The site’s server also deleted what it held about you and had not yet passed on.',
   close: 'Close',
 };
 

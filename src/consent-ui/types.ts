@@ -44,6 +44,8 @@ export interface VisitorFacts {
   deliveries: Record<string, Record<string, number>>;
   /** Each IndexedDB database acquaint keeps → what it holds now. */
   databases: Record<string, [IDBValidKey, unknown][]>;
+  /** The consent receipt that says what holds now, and where its chain downloads (with a relay). */
+  receipt?: { id: string; chainUrl: string };
 }
 
 /** What "Your data" shows the visitor: what the site knows on this device, why, and where it went. */
@@ -58,6 +60,7 @@ export interface YourData {
   /** Per purpose, the destinations that received events in the last 7 days (the device's own count). */
   sent: { purpose: string; destinations: { id: string; events: number }[] }[];
   stored: StoredData;
+  receipt?: { id: string; chainUrl: string };
 }
 
 export interface BannerOptions {
@@ -72,8 +75,8 @@ export interface BannerOptions {
   layer?: BannerLayer;
   /** "Your data" as it is now (read when that layer opens). */
   data?(): Promise<VisitorFacts>;
-  /** "Forget me": everything acquaint keeps on this device is erased (`acquaint.forget()`). */
-  forget?(): Promise<void>;
+  /** "Forget me": everything acquaint keeps on this device is erased (`acquaint.forget()`), and what the relay holds. */
+  forget?(): Promise<{ relay: 'confirmed' | 'failed' | 'none' }>;
   /** Accept all, Reject all or Save: the visitor's choice for every unlocked purpose. */
   choose(choices: Record<string, Choice>): void;
   /** The CSP nonce of the acquaint script tag, for any style or script the banner adds. */

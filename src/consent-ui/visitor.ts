@@ -48,5 +48,6 @@ export function yourData(facts: VisitorFacts, local: LocalKeys | undefined): You
       .map(({ id, label, description }) => ({ id, ...(label ? { label } : {}), ...(description ? { description } : {}) })),
     sent,
     stored: storedData(facts.databases, local),
+    ...(facts.receipt ? { receipt: facts.receipt } : {}),
   };
 }

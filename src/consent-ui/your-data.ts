@@ -38,8 +38,16 @@ function render(texts: Texts, data: YourData): HTMLElement[] {
     describePurpose({ id: purpose, state: 'granted', locked: false }).label,
     destinations.map(({ id, events }) => `${id}: ${events} ${texts.dataEvents}`).join(', '),
   ]);
+  const { receipt } = data;
   return [
     ...section(texts.dataIds, ids, texts.dataNone),
+    // The chain of this device's consent decisions, as the relay keeps it (contract §10).
+    ...(receipt
+      ? [
+          ...section(texts.dataReceipt, [[texts.dataReceipt, receipt.id]], texts.dataNone),
+          h('p', {}, h('a', { href: receipt.chainUrl, download: 'consent-receipts.json' }, texts.receiptDownload)),
+        ]
+      : []),
     ...section(texts.dataTraits, traits, texts.dataNone),
     ...section(texts.dataAudiences, audiences, texts.dataNone),
     ...section(texts.dataSent, sent, texts.dataNone),
@@ -71,10 +79,10 @@ export function dataLayer(texts: Texts, options: BannerOptions, on: { close(): v
   };
   const save = button(texts.download, () => data && download(data.stored, dialog));
   const forget = button(texts.forget, () => {
-    void options
-      .forget?.()
-      .then(refresh)
-      .then(() => void (status.textContent = texts.forgotten));
+    void options.forget?.().then(async ({ relay }) => {
+      await refresh();
+      status.textContent = relay === 'confirmed' ? `${texts.forgotten} ${texts.forgottenRelay}` : texts.forgotten;
+    });
   });
   const dialog = h(
     'div',

@@ -40,7 +40,7 @@ export function createBanner(
       })),
       choose(choices) {
         handle = undefined;
-        consent.update(choices);
+        consent.update(choices, 'banner');
       },
     };
   }

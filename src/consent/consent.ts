@@ -2,9 +2,23 @@ import { BUILT_IN_PURPOSES } from '../config/purposes';
 import type { ConsentChoices, ConsentConfig } from '../config/schema';
 import { isPlainObject, isUnsafeKey } from '../lib/is';
 import { defaultsFor } from './defaults';
-import type { ConsentRecordStore } from './record';
+import type { ConsentRecordStore, StoredChoice } from './record';
 
 export type { ConsentChoices };
+
+/** Where a decision came from (a consent receipt's `source`, contract §10). */
+export type DecisionSource = 'banner' | 'api' | 'tcf' | 'gpp' | 'consent-mode' | 'gpc';
+
+/** One decision on the visitor's consent: who made it, when, and the CMP's string when a CMP did. */
+export interface Decision {
+  source: DecisionSource;
+  /** When it was made (ms since the epoch). */
+  at: number;
+  tcString?: string;
+  gppString?: string;
+  /** Made earlier, stated again on this page (a stored choice): never a receipt of its own if the last one says it. */
+  restated?: boolean;
+}
 
 /** Contract §5: the purposes whose grant allows acquaint to store anything on the device, unless the config says otherwise. */
 export const STORAGE_PURPOSES = ['analytics', 'personalization'];
@@ -18,6 +32,8 @@ export interface ConsentOptions {
   /** The visitor's stored choice: read once the config is known, written when they choose. */
   record: ConsentRecordStore;
   changed(state: ConsentChoices): void;
+  /** A decision was made (or re-stated, as a CMP does on every page), with the state after it. */
+  decided?(decision: Decision, state: ConsentChoices): void;
   invalid(message: string): void;
 }
 
@@ -45,7 +61,10 @@ export function createConsent(options: ConsentOptions) {
   let chosenAt: number | undefined; // when the visitor chose on this page
   let stored = false; // a choice for this config version was stored before
   let storagePurposes = STORAGE_PURPOSES;
+  let chosenBy: DecisionSource = 'api'; // who made the stored choice (kept with it, for its receipt)
   let state = compute();
+
+  const decide = (decision: Omit<Decision, 'at'>, at = options.now()): void => options.decided?.({ ...decision, at }, { ...state });
 
   const heldByPage = (purpose: string): boolean => holdPageDefaults && pageDefaults[purpose] === 'denied' && !(purpose in chosen);
 
@@ -70,12 +89,12 @@ export function createConsent(options: ConsentOptions) {
   // The one write acquaint makes before storage consent: the choice itself (strictly necessary).
   function persist(): void {
     if (!keepsRecord || version === undefined || chosenAt === undefined) return;
-    options.record.write({ choices: { ...chosen }, timestamp: new Date(chosenAt).toISOString(), version });
+    options.record.write({ choices: { ...chosen }, timestamp: new Date(chosenAt).toISOString(), version, source: chosenBy });
   }
 
   /** Another tab changed the stored choice (or erased it): follow it, store nothing. */
-  function followStored(read: (version: string | number) => ConsentChoices | undefined): void {
-    const choices = read(version!);
+  function followStored(read: (version: string | number) => StoredChoice | undefined): void {
+    const choices = read(version!)?.choices;
     for (const purpose of Object.keys(chosen)) delete chosen[purpose];
     Object.assign(chosen, choices);
     stored = choices !== undefined;
@@ -117,25 +136,35 @@ export function createConsent(options: ConsentOptions) {
       const previous = follows ? options.record.read(version) : undefined;
       stored = previous !== undefined;
       // A choice made on this page before the config arrived is newer than the stored one.
-      for (const [purpose, value] of Object.entries(previous ?? {})) if (!(purpose in chosen)) chosen[purpose] = value;
+      for (const [purpose, value] of Object.entries(previous?.choices ?? {})) if (!(purpose in chosen)) chosen[purpose] = value;
       persist();
       refresh();
+      // Stated again on every page (a receipt is made only for what changed since the last one):
+      // GPC, then the stored choice, whose receipt a page that closed at once may not have made.
+      if (honorGpc && options.gpc) decide({ source: 'gpc' });
+      if (previous && chosenAt === undefined) decide({ source: previous.source, restated: true }, previous.at || undefined);
       // A choice (or an erasure) made in another tab applies here too.
       if (follows) options.record.onChange(followStored);
     },
     /** The visitor's (or the site's) choice: applied, and stored unless the page is the only source. */
-    update(choices: unknown): void {
+    update(choices: unknown, source: DecisionSource = 'api'): void {
       const accepted = valid(choices, 'consent.update');
       if (!Object.keys(accepted).length) return;
       Object.assign(chosen, accepted);
       chosenAt = options.now();
+      chosenBy = source;
       persist();
       refresh();
+      decide({ source }, chosenAt);
     },
-    /** What a CMP on the page says: applied, never stored by acquaint (the CMP keeps its own record). */
-    follow(choices: ConsentChoices): void {
+    /**
+     * What a CMP on the page says: applied, never stored by acquaint (the CMP keeps its own record);
+     * `signal` when it is the CMP's own signal (a decision), not acquaint waiting for one.
+     */
+    follow(choices: ConsentChoices, signal?: Omit<Decision, 'at'>): void {
       Object.assign(chosen, valid(choices, 'CMP'));
       refresh();
+      if (signal) decide(signal);
     },
     /** A default set by the page (Consent Mode `default`): over the config's, never over a choice. */
     setDefaults(choices: unknown): void {

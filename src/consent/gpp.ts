@@ -1,7 +1,7 @@
 import { GPP_OPT_OUTS, GPP_US_SECTIONS } from '../config/gpp-fields';
 import type { GppApi } from '../lib/platform';
 
-import type { ConsentChoices } from './consent';
+import type { ConsentChoices, Decision } from './consent';
 
 export interface GppOptions {
   /** The sections read (default: every US section). */
@@ -12,7 +12,7 @@ export interface GppOptions {
 
 interface ConsentLike {
   get(): ConsentChoices;
-  follow(choices: ConsentChoices): void;
+  follow(choices: ConsentChoices, signal?: Omit<Decision, 'at'>): void;
 }
 
 // A CMP's event data may be an instance of its own class (@iabgpp/cmpapi's EventData), not a plain object.
@@ -38,13 +38,14 @@ export function createGppFollower(options: GppOptions, consent: ConsentLike, fai
   const said: ConsentChoices = {};
   for (const purpose of Object.keys(table)) said[purpose] = without(purpose);
 
-  function say(decide: (purpose: string, fields: readonly string[]) => ConsentChoices[string]): void {
+  // `signal`: the CMP's own (a decision, passed on even when nothing changed, for its receipt).
+  function say(decide: (purpose: string, fields: readonly string[]) => ConsentChoices[string], signal?: Omit<Decision, 'at'>): void {
     const changed: ConsentChoices = {};
     for (const [purpose, fields] of Object.entries(table)) {
       const state = decide(purpose, fields);
       if (said[purpose] !== state) changed[purpose] = said[purpose] = state;
     }
-    if (Object.keys(changed).length) consent.follow(changed);
+    if (Object.keys(changed).length || signal) consent.follow(changed, signal);
   }
 
   const hold = (): void => say((purpose) => (without(purpose) === 'granted' ? 'pending' : without(purpose)));
@@ -69,7 +70,11 @@ export function createGppFollower(options: GppOptions, consent: ConsentLike, fai
             // parsedSections is in the event itself where the CMP gives it; getSection answers at once (spec: no asynchronous logic).
             const parsed = isObject(ping.parsedSections) ? ping.parsedSections : undefined;
             const read = sections.map((name) => (parsed ? parsed[name] : getSection(name)));
-            say((purpose, fields) => (read.some((section) => optedOut(section, fields)) ? 'denied' : without(purpose)));
+            const gppString = typeof ping.gppString === 'string' ? ping.gppString : undefined;
+            say((purpose, fields) => (read.some((section) => optedOut(section, fields)) ? 'denied' : without(purpose)), {
+              source: 'gpp',
+              ...(gppString ? { gppString } : {}),
+            });
             ready = true;
           } catch (error) {
             fail(`reading __gpp failed: ${String(error)}`);

@@ -1,4 +1,5 @@
 import type { ConsentChoices } from '../config/schema';
+import type { DecisionSource } from './consent';
 import type { Platform } from '../lib/platform';
 import { isPlainObject, isUnsafeKey } from '../lib/is';
 
@@ -7,27 +8,38 @@ export interface ConsentRecord {
   choices: ConsentChoices;
   timestamp: string;
   version: string | number;
+  /** Who made the choice (its consent receipt's source); absent in records stored before it was kept. */
+  source?: DecisionSource;
+}
+
+/** A stored choice read back: what it chose, when (ms) and by whom. */
+export interface StoredChoice {
+  choices: ConsentChoices;
+  at: number;
+  source: DecisionSource;
 }
 
 /** Where acquaint keeps the visitor's choice; a config with `consent.source: "page"` keeps none. */
 export interface ConsentRecordStore {
-  /** The stored choices for this config version, if a well-formed record for it is stored. */
-  read(version: string | number): ConsentChoices | undefined;
+  /** The stored choice for this config version, if a well-formed record for it is stored. */
+  read(version: string | number): StoredChoice | undefined;
   write(record: ConsentRecord): void;
   remove(): void;
   /** Another tab stored a choice, or erased it: the listener reads what it stored, as `read` does. */
-  onChange(listener: (read: (version: string | number) => ConsentChoices | undefined) => void): void;
+  onChange(listener: (read: (version: string | number) => StoredChoice | undefined) => void): void;
 }
 
-/** A stored record read back (untrusted): its choices if it is well-formed and for this version. */
-export function choicesFromRecord(stored: unknown, version: string | number): ConsentChoices | undefined {
+/** A stored record read back (untrusted): its choice if it is well-formed and for this version. */
+export function choicesFromRecord(stored: unknown, version: string | number): StoredChoice | undefined {
   if (!isPlainObject(stored) || stored.version !== version || typeof stored.timestamp !== 'string' || !isPlainObject(stored.choices))
     return undefined;
   const choices: ConsentChoices = {};
   for (const [purpose, state] of Object.entries(stored.choices)) {
     if (!isUnsafeKey(purpose) && (state === 'granted' || state === 'denied' || state === 'pending')) choices[purpose] = state;
   }
-  return choices;
+  const at = Date.parse(stored.timestamp);
+  // Unchecked here: a receipt takes it only if it is one of the sources (proof/receipts.ts).
+  return { choices, at: Number.isNaN(at) ? 0 : at, source: stored.source as DecisionSource }; // at 0: unknown (the receipt's own time)
 }
 
 const KEY = 'acquaint.consent';

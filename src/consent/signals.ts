@@ -38,7 +38,9 @@ export function createConsentSignals(
     /** The page's own `gtag('consent', 'default' | 'update', {...})`, onto the purposes. */
     fromPage(mode: 'default' | 'update', params: Record<string, unknown>): void {
       if (mode === 'default') pageSetDefault = true;
-      (mode === 'default' ? consent.setDefaults : consent.update)(fromConsentMode(params));
+      const choices = fromConsentMode(params);
+      if (mode === 'default') consent.setDefaults(choices);
+      else consent.update(choices, 'consent-mode');
     },
     changed(): void {
       if (mirroring) mirror('update');

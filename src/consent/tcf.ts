@@ -1,6 +1,6 @@
 import type { TcfApi } from '../lib/platform';
 
-import type { ConsentChoices } from './consent';
+import type { ConsentChoices, Decision } from './consent';
 
 /**
  * Follows an IAB TCF v2.2 CMP already on the page: each acquaint purpose in `table` is granted
@@ -13,7 +13,7 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 export function followTcf(
   api: TcfApi,
   table: Record<string, number[]>,
-  apply: (choices: ConsentChoices) => void,
+  apply: (choices: ConsentChoices, signal: Omit<Decision, 'at'>) => void,
   fail: (message: string) => void,
 ): void {
   try {
@@ -24,7 +24,7 @@ export function followTcf(
       const consents = isObject(purpose.consents) ? purpose.consents : {};
       const choices: ConsentChoices = {};
       for (const [name, ids] of Object.entries(table)) choices[name] = ids.every((id) => consents[id] === true) ? 'granted' : 'denied';
-      apply(choices);
+      apply(choices, { source: 'tcf', ...(typeof data.tcString === 'string' ? { tcString: data.tcString } : {}) });
     });
   } catch (error) {
     fail(`__tcfapi threw: ${String(error)}`);

@@ -13,8 +13,8 @@ export interface StoragePolicyDeps {
   serverIdUrl(): string | undefined;
   /** The profile store has read what is stored: what waited for it goes in now. */
   opened(): void;
-  /** Storage withdrawn: what else was kept with the profile goes too. */
-  withdrawn(): void;
+  /** Storage withdrawn: what else was kept with the profile goes too; `stored`: it was in use until now. */
+  withdrawn(stored: boolean): void;
 }
 
 /**
@@ -31,9 +31,10 @@ export function createStoragePolicy(deps: StoragePolicyDeps) {
       const routes = deps.routes();
       if (!routes) return;
       if (!deps.allowed()) {
+        const stored = persistence.enabled || identityStore.enabled;
         if (persistence.enabled) void persistence.clear();
         if (identityStore.enabled) void identityStore.clear();
-        deps.withdrawn();
+        deps.withdrawn(stored);
         return;
       }
       if (!persistence.enabled) void routes.persist(deps.state());

@@ -14,6 +14,7 @@ export interface VisitorDataDeps {
   deliveryLog: { counts(): DeliveryCounts };
   identityStore: Pick<IdentityStore, 'entries'>;
   persistence: Pick<Persistence, 'entries'>;
+  proof: { receipt(): VisitorFacts['receipt'] };
 }
 
 /** "Your data" in the banner: read when it opens, from what this page and the device hold now. */
@@ -21,6 +22,7 @@ export function visitorData(deps: VisitorDataDeps): () => Promise<VisitorFacts> 
   const read = (entries: Entries) => entries().catch(() => []);
   return async () => {
     const loaded = deps.config();
+    const receipt = deps.proof.receipt();
     return {
       user: deps.identity.get(),
       hashTraits: loaded?.config.identity?.hashTraits ?? [],
@@ -29,6 +31,7 @@ export function visitorData(deps: VisitorDataDeps): () => Promise<VisitorFacts> 
       destinations: loaded?.destinations ?? [],
       deliveries: deps.deliveryLog.counts(),
       databases: { [IDENTITY_DATABASE]: await read(deps.identityStore.entries), [QUEUE_DATABASE]: await read(deps.persistence.entries) },
+      ...(receipt ? { receipt } : {}),
     };
   };
 }

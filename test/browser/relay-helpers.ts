@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { pino } from 'pino';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CollectorServer } from '../../demo/collector.mjs';
+import { forRelay, proxyToRelay } from '../../demo/relay-proxy.mjs';
 import { startStandIns, type StandIns } from '../../demo/stand-ins.mjs';
 import type { RunningRelay, ServeOptions } from '../../src/relay/index';
 import type { WireEvent } from './helpers';
@@ -141,4 +144,26 @@ export async function watchRelay(page: Page, relayUrl: string): Promise<RelayLog
       })),
     lastBody: async (url) => (await all()).filter((one) => one.url === url).pop()?.body ?? '',
   };
+}
+
+/**
+ * Puts the relay behind the collector's own origin at `/acquaint` (demo/relay-proxy.mjs), as a
+ * site's reverse proxy does, so the page reaches it first-party (its id cookie included).
+ * `down = true` makes the proxy answer 502, as nginx does when the relay is not there.
+ */
+export function relayBehind(collector: { readonly app: CollectorServer }, relay: { readonly current: RelaySetup }): { down: boolean } {
+  const state = { down: false };
+  test.beforeAll(() => {
+    const { server } = collector.app;
+    const [own] = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+    server.removeAllListeners('request');
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      if (!forRelay((req.url ?? '/').split('?')[0]!)) return own!(req, res);
+      if (!state.down) return void proxyToRelay(req, res, relay.current.relay.url);
+      res.writeHead(502, { 'Content-Type': 'application/json' });
+      res.end('{"error":"bad gateway"}');
+    });
+  });
+  test.beforeEach(() => void (state.down = false));
+  return state;
 }

@@ -14,15 +14,17 @@ const setup = (gpc = false, stored?: unknown, region?: string) => {
   const remove = vi.fn();
   const onChange = vi.fn();
   const record = { read: (version: string | number) => choicesFromRecord(stored, version), write, remove, onChange };
+  const decided = vi.fn();
   const consent = createConsent({
     gpc,
     changed,
+    decided,
     invalid,
     now: () => Date.parse('2026-11-23T10:00:00Z'),
     record,
     ...(region ? { region } : {}),
   });
-  return { consent, changed, invalid, write, remove, onChange };
+  return { consent, changed, decided, invalid, write, remove, onChange };
 };
 
 describe('consent state', () => {
@@ -289,7 +291,13 @@ describe('the stored choice', () => {
     expect(write).not.toHaveBeenCalled();
     expect(consent.hasChosen()).toBe(false);
     consent.update({ marketing: 'denied' });
-    expect(write).toHaveBeenCalledWith({ choices: { marketing: 'denied' }, timestamp: '2026-11-23T10:00:00.000Z', version: 'v2' });
+    // With who chose: the receipt of a choice whose page closed before it was made says so on the next.
+    expect(write).toHaveBeenCalledWith({
+      choices: { marketing: 'denied' },
+      timestamp: '2026-11-23T10:00:00.000Z',
+      version: 'v2',
+      source: 'api',
+    });
     expect(consent.hasChosen()).toBe(true);
   });
 
@@ -371,8 +379,15 @@ describe('followTcf', () => {
   };
 
   it('grants a purpose only when every mapped TCF purpose has consent', () => {
-    const apply = run({ gdprApplies: true, eventStatus: 'useractioncomplete', purpose: { consents: { 1: true, 2: true, 8: true } } });
-    expect(apply).toHaveBeenCalledWith({ analytics: 'granted', marketing: 'denied' });
+    const data = {
+      gdprApplies: true,
+      eventStatus: 'useractioncomplete',
+      tcString: 'CQ-test',
+      purpose: { consents: { 1: true, 2: true, 8: true } },
+    };
+    const apply = run(data);
+    // With the TC string, for the decision's consent receipt.
+    expect(apply).toHaveBeenCalledWith({ analytics: 'granted', marketing: 'denied' }, { source: 'tcf', tcString: 'CQ-test' });
   });
 
   it('ignores signals before the CMP loaded, where GDPR does not apply, or on failure', () => {
@@ -403,5 +418,52 @@ describe('following a CMP', () => {
     consent.follow({ analytics: 'denied' });
     expect(consent.get().analytics).toBe('denied');
     expect(write).not.toHaveBeenCalled();
+  });
+});
+
+describe('decisions (each a consent receipt, contract §10)', () => {
+  const NOW = Date.parse('2026-11-23T10:00:00Z');
+
+  it('says who decided, when, and the state after it; defaults are not decisions', () => {
+    const { consent, decided } = setup();
+    consent.setDefaults({ analytics: 'denied' });
+    consent.configure({ defaults: { marketing: 'denied' } });
+    expect(decided).not.toHaveBeenCalled();
+    consent.update({ analytics: 'granted' }, 'banner');
+    expect(decided).toHaveBeenLastCalledWith(
+      { source: 'banner', at: NOW },
+      { necessary: 'granted', analytics: 'granted', marketing: 'denied', personalization: 'pending' },
+    );
+    consent.update({ analytics: 'denied' });
+    expect(decided).toHaveBeenLastCalledWith({ source: 'api', at: NOW }, expect.objectContaining({ analytics: 'denied' }));
+  });
+
+  it("passes a CMP's signal on with its string, but not acquaint's own waiting for one", () => {
+    const { consent, decided } = setup();
+    consent.configure({}, true);
+    consent.follow({ marketing: 'pending' });
+    expect(decided).not.toHaveBeenCalled();
+    consent.follow({ marketing: 'granted' }, { source: 'tcf', tcString: 'CQ-1' });
+    expect(decided).toHaveBeenLastCalledWith(
+      { source: 'tcf', tcString: 'CQ-1', at: NOW },
+      expect.objectContaining({ marketing: 'granted' }),
+    );
+  });
+
+  it('states GPC and the stored choice again on every page, with when and by whom it was chosen', () => {
+    const stored = { choices: { analytics: 'granted' }, timestamp: '2026-11-01T08:00:00.000Z', version: 1, source: 'banner' };
+    const { consent, decided } = setup(true, stored);
+    consent.configure({});
+    expect(decided.mock.calls.map(([decision]) => decision)).toEqual([
+      { source: 'gpc', at: NOW },
+      { source: 'banner', at: Date.parse('2026-11-01T08:00:00Z'), restated: true },
+    ]);
+    expect(decided).toHaveBeenLastCalledWith(expect.anything(), expect.objectContaining({ analytics: 'granted', marketing: 'denied' }));
+  });
+
+  it('passes the source of a record stored before it was kept on as it is (the receipts check it), and a bad time as now', () => {
+    const { consent, decided } = setup(false, { choices: { analytics: 'denied' }, timestamp: 'not a date', version: 1 });
+    consent.configure({});
+    expect(decided).toHaveBeenCalledWith({ source: undefined, at: NOW, restated: true }, expect.objectContaining({ analytics: 'denied' }));
   });
 });
