@@ -140,7 +140,12 @@ export async function startDemo({
     app.server.removeAllListeners('request');
     app.server.on('request', (req, res) => {
       const path = (req.url ?? '/').split('?')[0];
-      if (forRelay(path)) return void proxyToRelay(req, res, relayReady.then((relay) => relay.url));
+      if (forRelay(path))
+        return void proxyToRelay(
+          req,
+          res,
+          relayReady.then((relay) => relay.url),
+        );
       if (path === '/demo/received' && req.method === 'GET') return json(res, 200, { ...vendors.received(), pixel });
       if (path === '/demo/received' && req.method === 'DELETE') {
         vendors.clear();

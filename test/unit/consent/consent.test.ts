@@ -454,7 +454,7 @@ describe('decisions (each a consent receipt, contract §10)', () => {
     const stored = { choices: { analytics: 'granted' }, timestamp: '2026-11-01T08:00:00.000Z', version: 1, source: 'banner' };
     const { consent, decided } = setup(true, stored);
     consent.configure({});
-    expect(decided.mock.calls.map(([decision]) => decision)).toEqual([
+    expect(decided.mock.calls.map((call: unknown[]) => call[0])).toEqual([
       { source: 'gpc', at: NOW },
       { source: 'banner', at: Date.parse('2026-11-01T08:00:00Z'), restated: true },
     ]);
