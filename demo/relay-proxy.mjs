@@ -27,7 +27,8 @@ export async function proxyToRelay(req, res, relayUrl) {
   } catch {
     return fail(503, 'the relay did not start');
   }
-  const headers = { ...req.headers, host: target.host, 'x-forwarded-host': req.headers.host ?? '', 'x-forwarded-proto': 'http' };
+  const proto = 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http';
+  const headers = { ...req.headers, host: target.host, 'x-forwarded-host': req.headers.host ?? '', 'x-forwarded-proto': proto };
   headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
   delete headers.connection;
   const upstream = httpRequest(

@@ -28,7 +28,7 @@ import { createStoragePolicy } from './pipeline/storage-policy';
 import { visitorData } from './pipeline/visitor-data';
 import { forget, start, type Forgotten, type Parts } from './lifecycle';
 import { relayIdUrl } from './config/relay-routes';
-import { createProofHost } from './proof/host';
+import { createProofHost, NO_PROOF } from './proof/host';
 import { createTriggerHost, NO_TRIGGERS } from './triggers/host';
 
 /**
@@ -46,7 +46,7 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
   // 2. Consent, which every part below asks; its changes reach them in the order of step 8. Each
   //    decision also becomes a consent receipt at the relay, once the config names one.
   const consentListeners: ((state: ConsentChoices) => void)[] = [];
-  const proof = createProofHost();
+  const proof = features.proof ? createProofHost() : NO_PROOF;
   const consent = createConsent({
     gpc: env.gpc,
     ...(env.region ? { region: env.region } : {}),
@@ -88,7 +88,7 @@ export function createAcquaint({ config, dataLayer = [], env, adapters = [] }: A
     persistence,
     identityStore,
     // The site's own endpoint, else the relay's where it is on this origin (contract §10).
-    serverIdUrl: () => current?.config.identity?.serverIdUrl ?? relayIdUrl(current?.config.relay),
+    serverIdUrl: () => current?.config.identity?.serverIdUrl ?? (features.proof ? relayIdUrl(current?.config.relay) : undefined),
     opened() {
       destinations.storageEnabled();
       deliveryLog?.restore(identityStore.stored('deliveries'));

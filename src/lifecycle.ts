@@ -64,7 +64,7 @@ export async function start(loaded: LoadedConfig, parts: Parts): Promise<void> {
   identity.configure(identityOptions(identityConfig));
   consent.configure(consentConfig, signals.followsCmp(consentConfig));
   const config = loaded.config as ProofSetup['config'];
-  parts.proof.start(env.loadProof, features.proof && config.relay ? { config, env, fail: reporter.fail } : undefined);
+  if (features.proof) parts.proof.start(env.loadProof, config.relay ? { config, env, fail: reporter.fail } : undefined);
   signals.configure(consentConfig);
   // 3. The audience rules load (dist/acquaint.js: a file of their own) while a returning
   //    visitor's stored identity is read, before any event leaves.
@@ -120,5 +120,5 @@ export async function forget(parts: Parts): Promise<Forgotten> {
   parts.deliveryLog?.clear();
   consent.forget();
   parts.storage.sync(); // only if the defaults themselves allow storage
-  return { relay: await parts.proof.forget({ anonymousId, userId }) };
+  return { relay: features.proof ? await parts.proof.forget({ anonymousId, userId }) : 'none' };
 }

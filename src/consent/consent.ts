@@ -1,24 +1,12 @@
+import { proof as receipts } from '../config/build-features';
 import { BUILT_IN_PURPOSES } from '../config/purposes';
 import type { ConsentChoices, ConsentConfig } from '../config/schema';
 import { isPlainObject, isUnsafeKey } from '../lib/is';
 import { defaultsFor } from './defaults';
+import type { Decision, DecisionSource } from './decision';
 import type { ConsentRecordStore, StoredChoice } from './record';
 
 export type { ConsentChoices };
-
-/** Where a decision came from (a consent receipt's `source`, contract §10). */
-export type DecisionSource = 'banner' | 'api' | 'tcf' | 'gpp' | 'consent-mode' | 'gpc';
-
-/** One decision on the visitor's consent: who made it, when, and the CMP's string when a CMP did. */
-export interface Decision {
-  source: DecisionSource;
-  /** When it was made (ms since the epoch). */
-  at: number;
-  tcString?: string;
-  gppString?: string;
-  /** Made earlier, stated again on this page (a stored choice): never a receipt of its own if the last one says it. */
-  restated?: boolean;
-}
 
 /** Contract §5: the purposes whose grant allows acquaint to store anything on the device, unless the config says otherwise. */
 export const STORAGE_PURPOSES = ['analytics', 'personalization'];
@@ -64,6 +52,7 @@ export function createConsent(options: ConsentOptions) {
   let chosenBy: DecisionSource = 'api'; // who made the stored choice (kept with it, for its receipt)
   let state = compute();
 
+  // Only in a build with consent receipts (a container whose config has no relay has none).
   const decide = (decision: Omit<Decision, 'at'>, at = options.now()): void => options.decided?.({ ...decision, at }, { ...state });
 
   const heldByPage = (purpose: string): boolean => holdPageDefaults && pageDefaults[purpose] === 'denied' && !(purpose in chosen);
@@ -141,8 +130,8 @@ export function createConsent(options: ConsentOptions) {
       refresh();
       // Stated again on every page (a receipt is made only for what changed since the last one):
       // GPC, then the stored choice, whose receipt a page that closed at once may not have made.
-      if (honorGpc && options.gpc) decide({ source: 'gpc' });
-      if (previous && chosenAt === undefined) decide({ source: previous.source, restated: true }, previous.at || undefined);
+      if (receipts && honorGpc && options.gpc) decide({ source: 'gpc' });
+      if (receipts && previous && chosenAt === undefined) decide({ source: previous.source, restated: true }, previous.at || undefined);
       // A choice (or an erasure) made in another tab applies here too.
       if (follows) options.record.onChange(followStored);
     },
@@ -155,7 +144,7 @@ export function createConsent(options: ConsentOptions) {
       chosenBy = source;
       persist();
       refresh();
-      decide({ source }, chosenAt);
+      if (receipts) decide({ source }, chosenAt);
     },
     /**
      * What a CMP on the page says: applied, never stored by acquaint (the CMP keeps its own record);
@@ -164,7 +153,7 @@ export function createConsent(options: ConsentOptions) {
     follow(choices: ConsentChoices, signal?: Omit<Decision, 'at'>): void {
       Object.assign(chosen, valid(choices, 'CMP'));
       refresh();
-      if (signal) decide(signal);
+      if (receipts && signal) decide(signal);
     },
     /** A default set by the page (Consent Mode `default`): over the config's, never over a choice. */
     setDefaults(choices: unknown): void {

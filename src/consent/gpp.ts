@@ -1,7 +1,8 @@
 import { GPP_OPT_OUTS, GPP_US_SECTIONS } from '../config/gpp-fields';
 import type { GppApi } from '../lib/platform';
 
-import type { ConsentChoices, Decision } from './consent';
+import type { ConsentChoices } from './consent';
+import type { Decision } from './decision';
 
 export interface GppOptions {
   /** The sections read (default: every US section). */

@@ -1,5 +1,5 @@
 import type { ConsentChoices } from '../config/schema';
-import type { DecisionSource } from './consent';
+import type { DecisionSource } from './decision';
 import type { Platform } from '../lib/platform';
 import { isPlainObject, isUnsafeKey } from '../lib/is';
 

@@ -1,6 +1,7 @@
 import type { TcfApi } from '../lib/platform';
 
-import type { ConsentChoices, Decision } from './consent';
+import type { ConsentChoices } from './consent';
+import type { Decision } from './decision';
 
 /**
  * Follows an IAB TCF v2.2 CMP already on the page: each acquaint purpose in `table` is granted

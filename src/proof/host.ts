@@ -1,5 +1,5 @@
 import type { ConsentChoices } from '../config/schema';
-import type { Decision } from '../consent/consent';
+import type { Decision } from '../consent/decision';
 import type { LoadedProof, ProofSetup } from './announce';
 import type { Proof } from './proof';
 import type { ForgetIds, RelayForgot } from './relay-id';
@@ -39,3 +39,12 @@ export function createProofHost() {
 }
 
 export type ProofHost = ReturnType<typeof createProofHost>;
+
+/** A container whose config names no relay: no receipts, and forget() has no relay to ask. */
+export const NO_PROOF: ProofHost = {
+  decided: () => undefined,
+  start: () => undefined,
+  receipt: () => undefined,
+  withdrawn: () => undefined,
+  forget: () => Promise.resolve('none'),
+};

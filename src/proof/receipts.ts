@@ -1,5 +1,5 @@
 import type { ConsentChoices } from '../config/schema';
-import type { Decision } from '../consent/consent';
+import type { Decision } from '../consent/decision';
 import { backoff } from '../delivery/backoff';
 import { isPlainObject } from '../lib/is';
 import type { Platform } from '../lib/platform';

@@ -64,12 +64,17 @@ export interface WebKit {
   quit(): Promise<void>;
 }
 
+export interface WebKitOptions {
+  /** WebDriver's `acceptInsecureCerts`: pages over HTTPS with a test's self-signed certificate load. */
+  acceptInsecureCerts?: boolean;
+}
+
 /**
  * Starts WebKitWebDriver on a free loopback port, waits until it listens, and opens a
  * MiniBrowser session in automation mode. The first start on a machine may take a while
  * (fontconfig builds its cache).
  */
-export async function startWebKit(): Promise<WebKit> {
+export async function startWebKit({ acceptInsecureCerts = false }: WebKitOptions = {}): Promise<WebKit> {
   if (!process.env.DISPLAY) throw new Error('WebKit tests need a display: run them with `npm run test:webkit` (xvfb-run -a)');
   hookExit();
   const port = await freePort();
@@ -108,6 +113,7 @@ export async function startWebKit(): Promise<WebKit> {
   const capabilities = {
     browserName: 'MiniBrowser',
     'webkitgtk:browserOptions': { binary: MINIBROWSER_PATH, args: ['--automation'] },
+    ...(acceptInsecureCerts ? { acceptInsecureCerts: true } : {}),
   };
   let driver: WebDriver;
   try {

@@ -3,10 +3,14 @@
 // (so a fresh origin, with empty storage) per test, the page driven with plain scripts, and
 // polling instead of sleeping. Tests assert on what reached the collector (`app.events`) and on
 // what the page's storage really holds.
+import { execFile } from 'node:child_process';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { readStoreEntries } from '../page/read-store';
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { WebDriver, WebElement } from 'selenium-webdriver';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
@@ -130,29 +134,70 @@ function serveRecipe(req: IncomingMessage, res: ServerResponse, path: string): v
   );
 }
 
+/** A self-signed certificate for 127.0.0.1, made by the openssl CLI in a temporary directory. */
+async function selfSigned(): Promise<{ key: Buffer; cert: Buffer }> {
+  const dir = await mkdtemp(join(tmpdir(), 'acquaint-webkit-tls-'));
+  try {
+    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+    const args = 'req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=127.0.0.1'.split(' ');
+    await promisify(execFile)('openssl', [...args, '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert]);
+    return { key: await readFile(key), cert: await readFile(cert) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export interface WebKitOptions {
+  /**
+   * Serves the site over HTTPS (a certificate made at start, which the session accepts), for
+   * what WebKit keeps only from an https origin: it refuses a `Secure` cookie over
+   * http://127.0.0.1 although the page is a secure context there. `app.url` is then the https
+   * one, answered by the collector's request listeners (wrapped ones too); `app.down()` and
+   * `app.up()` act on its plain http port only.
+   */
+  https?: boolean;
+}
+
 /**
  * One MiniBrowser for the test file, and before each test a new collector on a new port: a
- * new origin, so nothing stored by one test (IndexedDB, localStorage) is seen by the next.
+ * new origin, so nothing stored by one test (IndexedDB, localStorage) is seen by the next
+ * (cookies are kept per host, not per port: a test that sets one removes it).
  * After each test the browser leaves the page (its pagehide beacon goes to the old collector).
  */
-export function useWebKit(): Site {
+export function useWebKit({ https = false }: WebKitOptions = {}): Site {
   let webkit: WebKit | undefined;
   let app: CollectorServer | undefined;
+  let tls: { key: Buffer; cert: Buffer } | undefined;
+  let secure: HttpsServer | undefined;
   let configs = new Map<string, string>();
   beforeAll(async () => {
-    webkit = await startWebKit();
+    if (https) tls = await selfSigned();
+    webkit = await startWebKit({ acceptInsecureCerts: https });
   });
   afterAll(async () => {
     await webkit?.quit();
   });
   beforeEach(async () => {
-    app = await createCollectorServer({ root: FIXTURES, distDir: DIST, host: '127.0.0.1', port: 0 });
-    configs = withRoutes(app);
+    const collector = await createCollectorServer({ root: FIXTURES, distDir: DIST, host: '127.0.0.1', port: 0 });
+    app = collector;
+    configs = withRoutes(collector);
+    if (tls) {
+      const server = (secure = createHttpsServer(tls, (req, res) => void collector.server.emit('request', req, res)));
+      await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+      collector.url = `https://127.0.0.1:${(server.address() as { port: number }).port}`;
+    }
   });
   afterEach(async () => {
     await webkit?.driver.get('about:blank').catch(() => undefined);
     await app?.close();
     app = undefined;
+    const server = secure;
+    secure = undefined;
+    if (server) {
+      const closed = new Promise((done) => server.close(done));
+      server.closeAllConnections();
+      await closed;
+    }
   });
   let served = 0;
   return {

@@ -68,7 +68,7 @@ describe('acquaint build', { timeout: 30_000 }, () => {
     const { code, out, files, read } = await build(minimal);
     expect(code).toBe(0);
     expect(out).toMatch(
-      /left out: debugTrace, tcf, gpp, consentMode, banner, audiences, personalize, inlineAudiences, caps, unsavedNotes, hashing, fieldLists, serverId, contextTraits, lateTypes, triggers, clickTriggers, submitTriggers, scrollTriggers, visibleTriggers, timerTriggers, inlineTriggers/,
+      /left out: debugTrace, tcf, gpp, consentMode, banner, audiences, personalize, inlineAudiences, caps, unsavedNotes, hashing, fieldLists, proof, inlineProof, serverId, contextTraits, lateTypes, triggers, clickTriggers, submitTriggers, scrollTriggers, visibleTriggers, timerTriggers, inlineTriggers/,
     );
     // Debug mode's trace stays a file of its own, loaded only when debug mode turns on.
     expect(files).toEqual(['acquaint-debug.js', 'acquaint.js']);

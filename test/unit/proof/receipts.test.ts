@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Decision } from '../../../src/consent/consent';
+import type { Decision } from '../../../src/consent/decision';
 import { createReceipts, RECEIPTS_KEY, type Receipt, type ReceiptsEnv } from '../../../src/proof/receipts';
 import { answer, memoryLocalStore } from '../fake-env';
 

@@ -1,0 +1,182 @@
+import { By, type IWebDriverOptionsCookie } from 'selenium-webdriver';
+import { beforeEach, describe, expect, test } from 'vitest';
+import { arrived, clickWhenReady, databases, flush, open, run, track, until, useWebKit, user, webStorage } from './harness';
+import { useRelay } from './relay';
+
+// Proof and control through the relay (contract §10) in WebKit: the real relay (dist/relay.mjs,
+// PGlite) behind the site's origin at /acquaint, proof.html with the banner. Served over HTTPS:
+// WebKit refuses the relay's `Secure` id cookie over http://127.0.0.1 (Chromium and Firefox take
+// it there), and the id cookie is the point: Safari clears script-written storage, not it.
+const CONFIG = {
+  version: 1,
+  consent: {
+    version: '2026-12',
+    defaults: { analytics: 'pending', marketing: 'pending', personalization: 'pending' },
+    banner: { texts: { title: 'Cookies at the test shop' } },
+  },
+  delivery: { flushIntervalMs: 50, retryBaseMs: 200 },
+  relay: { url: '/acquaint' },
+  destinations: [{ id: 'collector', type: 'http', purposes: ['analytics'], settings: { url: '/v1/batch' } }],
+};
+const site = useWebKit({ https: true });
+const relay = useRelay(site, CONFIG);
+
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+// Cookies are kept per host, not per port: none from an earlier test on 127.0.0.1.
+beforeEach(async () => {
+  await site.driver.get(`${site.app.url}/blank.html`);
+  await site.driver.manage().deleteAllCookies();
+});
+
+/** Opens proof.html with the relay's config; its URL. */
+async function openProof(): Promise<string> {
+  const url = `${site.app.url}/proof.html?config=${encodeURIComponent(site.config(CONFIG))}`;
+  await open(site.driver, url);
+  return url;
+}
+
+/** Clicks the banner's button `text` (through its shadow root) once the banner has stopped sliding in. */
+async function click(text: string): Promise<void> {
+  const { driver } = site;
+  const host = await until(async () => (await driver.findElements(By.css('acquaint-consent')))[0], 'the banner');
+  const root = await host.getShadowRoot();
+  const button = await until(async () => {
+    for (const element of await root.findElements(By.css('button')))
+      if ((await element.getText()).trim() === text && (await element.isDisplayed())) return element;
+    return undefined;
+  }, `"${text}" in the banner`);
+  await until(
+    () =>
+      run(
+        driver,
+        () =>
+          document
+            .querySelector('acquaint-consent')
+            ?.shadowRoot?.getAnimations()
+            .every((a) => a.playState !== 'running') ?? true,
+      ),
+    'the banner to stop moving',
+  );
+  await clickWhenReady(button, `"${text}"`);
+}
+
+/** The id cookie as the browser holds it (WebKitGTK's WebDriver lists HttpOnly cookies too). */
+const idCookie = async (): Promise<IWebDriverOptionsCookie | undefined> =>
+  (await site.driver.manage().getCookies()).find((cookie) => cookie.name === 'acquaint_id');
+
+/** The page's receipts: the last one's id and those the relay has not stored yet. */
+const kept = () =>
+  run(
+    site.driver,
+    () => JSON.parse(localStorage.getItem('acquaint.receipts') ?? '{"queue":[]}') as { last?: { id: string }; queue: unknown[] },
+  );
+
+/** Waits until the relay has stored every receipt the page made; the last one's id. */
+const allStored = (): Promise<string> =>
+  until(async () => {
+    const { last, queue } = await kept();
+    return queue.length === 0 ? last?.id : undefined;
+  }, 'the relay to store the receipts');
+
+interface StoredReceipt {
+  receiptId: string;
+  previousId: string | null;
+  source: string;
+  purposes: Record<string, string>;
+}
+
+/** The chain ending at `id`, as the relay answers it from Node (oldest first). */
+async function chain(id: string): Promise<StoredReceipt[]> {
+  const response = await fetch(`${relay.url}/v1/consent/${id}`);
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { receipts: StoredReceipt[] }).receipts;
+}
+
+/** The requests for the id cookie's endpoint: method, and the cookie they carried. */
+const idRequests = () => relay.requests.filter((r) => r.path === '/acquaint/v1/id').map((r) => [r.method, r.idCookie ?? null]);
+
+describe('proof and control through the relay (contract §10), in WebKit', () => {
+  test("the id cookie is set only after consent, and the visitor's id survives the page's storage being cleared", async () => {
+    const { driver } = site;
+    const url = await openProof();
+    const before = await user(driver);
+    await flush(driver);
+    expect(idRequests()).toEqual([]);
+    expect(await idCookie()).toBeUndefined();
+
+    await click('Accept all');
+    const cookie = await until(idCookie, 'the relay to set acquaint_id');
+    const { anonymousId } = await user(driver);
+    expect(anonymousId).toMatch(UUID_V4);
+    expect(anonymousId).toBe(before.anonymousId); // the grant keeps this page's visitor
+    expect(cookie).toMatchObject({ value: anonymousId, httpOnly: true, secure: true, sameSite: 'Lax', path: '/' });
+    const days = (Number(cookie.expiry) - Date.now() / 1000) / 86_400;
+    expect(days).toBeGreaterThan(399.9);
+    expect(days).toBeLessThanOrEqual(400);
+    expect(idRequests()).toEqual([['POST', null]]);
+    expect((await webStorage(driver)).cookie).not.toContain('acquaint_id'); // HttpOnly: not the page's to read
+
+    // As Safari does after 7 days: every script-written store goes; the HttpOnly cookie stays.
+    await driver.get(`${site.app.url}/blank.html`);
+    await run(driver, async () => {
+      localStorage.clear();
+      for (const db of await indexedDB.databases()) {
+        await new Promise((resolve) => {
+          const request = indexedDB.deleteDatabase(db.name!);
+          request.onsuccess = request.onerror = resolve;
+        });
+      }
+    });
+    expect(await databases(driver)).toEqual([]);
+    expect((await webStorage(driver)).localStorage).toEqual([]);
+    expect((await idCookie())?.value).toBe(anonymousId);
+
+    await open(driver, url);
+    expect((await user(driver)).anonymousId).not.toBe(anonymousId); // nothing on the device knows the visitor
+    await click('Accept all');
+    await until(async () => (await user(driver)).anonymousId === anonymousId, 'the page to adopt the id the cookie holds');
+    expect(idRequests()).toEqual([
+      ['POST', null],
+      ['POST', anonymousId],
+    ]);
+    await track(driver, ['after_clear']);
+    await flush(driver);
+    const after = (await arrived(site.app, ['after_clear'])).filter((event) => event.event === 'after_clear');
+    expect(after.map((event) => event.anonymousId)).toEqual([anonymousId]);
+
+    // Storage withdrawn: the page asks the relay to expire the cookie.
+    await run(driver, () => window.acquaint!.consent.update({ analytics: 'denied', personalization: 'denied' }));
+    await until(async () => (await idCookie()) === undefined, 'the relay to expire acquaint_id');
+    expect(idRequests()).toEqual([
+      ['POST', null],
+      ['POST', anonymousId],
+      ['DELETE', anonymousId],
+    ]);
+  });
+
+  test('a visitor who rejects everything: one receipt of the refusal at the relay, and nothing else leaves or is stored', async () => {
+    const { driver } = site;
+    await openProof();
+    await click('Reject all');
+    const last = await allStored();
+    await flush(driver);
+
+    expect(await chain(last)).toEqual([
+      expect.objectContaining({
+        receiptId: last,
+        previousId: null,
+        source: 'banner',
+        purposes: { necessary: 'granted', analytics: 'denied', marketing: 'denied', personalization: 'denied' },
+      }),
+    ]);
+    // Only pages and scripts were fetched: no batch, no id, nothing but the receipt.
+    const sent = relay.requests.filter((r) => r.method !== 'GET' || r.path.startsWith('/acquaint/')).map((r) => `${r.method} ${r.path}`);
+    expect(sent).toEqual(['POST /acquaint/v1/consent']);
+    expect(site.app.attempts).toEqual([]);
+    expect(site.app.events).toEqual([]);
+    expect(await idCookie()).toBeUndefined();
+    expect(await webStorage(driver)).toEqual({ localStorage: ['acquaint.consent', 'acquaint.receipts'], sessionStorage: [], cookie: '' });
+    expect(await databases(driver)).toEqual([]);
+  });
+});
