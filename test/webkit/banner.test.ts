@@ -1,6 +1,6 @@
 import { By, type WebElement } from 'selenium-webdriver';
 import { describe, expect, test } from 'vitest';
-import { arrived, clickWhenReady, databases, flush, names, open, ready, run, track, until, useWebKit } from './harness';
+import { arrived, bannerStill, clickWhenReady, databases, flush, names, open, ready, run, track, until, useWebKit } from './harness';
 
 // The consent banner in WebKit, loaded by the runtime (banner-runtime.html: analytics,
 // marketing and personalization pending, the banner on). Its buttons are clicked with real
@@ -32,18 +32,7 @@ async function control(text: string, css = 'button'): Promise<WebElement> {
  */
 async function click(text: string, css = 'button'): Promise<void> {
   const element = await control(text, css);
-  await until(
-    () =>
-      run(
-        site.driver,
-        () =>
-          document
-            .querySelector('acquaint-consent')
-            ?.shadowRoot?.getAnimations()
-            .every((a) => a.playState !== 'running') ?? true,
-      ),
-    'the banner to stop moving',
-  );
+  await bannerStill(site.driver);
   await clickWhenReady(element, `"${text}"`);
 }
 

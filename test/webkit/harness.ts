@@ -256,6 +256,21 @@ export async function clickWhenReady(element: WebElement, what: string): Promise
 }
 
 /** Waits until the page has `window.acquaint`, then for `acquaint.ready()`. */
+/** Waits until the banner has stopped moving (it slides in): a click aimed at a moving button may land beside it. */
+export const bannerStill = (driver: WebDriver): Promise<boolean> =>
+  until(
+    () =>
+      run(
+        driver,
+        () =>
+          document
+            .querySelector('acquaint-consent')
+            ?.shadowRoot?.getAnimations()
+            .every((a) => a.playState !== 'running') ?? true,
+      ),
+    'the banner to stop moving',
+  );
+
 export async function ready(driver: WebDriver): Promise<void> {
   await until(() => run(driver, () => window.acquaint !== undefined), 'window.acquaint');
   await run(driver, () => window.acquaint!.ready());

@@ -1,6 +1,6 @@
 import { By, type IWebDriverOptionsCookie } from 'selenium-webdriver';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { arrived, clickWhenReady, databases, flush, open, run, track, until, useWebKit, user, webStorage } from './harness';
+import { arrived, bannerStill, clickWhenReady, databases, flush, open, run, track, until, useWebKit, user, webStorage } from './harness';
 import { useRelay } from './relay';
 
 // Proof and control through the relay (contract §10) in WebKit: the real relay (dist/relay.mjs,
@@ -46,18 +46,7 @@ async function click(text: string): Promise<void> {
       if ((await element.getText()).trim() === text && (await element.isDisplayed())) return element;
     return undefined;
   }, `"${text}" in the banner`);
-  await until(
-    () =>
-      run(
-        driver,
-        () =>
-          document
-            .querySelector('acquaint-consent')
-            ?.shadowRoot?.getAnimations()
-            .every((a) => a.playState !== 'running') ?? true,
-      ),
-    'the banner to stop moving',
-  );
+  await bannerStill(driver);
   await clickWhenReady(button, `"${text}"`);
 }
 
