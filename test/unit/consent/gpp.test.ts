@@ -19,6 +19,7 @@ function fakeCmp(sections: Sections, { ready = true, parsed = true } = {}) {
     cmpStatus: 'loaded',
     signalStatus,
     applicableSections: [7],
+    gppString: 'DBABMA~CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA',
     ...(parsed ? { parsedSections: { ...sections } } : {}),
   });
   const fire = (eventName: string, data: unknown) =>
@@ -67,20 +68,34 @@ const usnat = (fields: Record<string, number>) => ({
 
 function setup(defaults: Record<string, 'granted' | 'denied' | 'pending'>, options: GppOptions = {}, gpc = false) {
   const changed = vi.fn();
+  const decided = vi.fn();
   const fail = vi.fn();
   const consent = createConsent({
     gpc,
     changed,
+    decided,
     invalid: vi.fn(),
     now: () => 0,
     record: { read: () => undefined, write: vi.fn(), remove: vi.fn(), onChange: vi.fn() },
   });
   consent.configure({ defaults }, true);
   changed.mockClear();
-  return { consent, changed, fail, follower: createGppFollower(options, consent, fail) };
+  return { consent, changed, decided, fail, follower: createGppFollower(options, consent, fail) };
 }
 
 describe('IAB GPP (US opt-outs)', () => {
+  it("passes each ready signal on as a decision with the GPP string (a consent receipt's), not the wait for one", () => {
+    const { decided, follower } = setup({ analytics: 'granted', marketing: 'granted' });
+    const cmp = fakeCmp({ usnat: usnat({}) }, { ready: false });
+    follower.follow(cmp.api);
+    expect(decided).not.toHaveBeenCalled(); // held, not decided
+    cmp.status('ready');
+    expect(decided).toHaveBeenLastCalledWith(
+      expect.objectContaining({ source: 'gpp', gppString: expect.stringMatching(/^DBABMA~/) as unknown }),
+      expect.objectContaining({ marketing: 'granted' }),
+    );
+  });
+
   it('denies marketing when the visitor opted out of sale in usnat', () => {
     const { consent, follower } = setup({ analytics: 'granted', marketing: 'granted' });
     follower.follow(fakeCmp({ usnat: usnat({ SaleOptOut: 1 }) }).api);
