@@ -29,6 +29,7 @@ export const RECEIPTS_KEY = 'acquaint.receipts';
 const MAX_QUEUED = 100;
 const RETRY_BASE_MS = 2_000;
 const RETRY_CAP_MS = 300_000;
+const PURPOSE = /^[a-z][a-z0-9_]{0,39}$/;
 const SOURCES: readonly string[] = ['banner', 'api', 'tcf', 'gpp', 'consent-mode', 'gpc'];
 
 export type ReceiptsEnv = Pick<Platform, 'fetch' | 'uuid' | 'now' | 'gpc' | 'localStore' | 'setTimeout' | 'random' | 'onOnline'>;
@@ -133,7 +134,8 @@ export function createReceipts(env: ReceiptsEnv, options: ReceiptsOptions) {
     decided(decision: Decision, state: ConsentChoices): void {
       const kept = load();
       const purposes: ConsentChoices = {};
-      for (const purpose of Object.keys(state).sort()) purposes[purpose] = state[purpose]!;
+      // A purpose the page made up (`consent.update({'Ads-X': …})`) is no config's: the relay would refuse the whole receipt.
+      for (const purpose of Object.keys(state).sort()) if (PURPOSE.test(purpose)) purposes[purpose] = state[purpose]!;
       const { version } = options;
       const { tcString, gppString } = decision;
       // The source of a stored choice was read back from localStorage (untrusted).

@@ -149,6 +149,13 @@ describe('consent receipts', () => {
     expect(sent[0]!.source).toBe('api');
   });
 
+  it('leaves out a purpose name no config could have, which the relay would refuse the receipt for', async () => {
+    const { receipts, sent, settle } = setup();
+    receipts.decided(decide('api'), { ...STATE, 'Ads-X': 'granted' });
+    await settle();
+    expect(Object.keys(sent[0]!.purposes)).toEqual(['analytics', 'marketing', 'necessary', 'personalization']);
+  });
+
   it('reads bad stored data as none', async () => {
     const local = memoryLocalStore();
     local.set(RECEIPTS_KEY, '{"last": {"id": 5}, "queue": "no"}');
