@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import type { WebDriver, WebElement } from 'selenium-webdriver';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { createCollectorServer, type CollectorServer, type ReceivedEvent } from '../../demo/collector.mjs';
+import { bundle, tcfStub } from '../browser/cmp/bundle';
 import { containerFor } from '../browser/container';
 import { bannerFile, BANNER_FILES, RECIPE_PATH, recipeHtml } from '../browser/cookieconsent-recipe';
 import { startWebKit, type WebKit } from './driver';
@@ -89,6 +90,21 @@ function withRoutes(app: CollectorServer): Map<string, string> {
       }
     }
     if (req.method === 'GET' && (path === `/webkit${RECIPE_PATH}` || path.startsWith(BANNER_FROM))) return serveRecipe(req, res, path);
+    // The TCF CMP fixtures load (test/browser/cmp: the IAB's stub, then @iabtcf/cmpapi's CMP).
+    const cmp = /^\/cmp\/(tcf-stub|tcf-cmp)\.js$/.exec(path)?.[1];
+    if (req.method === 'GET' && cmp) {
+      (cmp === 'tcf-stub' ? tcfStub() : bundle(cmp)).then(
+        (body) => {
+          res.writeHead(200, { ...headers, 'Content-Type': 'text/javascript; charset=utf-8' });
+          res.end(body);
+        },
+        () => {
+          res.writeHead(500, headers);
+          res.end('');
+        },
+      );
+      return;
+    }
     const own = /^\/webkit\/([a-z0-9-]+\.(html|js|json))$/.exec(path);
     if (req.method !== 'GET' || !own) return collector(req, res);
     const type = { html: 'text/html', js: 'text/javascript', json: 'application/json' }[own[2] as 'html' | 'js' | 'json'];
