@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { routeCmp } from './cmp/bundle';
 import { useCollector, UUID_V4 } from './helpers';
+import { BANNER, proofConfig, TCF } from './proof-config';
 import { relayBehind, useRelay } from './relay-helpers';
 import { serveConfig, sha256, strings } from './vendor-helpers';
 
@@ -9,22 +10,7 @@ import { serveConfig, sha256, strings } from './vendor-helpers';
 // collector's own origin at /acquaint (demo/relay-proxy.mjs, as a site's reverse proxy), a real
 // TCF CMP (@iabtcf/cmpapi) and the real banner.
 const collector = useCollector();
-const BANNER = { texts: { title: 'Cookies at the test shop' }, purposes: { analytics: { label: 'Shop statistics' } } };
-const TCF = { analytics: [1, 7, 8, 9], marketing: [1, 2, 3, 4] };
-const relay = useRelay({}, {}, (_url, vendors) => ({
-  version: 1,
-  consent: {
-    version: '2026-12',
-    defaults: { analytics: 'pending', marketing: 'pending', personalization: 'pending' },
-    banner: BANNER,
-  },
-  delivery: { flushIntervalMs: 50, retryBaseMs: 200 },
-  relay: { url: '/acquaint' },
-  destinations: [
-    { id: 'collector', type: 'http', purposes: ['analytics'], settings: { url: '/v1/batch' } },
-    { id: 'warehouse', type: 'http', mode: 'server', purposes: ['analytics'], settings: { url: vendors.httpUrl } },
-  ],
-}));
+const relay = useRelay({}, {}, (_url, vendors) => proofConfig(vendors));
 const proxy = relayBehind(collector, relay);
 
 interface StoredReceipt {
