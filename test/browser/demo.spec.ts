@@ -108,6 +108,8 @@ test('the shop shows which destination got which event, and what was held, cappe
     /pixel \(browser\)yes: pixel \+ CAPI, one event id$/,
   ]);
   for (const one of await meta.all()) await expect(one).toContainText(pixelView.eventID.slice(0, 8));
+  // And the consent receipt of the banner's choice, from the relay's chain.
+  await expect(collectorPage.locator('#receipts tbody tr')).toHaveText([/banner.*analytics, marketing, personalization/]);
   await collectorPage.close();
 
   for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Add to cart' }).first().click();
