@@ -82,6 +82,7 @@ test.describe('consent: storage', () => {
       choices: { analytics: 'granted' },
       timestamp: expect.stringMatching(ISO_TIME) as unknown,
       version: '2024-01',
+      source: 'api', // who chose: a consent receipt made from this record on a later page says so
     });
     expect(Date.parse(record.timestamp)).toBeGreaterThanOrEqual(before - 1000);
     expect(Date.parse(record.timestamp)).toBeLessThanOrEqual(Date.now());
@@ -100,6 +101,7 @@ test.describe('consent: storage', () => {
       choices: { analytics: 'denied', marketing: 'denied', personalization: 'denied' },
       timestamp: expect.stringMatching(ISO_TIME) as unknown,
       version: '2024-01',
+      source: 'api',
     });
     expect(await deviceState(page)).toEqual({ ...NOTHING_STORED, localStorage: ['acquaint.consent'] });
 

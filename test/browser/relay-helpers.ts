@@ -93,7 +93,7 @@ export interface RelayRequest {
 export interface RelayLog {
   /** The requests to the relay, as Playwright saw them (for their headers). */
   requests: Request[];
-  /** What the page handed fetch for the relay, in order, and what it got back. */
+  /** The batches the page handed fetch for the relay, in order, and what it got back. */
   sent(): Promise<RelayRequest[]>;
   /** The body of the latest request to `url`, for `route.fetch({ postData })`. */
   lastBody(url: string): Promise<string>;
@@ -116,7 +116,8 @@ export async function watchRelay(page: Page, relayUrl: string): Promise<RelayLog
     const native = window.fetch;
     window.fetch = function (input: RequestInfo | URL, init?: RequestInit) {
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-      const entry: (typeof sent)[number] | undefined = url.startsWith(`${root}/`)
+      // Batches only: consent receipts go to the relay too (proof.spec.ts follows those).
+      const entry: (typeof sent)[number] | undefined = url.startsWith(`${root}/v1/batch/`)
         ? { url, body: typeof init?.body === 'string' ? init.body : '' }
         : undefined;
       if (entry) sent.push(entry);
