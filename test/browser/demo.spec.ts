@@ -258,7 +258,9 @@ test('the shop speaks to returning buyers and to a visitor still thinking about 
   await expect(page.locator('.first-order-offer')).toBeHidden();
   await expect(page.locator('#still-thinking')).toBeHidden();
 
-  // "Your data" from the footer says why: the audience's label and reason from tags.json.
+  // "Your data" from the footer says why: the audience's label and reason from tags.json. The
+  // shop wires its links once its own wait for acquaint.ready() is over: it enables its buttons then.
+  await expect(page.getByRole('button', { name: 'Cookie settings' })).toBeEnabled();
   await page.getByRole('link', { name: 'Your data' }).click();
   const yourData = page.getByRole('dialog', { name: 'Your data' });
   await expect(yourData).toContainText('Returning buyerYou bought something here in the last 90 days.');
