@@ -64,6 +64,7 @@ export async function start(loaded: LoadedConfig, parts: Parts): Promise<void> {
   identity.configure(identityOptions(identityConfig));
   consent.configure(consentConfig, signals.followsCmp(consentConfig));
   const config = loaded.config as ProofSetup['config'];
+  // The guards here and in forget() keep these steps out of a container without relay (50 bytes gzip).
   if (features.proof) parts.proof.start(env.loadProof, config.relay ? { config, env, fail: reporter.fail } : undefined);
   signals.configure(consentConfig);
   // 3. The audience rules load (dist/acquaint.js: a file of their own) while a returning

@@ -60,7 +60,7 @@ export interface YourData {
   /** Per purpose, the destinations that received events in the last 7 days (the device's own count). */
   sent: { purpose: string; destinations: { id: string; events: number }[] }[];
   stored: StoredData;
-  receipt?: { id: string; chainUrl: string };
+  receipt?: VisitorFacts['receipt'];
 }
 
 export interface BannerOptions {

@@ -131,7 +131,7 @@ export function createConsent(options: ConsentOptions) {
       // Stated again on every page (a receipt is made only for what changed since the last one):
       // GPC, then the stored choice, whose receipt a page that closed at once may not have made.
       if (receipts && honorGpc && options.gpc) decide({ source: 'gpc' });
-      if (receipts && previous && chosenAt === undefined) decide({ source: previous.source, restated: true }, previous.at || undefined);
+      if (receipts && previous && chosenAt === undefined) decide({ source: previous.source, restated: true }, previous.at);
       // A choice (or an erasure) made in another tab applies here too.
       if (follows) options.record.onChange(followStored);
     },

@@ -15,7 +15,8 @@ export interface ConsentRecord {
 /** A stored choice read back: what it chose, when (ms) and by whom. */
 export interface StoredChoice {
   choices: ConsentChoices;
-  at: number;
+  /** Undefined where the stored timestamp does not parse (the receipt takes its own time). */
+  at?: number;
   source: DecisionSource;
 }
 
@@ -39,7 +40,7 @@ export function choicesFromRecord(stored: unknown, version: string | number): St
   }
   const at = Date.parse(stored.timestamp);
   // Unchecked here: a receipt takes it only if it is one of the sources (proof/receipts.ts).
-  return { choices, at: Number.isNaN(at) ? 0 : at, source: stored.source as DecisionSource }; // at 0: unknown (the receipt's own time)
+  return { choices, ...(Number.isNaN(at) ? {} : { at }), source: stored.source as DecisionSource };
 }
 
 const KEY = 'acquaint.consent';

@@ -3,6 +3,7 @@ import { routeCmp } from './cmp/bundle';
 import { useCollector, UUID_V4 } from './helpers';
 import { BANNER, proofConfig, TCF } from './proof-config';
 import { relayBehind, useRelay } from './relay-helpers';
+import { receiptChain, relayMetric, type StoredReceipt } from './relay-process';
 import { serveConfig, sha256, strings } from './vendor-helpers';
 
 // Proof and control through the relay (contract §10), end to end: the page's consent receipts,
@@ -12,17 +13,6 @@ import { serveConfig, sha256, strings } from './vendor-helpers';
 const collector = useCollector();
 const relay = useRelay({}, {}, (_url, vendors) => proofConfig(vendors));
 const proxy = relayBehind(collector, relay);
-
-interface StoredReceipt {
-  receiptId: string;
-  previousId: string | null;
-  source: string;
-  purposes: Record<string, string>;
-  tcString?: string;
-  textsHash?: string;
-  version?: string;
-  gpc: boolean;
-}
 
 /** Opens proof.html with the relay's config (and `changes`), `tcf`: with a TCF CMP before acquaint. */
 async function open(page: Page, { tcf = false, changes = {} }: { tcf?: boolean; changes?: Record<string, unknown> } = {}) {
@@ -51,19 +41,12 @@ async function allStored(page: Page, count?: number): Promise<string> {
 }
 /** The chain ending at `id`, as the relay answers it (oldest first). */
 async function chain(id: string): Promise<StoredReceipt[]> {
-  const response = await fetch(`${relay.current.relay.url}/v1/consent/${id}`);
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { receipts: StoredReceipt[] }).receipts;
+  const { status, receipts } = await receiptChain(relay.current.relay.url, id);
+  expect(status).toBe(200);
+  return receipts;
 }
 const idCookie = async (page: Page) => (await page.context().cookies()).find((cookie) => cookie.name === 'acquaint_id');
-/** A sample of the relay's /metrics (summed over its series whose labels include `labels`); 0 if it has none. */
-const metric = async (name: string, labels = ''): Promise<number> => {
-  const text = await (await fetch(`${relay.current.relay.url}/metrics`)).text();
-  let sum = 0;
-  for (const [, metricName, series = '', value] of text.matchAll(/^(\w+)(\{[^}]*\})? (\S+)$/gm))
-    if (metricName === name && series.includes(labels)) sum += Number(value);
-  return sum;
-};
+const metric = (name: string, labels?: string): Promise<number> => relayMetric(relay.current.relay.url, name, labels);
 
 test.describe('proof and control through the relay (contract §10)', () => {
   test('a banner choice, a TCF CMP change, then a withdrawal: three receipts in order, each linking the previous, shown in "Your data"', async ({

@@ -3,19 +3,12 @@
 // vendor stand-ins (demo/stand-ins.mjs), one of each per spec file, all on 127.0.0.1; and what the
 // page sent to the relay and was answered.
 import { test, type Page, type Request } from '@playwright/test';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { pino } from 'pino';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CollectorServer } from '../../demo/collector.mjs';
-import { forRelay, proxyToRelay } from '../../demo/relay-proxy.mjs';
 import { startStandIns, type StandIns } from '../../demo/stand-ins.mjs';
-import type { RunningRelay, ServeOptions } from '../../src/relay/index';
+import type { RunningRelay } from '../../src/relay/index';
 import type { WireEvent } from './helpers';
-import { DIST } from './dist';
+import { putRelayBehind, startTestRelay } from './relay-process';
 
 export interface RelaySetup {
   relay: RunningRelay;
@@ -44,25 +37,19 @@ export function useRelay(
   env: Record<string, string>,
   makeConfig: (relayUrl: string, vendors: StandIns) => Record<string, unknown>,
 ): { readonly current: RelaySetup } {
-  let setup: RelaySetup | undefined;
-  let dataDir = '';
+  let setup: (RelaySetup & { stop(): Promise<void> }) | undefined;
   test.beforeAll(async () => {
     // PGlite's first open takes seconds on two cores.
     test.setTimeout(60_000);
-    const { startRelay } = (await import(pathToFileURL(join(DIST, 'relay.mjs')).href)) as {
-      startRelay(options: ServeOptions): Promise<RunningRelay>;
-    };
-    dataDir = await mkdtemp(join(tmpdir(), 'acquaint-relay-spec-'));
     const vendors = await startStandIns(stand);
     const port = await freePort();
     const config = makeConfig(`http://127.0.0.1:${port}`, vendors);
-    const relay = await startRelay({ config, port, host: '127.0.0.1', dataDir, env, logger: pino({ level: 'silent' }), pollMs: 100 });
-    setup = { relay, vendors, config };
+    const { relay, close } = await startTestRelay(config, env, port);
+    setup = { relay, vendors, config, stop: close };
   });
   test.afterAll(async () => {
-    await setup?.relay.close();
+    await setup?.stop();
     await setup?.vendors.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
   test.beforeEach(() => setup?.vendors.clear());
   return {
@@ -154,17 +141,13 @@ export async function watchRelay(page: Page, relayUrl: string): Promise<RelayLog
  */
 export function relayBehind(collector: { readonly app: CollectorServer }, relay: { readonly current: RelaySetup }): { down: boolean } {
   const state = { down: false };
-  test.beforeAll(() => {
-    const { server } = collector.app;
-    const [own] = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
-    server.removeAllListeners('request');
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      if (!forRelay((req.url ?? '/').split('?')[0]!)) return own!(req, res);
-      if (!state.down) return void proxyToRelay(req, res, relay.current.relay.url);
-      res.writeHead(502, { 'Content-Type': 'application/json' });
-      res.end('{"error":"bad gateway"}');
-    });
-  });
+  test.beforeAll(() =>
+    putRelayBehind(
+      collector.app.server,
+      () => relay.current.relay.url,
+      () => state.down,
+    ),
+  );
   test.beforeEach(() => void (state.down = false));
   return state;
 }

@@ -49,6 +49,21 @@ export interface Site {
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
+/** Answers with the script `body` resolves to, or with `failed` and nothing if it rejects. */
+function sendScript(res: ServerResponse, body: Promise<string | Buffer>, failed: number): void {
+  const headers = { 'Cache-Control': 'no-store' };
+  body.then(
+    (code) => {
+      res.writeHead(200, { ...headers, 'Content-Type': 'text/javascript; charset=utf-8' });
+      res.end(code);
+    },
+    () => {
+      res.writeHead(failed, headers);
+      res.end('');
+    },
+  );
+}
+
 // The collector answers every request itself; this puts two routes in front of it: configs a
 // test made (`/cfg/…`) and test/webkit/fixtures (`/webkit/…`). Playwright's page.route does this
 // for the Chromium suite; WebDriver has no request interception.
@@ -76,34 +91,14 @@ function withRoutes(app: CollectorServer): Map<string, string> {
       }
       if (dir) {
         // Only what the container wrote beside itself: a runtime asking for more is a bug to see.
-        readFile(resolve(dir, name)).then(
-          (body) => {
-            res.writeHead(200, { ...headers, 'Content-Type': 'text/javascript; charset=utf-8' });
-            res.end(body);
-          },
-          () => {
-            res.writeHead(404, headers);
-            res.end('');
-          },
-        );
-        return;
+        return sendScript(res, readFile(resolve(dir, name)), 404);
       }
     }
     if (req.method === 'GET' && (path === `/webkit${RECIPE_PATH}` || path.startsWith(BANNER_FROM))) return serveRecipe(req, res, path);
     // The TCF CMP fixtures load (test/browser/cmp: the IAB's stub, then @iabtcf/cmpapi's CMP).
     const cmp = /^\/cmp\/(tcf-stub|tcf-cmp)\.js$/.exec(path)?.[1];
     if (req.method === 'GET' && cmp) {
-      (cmp === 'tcf-stub' ? tcfStub() : bundle(cmp)).then(
-        (body) => {
-          res.writeHead(200, { ...headers, 'Content-Type': 'text/javascript; charset=utf-8' });
-          res.end(body);
-        },
-        () => {
-          res.writeHead(500, headers);
-          res.end('');
-        },
-      );
-      return;
+      return sendScript(res, cmp === 'tcf-stub' ? tcfStub() : bundle(cmp), 500);
     }
     const own = /^\/webkit\/([a-z0-9-]+\.(html|js|json))$/.exec(path);
     if (req.method !== 'GET' || !own) return collector(req, res);

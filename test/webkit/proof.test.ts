@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { By, type IWebDriverOptionsCookie } from 'selenium-webdriver';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { BANNER, proofConfig, TCF } from '../browser/proof-config';
+import { receiptChain, type StoredReceipt } from '../browser/relay-process';
 import { arrived, bannerStill, clickWhenReady, databases, flush, open, run, track, until, useWebKit, user, webStorage } from './harness';
 import { useRelay } from './relay';
 
@@ -65,22 +66,11 @@ async function allStored(count?: number): Promise<string> {
   return last;
 }
 
-interface StoredReceipt {
-  receiptId: string;
-  previousId: string | null;
-  source: string;
-  purposes: Record<string, string>;
-  tcString?: string;
-  textsHash?: string;
-  version?: string;
-  gpc: boolean;
-}
-
 /** The chain ending at `id`, as the relay answers it from Node (oldest first). */
 async function chain(id: string): Promise<StoredReceipt[]> {
-  const response = await fetch(`${relay.url}/v1/consent/${id}`);
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { receipts: StoredReceipt[] }).receipts;
+  const { status, receipts } = await receiptChain(relay.url, id);
+  expect(status).toBe(200);
+  return receipts;
 }
 
 /** The requests for the id cookie's endpoint: method, and the cookie they carried. */
